@@ -1,0 +1,269 @@
+//! The Trakt authorize link the backend hands out, and whether it may be followed.
+
+use crate::backend_url::BackendUrl;
+use crate::problem::{truncate, Problem};
+use crate::query;
+use crate::url_parts::UrlParts;
+
+const TRAKT_HOSTS: [&str; 2] = ["trakt.tv", "api.trakt.tv"];
+const AUTHORIZE_PATH: &str = "/oauth/authorize";
+
+/// A link that is safe to show as “Authorize on Trakt”.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorizeLink {
+    href: String,
+    /// The `state` the backend put in the link; it must come back unchanged.
+    pub state: Option<String>,
+    /// Where trakt.tv will send the browser, as written in the link.
+    pub redirect_uri: Option<String>,
+    pub destination: Destination,
+}
+
+/// Where the link leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destination {
+    Trakt,
+    /// The stand-in authorize page of a backend on this machine (development only).
+    LocalStandIn,
+}
+
+/// Why a link from the backend is not followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    Missing,
+    NotAUrl(String),
+    NotHttps(String),
+    NotTrakt(String),
+    HasUserInfo(String),
+    NotAuthorizePage(String),
+}
+
+impl AuthorizeLink {
+    /// Accepts `https://trakt.tv/oauth/authorize?…` or `https://api.trakt.tv/oauth/authorize?…`,
+    /// nothing else; the only exception is a stand-in authorize page served by a backend
+    /// on this machine, at that backend's own origin.
+    pub fn parse(auth_url: Option<&str>, backend: &BackendUrl) -> Result<Self, LinkProblem> {
+        let raw = auth_url
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .ok_or(LinkProblem::Missing)?;
+        let shown = || truncate(raw, 200);
+        let parts = UrlParts::parse(raw).map_err(|_| LinkProblem::NotAUrl(shown()))?;
+        if parts.has_userinfo {
+            return Err(LinkProblem::HasUserInfo(shown()));
+        }
+        let destination = if is_local_stand_in(&parts, backend) {
+            Destination::LocalStandIn
+        } else if parts.scheme != "https" {
+            return Err(LinkProblem::NotHttps(shown()));
+        } else if !TRAKT_HOSTS.contains(&parts.host.as_str()) || parts.effective_port() != Some(443)
+        {
+            return Err(LinkProblem::NotTrakt(shown()));
+        } else {
+            Destination::Trakt
+        };
+        let path_ok = match destination {
+            Destination::Trakt => parts.path == AUTHORIZE_PATH,
+            Destination::LocalStandIn => parts.path.ends_with(AUTHORIZE_PATH),
+        };
+        if !path_ok {
+            return Err(LinkProblem::NotAuthorizePage(shown()));
+        }
+        let pairs = query::pairs(parts.query.as_deref().unwrap_or(""));
+        let first = |name: &str| query::values(&pairs, name).first().map(|v| (*v).to_owned());
+        Ok(Self {
+            href: raw.to_owned(),
+            state: first("state"),
+            redirect_uri: first("redirect_uri"),
+            destination,
+        })
+    }
+
+    pub fn href(&self) -> &str {
+        &self.href
+    }
+}
+
+fn is_local_stand_in(link: &UrlParts, backend: &BackendUrl) -> bool {
+    let backend = backend.parts();
+    backend.is_loopback()
+        && link.is_loopback()
+        && link.scheme == backend.scheme
+        && link.host == backend.host
+        && link.effective_port() == backend.effective_port()
+}
+
+impl LinkProblem {
+    pub fn problem(&self) -> Problem {
+        let refused = "This page only follows https links to trakt.tv or api.trakt.tv.";
+        let check = "Check the backend's Trakt settings (the authorize URL it builds), then get a new link.";
+        match self {
+            Self::Missing => Problem::new("The backend sent no authorize link.", check),
+            Self::NotAUrl(url) => Problem::new(
+                "The backend's authorize link is not a valid web address.",
+                check,
+            )
+            .with_detail(url.clone()),
+            Self::NotHttps(url) => Problem::new(
+                format!("Refused an authorize link that is not https. {refused}"),
+                check,
+            )
+            .with_detail(url.clone()),
+            Self::NotTrakt(url) => Problem::new(
+                format!("Refused an authorize link that does not lead to Trakt. {refused}"),
+                check,
+            )
+            .with_detail(url.clone()),
+            Self::HasUserInfo(url) => Problem::new(
+                format!("Refused an authorize link that hides its real host behind “@”. {refused}"),
+                check,
+            )
+            .with_detail(url.clone()),
+            Self::NotAuthorizePage(url) => Problem::new(
+                "Refused a link that is not Trakt's authorize page (/oauth/authorize).",
+                check,
+            )
+            .with_detail(url.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backend() -> BackendUrl {
+        BackendUrl::parse("http://127.0.0.1:8000").unwrap()
+    }
+
+    fn parse(url: &str) -> Result<AuthorizeLink, LinkProblem> {
+        AuthorizeLink::parse(Some(url), &backend())
+    }
+
+    const CURRENT: &str = "https://api.trakt.tv/oauth/authorize?response_type=code&client_id=abc\
+        &redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=1";
+
+    #[test]
+    fn reads_state_and_redirect_from_a_current_backend() {
+        let link = parse(CURRENT).unwrap();
+        assert_eq!(link.state.as_deref(), Some("1"));
+        assert_eq!(link.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/"));
+        assert_eq!(link.destination, Destination::Trakt);
+        assert_eq!(link.href(), CURRENT);
+    }
+
+    #[test]
+    fn reads_an_older_backend_that_does_not_encode_the_redirect() {
+        let link = parse(
+            "https://api.trakt.tv/oauth/authorize?response_type=code&client_id=abc&redirect_uri=http://127.0.0.1:8080/&state=2",
+        )
+        .unwrap();
+        assert_eq!(link.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/"));
+        assert_eq!(link.state.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn accepts_trakt_tv_and_explicit_443() {
+        assert!(parse("https://trakt.tv/oauth/authorize?state=1").is_ok());
+        assert!(parse("https://API.Trakt.TV:443/oauth/authorize?state=1").is_ok());
+    }
+
+    #[test]
+    fn a_link_without_state_is_still_a_link() {
+        assert_eq!(
+            parse("https://trakt.tv/oauth/authorize").unwrap().state,
+            None
+        );
+    }
+
+    #[test]
+    fn refuses_other_schemes() {
+        for url in [
+            "javascript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "JAVASCRIPT://trakt.tv/%0aalert(1)",
+        ] {
+            assert!(
+                matches!(
+                    parse(url),
+                    Err(LinkProblem::NotAUrl(_) | LinkProblem::NotHttps(_))
+                ),
+                "{url}"
+            );
+        }
+        assert!(matches!(
+            parse("http://trakt.tv/oauth/authorize"),
+            Err(LinkProblem::NotHttps(_))
+        ));
+    }
+
+    #[test]
+    fn refuses_look_alike_hosts() {
+        for url in [
+            "https://trakt.tv.evil.example/oauth/authorize",
+            "https://evil.example/oauth/authorize?x=trakt.tv",
+            "https://eviltrakt.tv/oauth/authorize",
+            "https://trakt.tv./oauth/authorize",
+            "https://trakt.tv:8443/oauth/authorize",
+        ] {
+            assert!(matches!(parse(url), Err(LinkProblem::NotTrakt(_))), "{url}");
+        }
+    }
+
+    #[test]
+    fn refuses_userinfo_tricks() {
+        assert!(matches!(
+            parse("https://trakt.tv@evil.example/oauth/authorize"),
+            Err(LinkProblem::HasUserInfo(_))
+        ));
+        assert!(matches!(
+            parse("https://trakt.tv\\@evil.example/"),
+            Err(LinkProblem::NotAUrl(_))
+        ));
+    }
+
+    #[test]
+    fn refuses_other_trakt_pages() {
+        assert!(matches!(
+            parse("https://trakt.tv/logout"),
+            Err(LinkProblem::NotAuthorizePage(_))
+        ));
+        assert!(matches!(
+            parse("https://trakt.tv/oauth/authorize/../x"),
+            Err(LinkProblem::NotAuthorizePage(_))
+        ));
+    }
+
+    #[test]
+    fn refuses_empty_or_missing() {
+        assert_eq!(
+            AuthorizeLink::parse(None, &backend()),
+            Err(LinkProblem::Missing)
+        );
+        assert_eq!(parse("  "), Err(LinkProblem::Missing));
+    }
+
+    #[test]
+    fn a_local_stand_in_is_allowed_only_at_the_local_backend_origin() {
+        let link = parse("http://127.0.0.1:8000/oauth/authorize?state=1").unwrap();
+        assert_eq!(link.destination, Destination::LocalStandIn);
+        assert!(parse("http://127.0.0.1:9999/oauth/authorize").is_err());
+        assert!(parse("http://127.0.0.1:8000/logout").is_err());
+        let remote = BackendUrl::parse("http://192.0.2.10:8000").unwrap();
+        assert!(
+            AuthorizeLink::parse(Some("http://192.0.2.10:8000/oauth/authorize"), &remote).is_err()
+        );
+    }
+
+    #[test]
+    fn problems_show_the_refused_link_as_text() {
+        let problem = parse("https://evil.example/<script>")
+            .unwrap_err()
+            .problem();
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("https://evil.example/<script>")
+        );
+        assert!(problem.title.contains("does not lead to Trakt"));
+    }
+}

@@ -1,0 +1,253 @@
+//! Reading a JWT's claims, without checking its signature (only the backend can).
+//!
+//! The page uses them to catch mistakes early: a token that is not a JWT, one that
+//! already expired, a refresh token pasted instead of an access token, and the user
+//! id that the returned `state` must match.
+
+use crate::problem::Problem;
+use crate::secret::Jwt;
+use serde::Deserialize;
+
+/// The claims the helper looks at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JwtClaims {
+    /// simplejwt's `user_id`, a number on NowPlaying, kept as text to compare with `state`.
+    pub user_id: Option<String>,
+    /// Expiry in seconds since the epoch.
+    pub expires_at: Option<i64>,
+    pub token_type: Option<String>,
+}
+
+/// Why a pasted token cannot be a usable access JWT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JwtProblem {
+    Empty,
+    NotAJwt,
+    Unreadable,
+    RefreshToken,
+    Expired { expired_at: i64 },
+}
+
+#[derive(Deserialize)]
+struct RawClaims {
+    #[serde(default)]
+    user_id: Option<serde_json::Value>,
+    #[serde(default)]
+    exp: Option<serde_json::Value>,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+/// Reads the JWT field: a usable access token and its claims, or why it is not one.
+pub fn check_input(input: &str, now: i64) -> Result<(Jwt, JwtClaims), JwtProblem> {
+    let jwt = Jwt::from_input(input).ok_or(JwtProblem::Empty)?;
+    let claims = JwtClaims::decode(&jwt)?;
+    claims.usable_at(now)?;
+    Ok((jwt, claims))
+}
+
+impl JwtClaims {
+    pub fn decode(jwt: &Jwt) -> Result<Self, JwtProblem> {
+        let mut pieces = jwt.secret().split('.');
+        let (Some(_header), Some(payload), Some(_signature), None) =
+            (pieces.next(), pieces.next(), pieces.next(), pieces.next())
+        else {
+            return Err(JwtProblem::NotAJwt);
+        };
+        let bytes = base64url_decode(payload).ok_or(JwtProblem::Unreadable)?;
+        // Only an object is a claims set (serde would also read a struct from an array).
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|_| JwtProblem::Unreadable)?;
+        if !value.is_object() {
+            return Err(JwtProblem::Unreadable);
+        }
+        let raw: RawClaims = serde_json::from_value(value).map_err(|_| JwtProblem::Unreadable)?;
+        let user_id = raw.user_id.and_then(|id| match id {
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::String(s) => Some(s),
+            _ => None,
+        });
+        let expires_at = raw.exp.and_then(|exp| exp.as_f64()).map(|exp| exp as i64);
+        Ok(Self {
+            user_id,
+            expires_at,
+            token_type: raw.token_type,
+        })
+    }
+
+    /// Checks that this can be sent as an access token at `now` (seconds).
+    pub fn usable_at(&self, now: i64) -> Result<(), JwtProblem> {
+        if self.token_type.as_deref() == Some("refresh") {
+            return Err(JwtProblem::RefreshToken);
+        }
+        match self.expires_at {
+            Some(exp) if exp <= now => Err(JwtProblem::Expired { expired_at: exp }),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl JwtProblem {
+    pub fn problem(&self) -> Problem {
+        const GET_NEW: &str =
+            "Sign in to NowPlaying again (POST /auth/login/) and paste the “access” value it returns.";
+        match self {
+            Self::Empty => Problem::new("No JWT yet.", GET_NEW),
+            Self::NotAJwt => Problem::new(
+                "This is not a JWT: an access token has three parts separated by dots.",
+                GET_NEW,
+            ),
+            Self::Unreadable => Problem::new(
+                "This JWT cannot be read: it is damaged or cut short.",
+                GET_NEW,
+            ),
+            Self::RefreshToken => Problem::new(
+                "This is a refresh token, not an access token.",
+                "Paste the “access” value from the login answer, not the “refresh” one.",
+            ),
+            Self::Expired { .. } => Problem::new("This JWT has expired.", GET_NEW),
+        }
+    }
+}
+
+/// Decodes base64url (RFC 4648 §5), with or without `=` padding.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        buffer = buffer << 6 | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(text: &str) -> String {
+        // Encoding for the tests only; the page never needs it.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+                << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            }
+        }
+        out
+    }
+
+    fn token(payload: &str) -> Jwt {
+        Jwt::new(format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(payload)
+        ))
+    }
+
+    #[test]
+    fn reads_simplejwt_claims() {
+        let claims = JwtClaims::decode(&token(
+            r#"{"token_type":"access","exp":1795673109,"iat":1795669509,"jti":"j","user_id":2}"#,
+        ))
+        .unwrap();
+        assert_eq!(claims.user_id.as_deref(), Some("2"));
+        assert_eq!(claims.expires_at, Some(1795673109));
+        assert_eq!(claims.token_type.as_deref(), Some("access"));
+    }
+
+    #[test]
+    fn user_id_may_be_text() {
+        let claims = JwtClaims::decode(&token(r#"{"user_id":"7"}"#)).unwrap();
+        assert_eq!(claims.user_id.as_deref(), Some("7"));
+        assert_eq!(claims.expires_at, None);
+    }
+
+    #[test]
+    fn needs_three_parts() {
+        for text in ["abc", "a.b", "a.b.c.d", ""] {
+            assert_eq!(
+                JwtClaims::decode(&Jwt::new(text)),
+                Err(JwtProblem::NotAJwt),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_base64_and_non_json_are_unreadable() {
+        assert_eq!(
+            JwtClaims::decode(&Jwt::new("a.!!!.c")),
+            Err(JwtProblem::Unreadable)
+        );
+        assert_eq!(
+            JwtClaims::decode(&Jwt::new(format!("a.{}.c", b64("not json")))),
+            Err(JwtProblem::Unreadable)
+        );
+        assert_eq!(
+            JwtClaims::decode(&Jwt::new(format!("a.{}.c", b64("[1,2]")))),
+            Err(JwtProblem::Unreadable)
+        );
+    }
+
+    #[test]
+    fn expiry_is_checked_against_now() {
+        let claims = JwtClaims::decode(&token(r#"{"exp":1000,"user_id":1}"#)).unwrap();
+        assert_eq!(claims.usable_at(999), Ok(()));
+        assert_eq!(
+            claims.usable_at(1000),
+            Err(JwtProblem::Expired { expired_at: 1000 })
+        );
+    }
+
+    #[test]
+    fn refresh_tokens_are_refused() {
+        let claims =
+            JwtClaims::decode(&token(r#"{"token_type":"refresh","exp":9999999999}"#)).unwrap();
+        assert_eq!(claims.usable_at(0), Err(JwtProblem::RefreshToken));
+    }
+
+    #[test]
+    fn checks_the_field_in_order() {
+        let good = token(r#"{"token_type":"access","exp":2000,"user_id":3}"#);
+        let (jwt, claims) = check_input(&format!(" Bearer {} ", good.secret()), 1000).unwrap();
+        assert_eq!(jwt, good);
+        assert_eq!(claims.user_id.as_deref(), Some("3"));
+        assert_eq!(check_input("  ", 0).unwrap_err(), JwtProblem::Empty);
+        assert_eq!(check_input("x.y", 0).unwrap_err(), JwtProblem::NotAJwt);
+        assert_eq!(
+            check_input(good.secret(), 2000).unwrap_err(),
+            JwtProblem::Expired { expired_at: 2000 }
+        );
+    }
+
+    #[test]
+    fn base64url_with_and_without_padding() {
+        assert_eq!(base64url_decode("aGk").unwrap(), b"hi");
+        assert_eq!(base64url_decode("aGk=").unwrap(), b"hi");
+        assert_eq!(base64url_decode("-_8").unwrap(), vec![0xfb, 0xff]);
+        assert_eq!(base64url_decode("a"), None);
+        assert_eq!(base64url_decode("a+b/"), None);
+    }
+}

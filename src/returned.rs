@@ -1,0 +1,352 @@
+//! What trakt.tv put in the address when it sent the browser back, and whether to act on it.
+
+use crate::keys::UrlParam;
+use crate::problem::{truncate, Problem};
+use crate::query;
+use crate::secret::AuthCode;
+
+/// Trakt's codes are 64 hex characters; anything far longer is not one.
+const MAX_CODE_LEN: usize = 512;
+
+/// The OAuth parameters found in the page's query string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Returned {
+    /// None of them: an ordinary visit.
+    Nothing,
+    /// The person approved; the code is still to be exchanged.
+    Code {
+        code: AuthCode,
+        state: Option<String>,
+    },
+    /// The person declined, or trakt.tv refused.
+    Error {
+        error: String,
+        description: Option<String>,
+    },
+    /// Something that cannot be a real return from trakt.tv.
+    Malformed(Malformed),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// A parameter that may appear once appeared several times.
+    Repeated(UrlParam),
+    EmptyCode,
+    CodeTooLong,
+    StateWithoutCode,
+}
+
+/// Why a returned code will not be sent to the backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateProblem {
+    /// No authorization was started in this tab, or its answer was already used.
+    NothingPending,
+    /// trakt.tv sent no `state` back.
+    Missing,
+    /// The `state` differs from the one in the link the person followed.
+    Mismatch { expected: String, returned: String },
+    /// The `state` names another user than the JWT does.
+    OtherUser { user_id: String, returned: String },
+}
+
+impl Returned {
+    /// Reads `location.search` (with or without its `?`).
+    pub fn from_query(search: &str) -> Self {
+        let pairs = query::pairs(search);
+        let all = |param: UrlParam| query::values(&pairs, param.name());
+        for param in UrlParam::ALL {
+            if all(param).len() > 1 {
+                return Self::Malformed(Malformed::Repeated(param));
+            }
+        }
+        let one = |param: UrlParam| all(param).first().map(|value| (*value).to_owned());
+        if let Some(error) = one(UrlParam::Error) {
+            return Self::Error {
+                error,
+                description: one(UrlParam::ErrorDescription),
+            };
+        }
+        match one(UrlParam::Code) {
+            Some(code) if code.is_empty() => Self::Malformed(Malformed::EmptyCode),
+            Some(code) if code.len() > MAX_CODE_LEN => Self::Malformed(Malformed::CodeTooLong),
+            Some(code) => Self::Code {
+                code: AuthCode::new(code),
+                state: one(UrlParam::State),
+            },
+            None if one(UrlParam::State).is_some() => Self::Malformed(Malformed::StateWithoutCode),
+            None => Self::Nothing,
+        }
+    }
+
+    /// Whether the address carries anything that has to be removed from it.
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Self::Nothing)
+    }
+
+    /// The problem to show instead of exchanging a code, if any.
+    pub fn problem(&self) -> Option<Problem> {
+        let start_again = "Click “Authorize on Trakt” to start again.";
+        match self {
+            Self::Nothing | Self::Code { .. } => None,
+            Self::Error { error, description } if error == "access_denied" => Some(
+                Problem::new(
+                    "Trakt access was not granted: the authorization was declined.",
+                    format!("{start_again} On the Trakt page, choose to allow access."),
+                )
+                .with_detail(outside_text(description.as_deref().unwrap_or(error))),
+            ),
+            Self::Error { error, description } => Some(
+                Problem::new(
+                    format!("Trakt sent back an error: {}.", outside_text(error)),
+                    format!("{start_again} If it happens again, check the Trakt application's settings."),
+                )
+                .with_detail(outside_text(description.as_deref().unwrap_or(""))),
+            ),
+            Self::Malformed(malformed) => Some(Problem::new(
+                format!(
+                    "The address does not look like a return from Trakt ({}), so nothing was sent.",
+                    match malformed {
+                        Malformed::Repeated(param) => format!("“{}” appears more than once", param.name()),
+                        Malformed::EmptyCode => "the code is empty".to_owned(),
+                        Malformed::CodeTooLong => "the code is far too long".to_owned(),
+                        Malformed::StateWithoutCode => "it has a state but no code".to_owned(),
+                    }
+                ),
+                start_again,
+            )),
+        }
+    }
+}
+
+fn outside_text(text: &str) -> String {
+    truncate(text, 300)
+}
+
+/// Checks the returned `state` against the one remembered when the person left for
+/// trakt.tv, and against the user the JWT belongs to. On success gives the state to send.
+pub fn check_state(
+    returned: Option<&str>,
+    pending: Option<&str>,
+    jwt_user_id: Option<&str>,
+) -> Result<String, StateProblem> {
+    let expected = pending.ok_or(StateProblem::NothingPending)?;
+    let returned = returned.ok_or(StateProblem::Missing)?;
+    if returned != expected {
+        return Err(StateProblem::Mismatch {
+            expected: expected.to_owned(),
+            returned: returned.to_owned(),
+        });
+    }
+    if let Some(user_id) = jwt_user_id {
+        if user_id != returned {
+            return Err(StateProblem::OtherUser {
+                user_id: user_id.to_owned(),
+                returned: returned.to_owned(),
+            });
+        }
+    }
+    Ok(returned.to_owned())
+}
+
+impl StateProblem {
+    pub fn problem(&self) -> Problem {
+        let start_again =
+            "Nothing was sent. Click “Authorize on Trakt” in this tab to start again.";
+        match self {
+            Self::NothingPending => Problem::new(
+                "This page did not start an authorization that is waiting for this code, \
+                 or it was already used.",
+                start_again,
+            ),
+            Self::Missing => Problem::new(
+                "Trakt sent a code without the “state” check value.",
+                start_again,
+            ),
+            Self::Mismatch { expected, returned } => Problem::new(
+                "The returned “state” does not match the authorize link this page opened. \
+                 The link may have been tampered with, or it belongs to another attempt.",
+                start_again,
+            )
+            .with_detail(format!(
+                "expected {}, got {}",
+                outside_text(expected),
+                outside_text(returned)
+            )),
+            Self::OtherUser { user_id, returned } => Problem::new(
+                "The returned “state” belongs to another user than the JWT on this page.",
+                "Nothing was sent. Paste the JWT of the user who started the authorization, \
+                 or start again as this user.",
+            )
+            .with_detail(format!(
+                "JWT user {}, state {}",
+                outside_text(user_id),
+                outside_text(returned)
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODE: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    #[test]
+    fn an_ordinary_visit_carries_nothing() {
+        assert_eq!(Returned::from_query(""), Returned::Nothing);
+        assert_eq!(Returned::from_query("?lang=en"), Returned::Nothing);
+        assert!(!Returned::from_query("?").is_present());
+    }
+
+    #[test]
+    fn reads_code_and_state() {
+        let returned = Returned::from_query(&format!("?code={CODE}&state=1"));
+        assert_eq!(
+            returned,
+            Returned::Code {
+                code: AuthCode::new(CODE),
+                state: Some("1".into())
+            }
+        );
+        assert!(returned.is_present());
+        assert_eq!(returned.problem(), None);
+    }
+
+    #[test]
+    fn a_code_without_state_is_read_and_left_to_the_state_check() {
+        assert_eq!(
+            Returned::from_query("code=abc"),
+            Returned::Code {
+                code: AuthCode::new("abc"),
+                state: None
+            }
+        );
+    }
+
+    #[test]
+    fn reads_access_denied_with_its_description() {
+        let returned = Returned::from_query(
+            "?error=access_denied&error_description=The+resource+owner+or+authorization+server+denied+the+request.&state=1",
+        );
+        let problem = returned.problem().unwrap();
+        assert!(problem.title.contains("declined"));
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("The resource owner or authorization server denied the request.")
+        );
+    }
+
+    #[test]
+    fn an_error_wins_over_a_code() {
+        assert!(matches!(
+            Returned::from_query("?code=a&error=server_error"),
+            Returned::Error { .. }
+        ));
+    }
+
+    #[test]
+    fn other_errors_are_named_as_text() {
+        let problem = Returned::from_query("?error=%3Cb%3Ebad%3C%2Fb%3E")
+            .problem()
+            .unwrap();
+        assert!(problem.title.contains("<b>bad</b>"));
+    }
+
+    #[test]
+    fn repeated_parameters_are_malformed() {
+        assert_eq!(
+            Returned::from_query("?code=a&code=b&state=1"),
+            Returned::Malformed(Malformed::Repeated(UrlParam::Code))
+        );
+        assert_eq!(
+            Returned::from_query("?code=a&state=1&state=2"),
+            Returned::Malformed(Malformed::Repeated(UrlParam::State))
+        );
+    }
+
+    #[test]
+    fn empty_huge_or_lone_values_are_malformed() {
+        assert_eq!(
+            Returned::from_query("?code=&state=1"),
+            Returned::Malformed(Malformed::EmptyCode)
+        );
+        let long = "a".repeat(10_000);
+        assert_eq!(
+            Returned::from_query(&format!("?code={long}&state=1")),
+            Returned::Malformed(Malformed::CodeTooLong)
+        );
+        assert_eq!(
+            Returned::from_query("?state=1"),
+            Returned::Malformed(Malformed::StateWithoutCode)
+        );
+        for malformed in ["?code=", "?state=1"] {
+            assert!(Returned::from_query(malformed)
+                .problem()
+                .unwrap()
+                .title
+                .contains("nothing was sent"));
+        }
+    }
+
+    #[test]
+    fn percent_encoding_is_decoded_once() {
+        assert_eq!(
+            Returned::from_query("?code=ab%2563&state=%31"),
+            Returned::Code {
+                code: AuthCode::new("ab%63"),
+                state: Some("1".into())
+            }
+        );
+    }
+
+    #[test]
+    fn state_must_match_what_was_pending() {
+        assert_eq!(check_state(Some("1"), Some("1"), Some("1")), Ok("1".into()));
+        assert_eq!(check_state(Some("1"), Some("1"), None), Ok("1".into()));
+        assert_eq!(
+            check_state(Some("1"), None, Some("1")),
+            Err(StateProblem::NothingPending)
+        );
+        assert_eq!(
+            check_state(None, Some("1"), Some("1")),
+            Err(StateProblem::Missing)
+        );
+        assert_eq!(
+            check_state(Some("2"), Some("1"), Some("1")),
+            Err(StateProblem::Mismatch {
+                expected: "1".into(),
+                returned: "2".into()
+            })
+        );
+    }
+
+    #[test]
+    fn state_must_name_the_jwt_user() {
+        assert_eq!(
+            check_state(Some("1"), Some("1"), Some("2")),
+            Err(StateProblem::OtherUser {
+                user_id: "2".into(),
+                returned: "1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn every_state_problem_says_nothing_was_sent() {
+        for problem in [
+            StateProblem::NothingPending,
+            StateProblem::Missing,
+            StateProblem::Mismatch {
+                expected: "1".into(),
+                returned: "2".into(),
+            },
+            StateProblem::OtherUser {
+                user_id: "2".into(),
+                returned: "1".into(),
+            },
+        ] {
+            assert!(problem.problem().next_step.starts_with("Nothing was sent"));
+        }
+    }
+}
