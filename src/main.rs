@@ -1,0 +1,6 @@
+//! Mounts the helper; everything else lives in the library.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    leptos::mount::mount_to_body(trakt_oauth_helper::ui::App);
+}

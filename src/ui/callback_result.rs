@@ -1,0 +1,40 @@
+use super::problem_view::ProblemView;
+use super::session::{Load, Session};
+use super::status_card::describe_expiry;
+use super::StepHeading;
+use leptos::prelude::*;
+
+/// Step 4, shown only when trakt.tv sent the browser back: the outcome of the exchange.
+#[component]
+pub fn CallbackResult(session: Session) -> impl IntoView {
+    move || {
+        session.completion.get().map(|completion| {
+            let body = match completion {
+                Load::Idle | Load::Busy => view! {
+                    <p class="status" data-testid="callback-busy" role="status">
+                        "Finishing the Trakt connection…"
+                    </p>
+                }
+                .into_any(),
+                Load::Ready(connected) => view! {
+                    <p class="status good" data-testid="callback-result" role="status">
+                        {format!(
+                            "Trakt is connected. The token expires {}.",
+                            describe_expiry(&connected.expires)
+                        )}
+                    </p>
+                }
+                .into_any(),
+                Load::Failed(problem) => {
+                    view! { <ProblemView problem=problem testid="callback-problem" /> }.into_any()
+                }
+            };
+            view! {
+                <section class="card result" aria-labelledby="result-title" aria-live="polite">
+                    <StepHeading number=4 title="Back from Trakt" id="result-title" />
+                    {body}
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,115 @@
+use super::session::Session;
+use super::StepHeading;
+use crate::backend_url::BackendUrl;
+use crate::browser;
+use crate::jwt::check_input;
+use crate::time::relative;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// Step 1: the backend URL and the JWT, with what the page can already tell about them.
+#[component]
+pub fn ConnectForm(session: Session) -> impl IntoView {
+    let busy = move || session.status.with(|s| s.is_busy());
+    let backend_hint = move || {
+        let input = session.backend_input.get();
+        match BackendUrl::parse(&input) {
+            Ok(url) => (false, format!("Calls go to {}/trakt/…", url.as_str())),
+            Err(problem) => (true, problem.problem().next_step),
+        }
+    };
+    let jwt_hint = move || {
+        let input = session.jwt_input.get();
+        let now_ms = browser::now_ms();
+        match check_input(&input, now_ms / 1000) {
+            Ok((_, claims)) => {
+                let user = claims
+                    .user_id
+                    .map_or_else(|| "an unnamed user".to_owned(), |id| format!("user {id}"));
+                let expiry = claims
+                    .expires_at
+                    .map(|exp| format!(", expires {}", relative(exp * 1000, now_ms)))
+                    .unwrap_or_default();
+                (false, format!("Access token for {user}{expiry}."))
+            }
+            Err(problem) => {
+                let problem = problem.problem();
+                (true, format!("{} {}", problem.title, problem.next_step))
+            }
+        }
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        session.offer.set(super::Load::Idle);
+        session.check_status();
+    };
+
+    view! {
+        <section class="card" aria-labelledby="connect-title">
+            <StepHeading number=1 title="Backend and sign-in" id="connect-title" />
+            <form on:submit=on_submit data-testid="connect-form" novalidate>
+                <label for="backend-url">"Backend URL"</label>
+                <input
+                    id="backend-url"
+                    data-testid="backend-url"
+                    type="url"
+                    inputmode="url"
+                    autocomplete="url"
+                    spellcheck="false"
+                    placeholder="http://127.0.0.1:8000"
+                    aria-describedby="backend-url-hint"
+                    prop:value=move || session.backend_input.get()
+                    on:input=move |ev| session.backend_input.set(event_target_value(&ev))
+                />
+                <p
+                    id="backend-url-hint"
+                    class="hint"
+                    class:warning=move || backend_hint().0
+                    data-testid="backend-url-hint"
+                >
+                    {move || backend_hint().1}
+                </p>
+
+                <label for="jwt">"JWT access token"</label>
+                <input
+                    id="jwt"
+                    data-testid="jwt"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="eyJhbGciOi…"
+                    aria-describedby="jwt-hint"
+                    prop:value=move || session.jwt_input.get()
+                    on:input=move |ev| session.jwt_input.set(event_target_value(&ev))
+                />
+                <p id="jwt-hint" class="hint" class:warning=move || jwt_hint().0 data-testid="jwt-hint">
+                    {move || jwt_hint().1}
+                </p>
+
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="remember"
+                        prop:checked=move || session.remember.get()
+                        on:change=move |ev| session.remember.set(event_target_checked(&ev))
+                    />
+                    "Remember on this device"
+                </label>
+
+                <div class="actions">
+                    <button type="submit" data-testid="check-status" disabled=busy>
+                        {move || if busy() { "Checking…" } else { "Check status" }}
+                    </button>
+                    <button
+                        type="button"
+                        class="secondary"
+                        data-testid="forget"
+                        on:click=move |_| session.forget()
+                    >
+                        "Forget"
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,65 @@
+//! The page: small components named for what the person sees. They show state and
+//! call [`Session`] actions; the decisions live in the pure modules.
+
+mod authorize_step;
+mod callback_result;
+mod connect_form;
+mod problem_view;
+mod session;
+mod status_card;
+
+pub use authorize_step::AuthorizeStep;
+pub use callback_result::CallbackResult;
+pub use connect_form::ConnectForm;
+pub use problem_view::ProblemView;
+pub use session::{AuthorizeOffer, Load, Session};
+pub use status_card::StatusCard;
+
+use crate::browser;
+use leptos::prelude::*;
+
+/// The whole helper. Reads the address before anything else, so a returned code is
+/// removed from the address bar at once.
+#[component]
+pub fn App() -> impl IntoView {
+    let returned = browser::take_returned();
+    let pending_state = if returned.is_present() {
+        browser::take_pending_state()
+    } else {
+        None
+    };
+    let session = Session::from_storage();
+    session.persist();
+    session.start(returned, pending_state);
+
+    view! {
+        <main>
+            <header class="masthead">
+                <h1>"Connect Trakt to NowPlaying"</h1>
+                <p class="lede">
+                    "Sign in with your NowPlaying JWT, check the Trakt connection, and authorize \
+                     Trakt: this page finishes the connection when Trakt sends you back."
+                </p>
+            </header>
+            <CallbackResult session=session />
+            <ConnectForm session=session />
+            <StatusCard session=session />
+            <AuthorizeStep session=session />
+            <footer>
+                "The JWT stays in this tab (or this device, if you tick “Remember”) and is sent \
+                 only to the backend URL above."
+            </footer>
+        </main>
+    }
+}
+
+/// A numbered step heading, so the flow reads in order.
+#[component]
+fn StepHeading(number: u8, title: &'static str, id: &'static str) -> impl IntoView {
+    view! {
+        <h2 id=id>
+            <span class="step-number" aria-hidden="true">{number}</span>
+            {title}
+        </h2>
+    }
+}
