@@ -1,0 +1,292 @@
+//! Components mounted in headless Chromium (`wasm-bindgen-test`). The ones that talk
+//! to a backend use the stand-in whose address `scripts/test` passes in `STANDIN_URL`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use trakt_oauth_helper::contract::{Connected, Expiry};
+use trakt_oauth_helper::problem::Problem;
+use trakt_oauth_helper::ui::{
+    AuthorizeStep, CallbackResult, ConnectForm, Load, ProblemView, Session, StatusCard,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CANARY: &str =
+    r#"<img src=x onerror="window.__canary=1">"><script>window.__canary=1</script>"#;
+
+fn standin() -> &'static str {
+    option_env!("STANDIN_URL")
+        .expect("run the browser tests through scripts/test, which starts the stand-in")
+}
+
+/// A fresh element to mount one component into.
+fn wrapper() -> web_sys::HtmlElement {
+    let document = document();
+    let element = document.create_element("section").unwrap();
+    document.body().unwrap().append_child(&element).unwrap();
+    element.unchecked_into()
+}
+
+fn by_testid(root: &web_sys::HtmlElement, id: &str) -> Option<web_sys::HtmlElement> {
+    root.query_selector(&format!("[data-testid='{id}']"))
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+fn text(root: &web_sys::HtmlElement, id: &str) -> String {
+    by_testid(root, id)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits up to five seconds for `id` to hold text containing `expected`.
+async fn wait_for_text(root: &web_sys::HtmlElement, id: &str, expected: &str) -> String {
+    for _ in 0..100 {
+        let shown = text(root, id);
+        if shown.contains(expected) {
+            return shown;
+        }
+        sleep(50).await;
+    }
+    panic!(
+        "[data-testid={id}] never showed {expected:?}; it shows {:?}",
+        text(root, id)
+    );
+}
+
+async fn token(query: &str) -> String {
+    let response = gloo_net::http::Request::get(&format!("{}/__standin/token?{query}", standin()))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+fn type_into(input: &web_sys::HtmlElement, value: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+fn canary_ran() -> bool {
+    js_sys::Reflect::get(&window(), &JsValue::from_str("__canary"))
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false)
+}
+
+#[wasm_bindgen_test]
+async fn problem_text_is_shown_as_text_never_as_html() {
+    let root = wrapper();
+    let problem = Problem::new(CANARY, CANARY).with_detail(CANARY);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ProblemView problem=problem testid="p" /> },
+    );
+    sleep(50).await;
+    let shown = text(&root, "p");
+    assert_eq!(shown.matches("<img src=x").count(), 3, "{shown}");
+    assert!(root.query_selector("img, script").unwrap().is_none());
+    assert!(!canary_ran());
+}
+
+#[wasm_bindgen_test]
+async fn connect_form_explains_inputs_as_they_are_typed() {
+    let root = wrapper();
+    let session = Session::new("localhost:8000", "not-a-token", false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ConnectForm session=session /> },
+    );
+    wait_for_text(&root, "backend-url-hint", "Start it with http://").await;
+    wait_for_text(&root, "jwt-hint", "This is not a JWT").await;
+
+    type_into(
+        &by_testid(&root, "backend-url").unwrap(),
+        "http://127.0.0.1:8000/api/",
+    );
+    wait_for_text(
+        &root,
+        "backend-url-hint",
+        "Calls go to http://127.0.0.1:8000/api/trakt/",
+    )
+    .await;
+    assert_eq!(
+        session.backend_input.get_untracked(),
+        "http://127.0.0.1:8000/api/"
+    );
+
+    type_into(&by_testid(&root, "jwt").unwrap(), &token("user=bob").await);
+    wait_for_text(
+        &root,
+        "jwt-hint",
+        "Access token for user 2, expires in 59 minutes",
+    )
+    .await;
+
+    type_into(
+        &by_testid(&root, "jwt").unwrap(),
+        &token("user=alice&kind=refresh").await,
+    );
+    wait_for_text(&root, "jwt-hint", "This is a refresh token").await;
+}
+
+#[wasm_bindgen_test]
+async fn status_card_shows_what_the_backend_reports() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=alice").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <StatusCard session=session /> },
+    );
+    assert!(text(&root, "status").contains("Not checked yet"));
+    session.check_status();
+    wait_for_text(&root, "status", "Not connected to Trakt.").await;
+}
+
+#[wasm_bindgen_test]
+async fn status_card_explains_a_refused_jwt() {
+    let root = wrapper();
+    let good = token("user=alice").await;
+    let tampered = format!("{}AAAA", &good[..good.len() - 4]);
+    let session = Session::new(standin(), &tampered, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <StatusCard session=session /> },
+    );
+    session.check_status();
+    let problem = wait_for_text(&root, "status-problem", "refused the JWT").await;
+    assert!(
+        problem.contains("Given token not valid for any token type"),
+        "{problem}"
+    );
+    assert!(
+        problem.contains("What to do: Sign in to NowPlaying again"),
+        "{problem}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn status_card_stops_an_expired_jwt_before_sending_it() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=alice&expired=1").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <StatusCard session=session /> },
+    );
+    session.check_status();
+    wait_for_text(&root, "status-problem", "This JWT has expired.").await;
+}
+
+#[wasm_bindgen_test]
+async fn authorize_step_offers_the_trakt_link_and_remembers_its_state() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=alice").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <AuthorizeStep session=session /> },
+    );
+    session.fetch_link();
+    wait_for_text(&root, "authorize-link", "Authorize on Trakt").await;
+    let link: web_sys::HtmlAnchorElement =
+        by_testid(&root, "authorize-link").unwrap().unchecked_into();
+    assert!(
+        link.href()
+            .starts_with("https://api.trakt.tv/oauth/authorize?"),
+        "{}",
+        link.href()
+    );
+    let pending = window()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("trakt-helper.pending-state")
+        .unwrap();
+    assert_eq!(pending.as_deref(), Some("1"));
+    // The stand-in redirects to its own origin, not to this test page.
+    let register = text(&root, "redirect-to-register");
+    assert_eq!(
+        register,
+        format!(
+            "{}{}",
+            window().location().origin().unwrap(),
+            window().location().pathname().unwrap()
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+async fn authorize_step_says_how_to_add_missing_trakt_credentials() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=bob").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <AuthorizeStep session=session /> },
+    );
+    session.fetch_link();
+    let problem = wait_for_text(&root, "authorize-problem", "No Trakt API key found").await;
+    assert!(problem.contains("Client ID and Client Secret"), "{problem}");
+    assert!(by_testid(&root, "authorize-link").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn callback_result_shows_the_expiry_in_local_time_and_days() {
+    let root = wrapper();
+    let session = Session::new(standin(), "", false);
+    let in_90_days = js_sys::Date::new(&JsValue::from_f64(
+        js_sys::Date::now() + 90.5 * 86_400_000.0,
+    ));
+    let iso: String = in_90_days.to_iso_string().into();
+    session.completion.set(Some(Load::Ready(Connected {
+        message: None,
+        expires: Some(Expiry::new(&iso)),
+    })));
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <CallbackResult session=session /> },
+    );
+    let shown = wait_for_text(
+        &root,
+        "callback-result",
+        "Trakt is connected. The token expires",
+    )
+    .await;
+    assert!(shown.contains("(in 90 days)"), "{shown}");
+    assert!(
+        shown.contains(&in_90_days.get_full_year().to_string()),
+        "{shown}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn callback_result_is_absent_on_an_ordinary_visit() {
+    let root = wrapper();
+    let session = Session::new(standin(), "", false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <CallbackResult session=session /> },
+    );
+    sleep(50).await;
+    assert!(
+        root.query_selector("section").unwrap().is_none(),
+        "{}",
+        root.inner_html()
+    );
+}
