@@ -197,7 +197,17 @@ impl Session {
     /// state consumed, so nothing can send this code again.
     fn complete(self, code: AuthCode, state: Option<String>, pending_state: Option<String>) {
         let fail = |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
-        let credentials = match self.credentials() {
+        let credentials = self.credentials();
+        // The state comes first: a code this tab did not ask for is never ours to send.
+        let jwt_user = credentials
+            .as_ref()
+            .ok()
+            .and_then(|c| c.claims.user_id.as_deref());
+        let state = match check_state(state.as_deref(), pending_state.as_deref(), jwt_user) {
+            Ok(state) => state,
+            Err(problem) => return fail(problem.problem()),
+        };
+        let credentials = match credentials {
             Ok(credentials) => credentials,
             Err(problem) => {
                 return fail(Problem {
@@ -212,14 +222,6 @@ impl Session {
                     ),
                 })
             }
-        };
-        let state = match check_state(
-            state.as_deref(),
-            pending_state.as_deref(),
-            credentials.claims.user_id.as_deref(),
-        ) {
-            Ok(state) => state,
-            Err(problem) => return fail(problem.problem()),
         };
         self.completion.set(Some(Load::Busy));
         spawn_local(async move {

@@ -1,0 +1,226 @@
+// The whole flow in a real Chromium, against the release build served by the stand-in.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStandin } from './support/standin.mjs';
+import { launchBrowser, newContext } from './support/browser.mjs';
+import { HelperPage } from './support/helper-page.mjs';
+import { eventually, textContains } from './support/wait.mjs';
+
+let browser;
+let standin;
+
+before(async () => {
+  browser = await launchBrowser();
+  standin = await startStandin();
+});
+
+after(async () => {
+  await browser?.close();
+  await standin?.stop();
+});
+
+beforeEach(() => standin.reset());
+
+async function freshHelper(backend = standin) {
+  const context = await newContext(browser, backend);
+  const helper = new HelperPage(await context.newPage(), `${backend.url}/`);
+  await helper.open();
+  return { context, helper };
+}
+
+/** Fails if a secret shows up in the address bar or the console. */
+function assertNoLeak(helper, ...secrets) {
+  for (const secret of secrets) {
+    assert.ok(!helper.address().includes(secret), 'secret in the address bar');
+    for (const line of helper.console) assert.ok(!line.includes(secret), `secret in the console: ${line}`);
+  }
+}
+
+async function callbackPosts() {
+  return (await standin.stats()).callback_posts;
+}
+
+describe('the helper, end to end', () => {
+  test('connects Trakt: fill in, not connected, authorize, success, connected; reload sends nothing', async () => {
+    const { context, helper } = await freshHelper();
+    const jwt = await standin.token();
+    assert.equal(await helper.backendUrl().inputValue(), standin.url, 'backend defaults to the page origin');
+
+    await helper.connect({ backendUrl: standin.url, jwt });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
+    await helper.authorize();
+
+    const result = await textContains(helper.callbackResult(), 'Trakt is connected. The token expires');
+    assert.match(result, /\(in (89|90) days\)/);
+    await textContains(helper.status(), 'Connected — the Trakt token expires');
+    assert.equal(helper.address(), `${standin.url}/`, 'code and state are gone from the address bar');
+    assert.equal(await callbackPosts(), 1);
+    assert.deepEqual((await standin.stats()).connected, ['alice']);
+
+    const trip = context.trakt.find((r) => r.url.startsWith('https://api.trakt.tv/oauth/authorize'));
+    assert.ok(trip, 'the browser went to the Trakt authorize page');
+    assert.equal(trip.referer, null, 'no Referer header goes to trakt.tv');
+    const code = (await standin.stats()).callback_posts_by_code;
+    assertNoLeak(helper, jwt, ...Object.keys(code));
+
+    await helper.page.reload();
+    await textContains(helper.status(), 'Connected — the Trakt token expires');
+    assert.equal(await helper.callbackResult().count(), 0);
+    await helper.page.goBack();
+    await helper.page.waitForLoadState();
+    await helper.page.goForward();
+    await textContains(helper.status(), 'Connected');
+    assert.equal(await callbackPosts(), 1, 'reload, Back and Forward never send the code again');
+    await context.close();
+  });
+
+  test('settings survive the trip; the JWT stays in the tab unless remembered; Forget clears all', async () => {
+    const { context, helper } = await freshHelper();
+    const jwt = await standin.token();
+    await helper.connect({ backendUrl: `${standin.url}/`, jwt });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const stored = await helper.page.evaluate(() => ({
+      local: { ...localStorage },
+      session: { ...sessionStorage },
+    }));
+    assert.equal(stored.session['trakt-helper.jwt'], jwt);
+    assert.equal(stored.local['trakt-helper.jwt'], undefined, 'JWT not on the device by default');
+    assert.equal(stored.local['trakt-helper.backend-url'], `${standin.url}/`);
+
+    await helper.page.getByLabel('Remember on this device').check();
+    await eventually(async () => {
+      const local = await helper.page.evaluate(() => localStorage.getItem('trakt-helper.jwt'));
+      assert.equal(local, jwt);
+    });
+    const second = await context.newPage();
+    await second.goto(`${standin.url}/`);
+    await second.getByLabel('JWT access token').waitFor();
+    await eventually(async () => assert.equal(await second.getByLabel('JWT access token').inputValue(), jwt));
+    await second.close();
+
+    await helper.page.getByRole('button', { name: 'Forget' }).click();
+    await eventually(async () => {
+      const left = await helper.page.evaluate(() => localStorage.length + sessionStorage.length);
+      assert.equal(left, 0);
+    });
+    assert.equal(await helper.jwt().inputValue(), '');
+    await context.close();
+  });
+
+  test('access_denied on Trakt: explained, nothing sent', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorize({ approve: false });
+    const problem = await textContains(helper.callbackProblem(), 'declined');
+    assert.ok(problem.includes('The resource owner or authorization server denied the request.'));
+    assert.ok(problem.includes('What to do:'));
+    assert.equal(helper.address(), `${standin.url}/`);
+    assert.equal(await callbackPosts(), 0);
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await context.close();
+  });
+
+  test('a state that does not match the link stops everything; nothing is POSTed', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorizeLink().waitFor();
+    const forged = 'a'.repeat(64);
+    await helper.open(`?code=${forged}&state=2`);
+    const problem = await textContains(helper.callbackProblem(), 'does not match');
+    assert.ok(problem.includes('expected 1, got 2'));
+    assert.ok(problem.includes('Nothing was sent'));
+    assert.equal(helper.address(), `${standin.url}/`);
+    assert.equal(await callbackPosts(), 0);
+    await context.close();
+  });
+
+  test('a code arriving in a tab that never left for Trakt is not sent', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token() });
+    await textContains(helper.status(), 'Not connected');
+    const other = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await other.open(`?code=${'b'.repeat(64)}&state=1`);
+    await textContains(other.callbackProblem(), 'did not start an authorization');
+    assert.equal(await callbackPosts(), 0);
+    await context.close();
+  });
+
+  test('a JWT the backend refuses (401) says to sign in again', async () => {
+    const { context, helper } = await freshHelper();
+    const good = await standin.token();
+    await helper.connect({ jwt: `${good.slice(0, -4)}AAAA` });
+    const problem = await textContains(helper.statusProblem(), 'refused the JWT');
+    assert.ok(problem.includes('Given token not valid for any token type'));
+    assert.ok(problem.includes('Sign in to NowPlaying again'));
+    await context.close();
+  });
+
+  test('an expired JWT is caught before anything is sent', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token({ expired: true }) });
+    await textContains(helper.statusProblem(), 'This JWT has expired.');
+    const requests = (await standin.stats()).requests.filter((r) => r.path.startsWith('/trakt/'));
+    assert.deepEqual(requests, []);
+    await context.close();
+  });
+
+  test('a backend that is down: unreachable, with the origin to allow', async () => {
+    const { context, helper } = await freshHelper();
+    const down = await startStandin();
+    const downUrl = down.url;
+    await down.stop();
+    await helper.connect({ backendUrl: downUrl, jwt: await standin.token() });
+    const problem = await textContains(helper.statusProblem(), `Could not reach the backend at ${downUrl}`);
+    assert.ok(problem.includes(`add ${standin.url} to CORS_ALLOWED_ORIGINS`), problem);
+    await context.close();
+  });
+
+  test('a backend without Trakt credentials says how to add them', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
+    const problem = await textContains(helper.authorizeProblem(), 'No Trakt API key found');
+    assert.ok(problem.includes('Client ID and Client Secret'));
+    assert.equal(await helper.authorizeLink().count(), 0);
+    await context.close();
+  });
+
+  test('a code that was already used is explained', async () => {
+    const { context, helper } = await freshHelper();
+    const jwt = await standin.token();
+    await helper.connect({ jwt });
+    await helper.authorizeLink().click();
+    const yes = await helper.page.getByRole('link', { name: 'Yes' }).getAttribute('href');
+    // Approve outside the browser and spend the code, then bring the browser back with it.
+    const decision = await fetch(new URL(yes, `${standin.url}/oauth/authorize`), { redirect: 'manual' });
+    const back = new URL(decision.headers.get('location'));
+    const spent = await fetch(`${standin.url}/trakt/oauth-callback/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: back.searchParams.get('code'), state: back.searchParams.get('state') }),
+    });
+    assert.equal(spent.status, 200);
+    await helper.open(back.search);
+    const problem = await textContains(helper.callbackProblem(), 'Failed to exchange code for token');
+    assert.ok(problem.includes('already used or has expired'), problem);
+    assert.equal(await callbackPosts(), 2);
+    await context.close();
+  });
+});
+
+describe('a backend whose redirect URI is not this page', () => {
+  let elsewhere;
+  before(async () => {
+    elsewhere = await startStandin(['--redirect-uri', 'http://127.0.0.1:9/trakt/oauth-callback/']);
+  });
+  after(() => elsewhere?.stop());
+
+  test('shows where the code will go and the exact value to register', async () => {
+    const { context, helper } = await freshHelper(elsewhere);
+    await helper.connect({ jwt: await elsewhere.token() });
+    const notice = await textContains(helper.redirectCheck(), 'Trakt will send the code to');
+    assert.ok(notice.includes('http://127.0.0.1:9/trakt/oauth-callback/'));
+    assert.equal(await helper.page.getByTestId('redirect-to-register').textContent(), `${elsewhere.url}/`);
+    await context.close();
+  });
+});

@@ -1,0 +1,75 @@
+// Starts the stand-in backend as a child process and talks to its /__standin/ controls.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const distDir = process.env.DIST_DIR ?? path.join(root, 'dist');
+const binary = process.env.STANDIN_BIN ?? path.join(root, 'target/debug/nowplaying-standin');
+
+export async function startStandin(extraArgs = []) {
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--static', distDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('stand-in did not start within 10 s')), 10_000);
+    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
+    lines.on('line', (line) => {
+      const match = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return new Standin(child, url);
+}
+
+class Standin {
+  constructor(child, url) {
+    this.child = child;
+    this.url = url;
+  }
+
+  async control(method, what, body) {
+    const response = await fetch(`${this.url}/__standin/${what}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`stand-in control ${what}: ${response.status}`);
+    return response.json();
+  }
+
+  /** An access token (or `kind: 'refresh'`, or `expired: true`) minted by the stand-in. */
+  async token({ user = 'alice', kind = 'access', expired = false } = {}) {
+    const query = new URLSearchParams({ user, kind });
+    if (expired) query.set('expired', '1');
+    return (await this.control('GET', `token?${query}`)).token;
+  }
+
+  stats() {
+    return this.control('GET', 'stats');
+  }
+
+  reset() {
+    return this.control('POST', 'reset');
+  }
+
+  fault(spec) {
+    return this.control('POST', 'fault', spec);
+  }
+
+  setUser(spec) {
+    return this.control('POST', 'user', spec);
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill();
+    await exited;
+  }
+}
