@@ -96,19 +96,26 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// “in 90 days”, “in 1 day”, “in 5 hours”, “in 3 minutes”, “now”, or “3 days ago”.
+/// “in 90 days”, “in 1 day”, “in 5 hours”, “in 3 minutes”, “now”, or “3 days ago”,
+/// rounded to the nearest unit (a token issued for 90 days reads “in 90 days” a second later).
 pub fn relative(target_ms: i64, now_ms: i64) -> String {
     let delta = (target_ms - now_ms) / 1000;
     let ahead = delta >= 0;
     let seconds = delta.abs();
-    let (count, unit) = if seconds >= 86_400 {
-        (seconds / 86_400, "day")
+    let unit_seconds = if seconds >= 86_400 {
+        86_400
     } else if seconds >= 3600 {
-        (seconds / 3600, "hour")
+        3600
     } else if seconds >= 60 {
-        (seconds / 60, "minute")
+        60
     } else {
         return "now".to_owned();
+    };
+    let count = (seconds + unit_seconds / 2) / unit_seconds;
+    let unit = match unit_seconds {
+        86_400 => "day",
+        3600 => "hour",
+        _ => "minute",
     };
     let plural = if count == 1 { "" } else { "s" };
     if ahead {
@@ -179,6 +186,9 @@ mod tests {
         let day = 86_400_000;
         assert_eq!(relative(90 * day, 0), "in 90 days");
         assert_eq!(relative(day + 5, 0), "in 1 day");
+        assert_eq!(relative(90 * day - 1000, 0), "in 90 days");
+        assert_eq!(relative(day + day / 2 - 1000, 0), "in 1 day");
+        assert_eq!(relative(59 * 60_000 + 59_000, 0), "in 60 minutes");
         assert_eq!(relative(5 * 3_600_000, 0), "in 5 hours");
         assert_eq!(relative(61_000, 0), "in 1 minute");
         assert_eq!(relative(10_000, 0), "now");

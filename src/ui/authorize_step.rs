@@ -2,6 +2,7 @@ use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::StepHeading;
 use crate::authorize::Destination;
+use crate::contract::Connection;
 use crate::redirect::RedirectCheck;
 use leptos::prelude::*;
 
@@ -15,7 +16,13 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                 {move || match session.offer.get() {
                     Load::Idle => view! {
                         <p class="muted" data-testid="authorize-idle">
-                            "The authorize link appears here once the status shows Trakt is not connected."
+                            {move || match session.status.get() {
+                                Load::Ready(Connection::Connected { .. }) => {
+                                    "Trakt is already connected. To connect again (for example another \
+                                     Trakt account), click “Authorize again” above."
+                                }
+                                _ => "The authorize link appears here once the status shows Trakt is not connected.",
+                            }}
                         </p>
                     }
                     .into_any(),

@@ -1,10 +1,9 @@
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
 use super::status_card::describe_expiry;
-use super::StepHeading;
 use leptos::prelude::*;
 
-/// Step 4, shown only when trakt.tv sent the browser back: the outcome of the exchange.
+/// The outcome of the exchange, shown above the steps only when trakt.tv sent the browser back: the outcome of the exchange.
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
@@ -31,7 +30,7 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
             };
             view! {
                 <section class="card result" aria-labelledby="result-title" aria-live="polite">
-                    <StepHeading number=4 title="Back from Trakt" id="result-title" />
+                    <h2 id="result-title">"Back from Trakt"</h2>
                     {body}
                 </section>
             }
