@@ -2,7 +2,7 @@ use super::session::Session;
 use super::StepHeading;
 use crate::backend_url::BackendUrl;
 use crate::browser;
-use crate::jwt::check_input;
+use crate::jwt::{check_input, JwtProblem};
 use crate::time::relative;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -32,6 +32,11 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     .unwrap_or_default();
                 (false, format!("Access token for {user}{expiry}."))
             }
+            Err(JwtProblem::Empty) => (
+                false,
+                "Paste the “access” value that NowPlaying's POST /auth/login/ returns (it starts with eyJ)."
+                    .to_owned(),
+            ),
             Err(problem) => {
                 let problem = problem.problem();
                 (true, format!("{} {}", problem.title, problem.next_step))
