@@ -208,6 +208,63 @@ describe('the helper, end to end', () => {
   });
 });
 
+describe('answers the helper does not expect', () => {
+  const cases = [
+    {
+      name: 'a 500 with the backend message',
+      fault: { status: 500, body: { error: 'Unexpected error: boom' } },
+      expect: ['The backend failed (HTTP 500).', 'Unexpected error: boom', 'backend\'s logs'],
+    },
+    {
+      name: 'an HTML page with status 200',
+      fault: { status: 200, content_type: 'text/html', body: '<html><h1>Welcome to nginx!</h1></html>' },
+      expect: ['with a web page instead of JSON (HTTP 200)', 'Check the backend URL'],
+    },
+    {
+      name: 'a 502 HTML page from a proxy',
+      fault: { status: 502, content_type: 'text/html', body: '<html>Bad Gateway</html>' },
+      expect: ['The backend failed (HTTP 502) with a web page instead of JSON.'],
+    },
+    {
+      name: 'an empty body',
+      fault: { status: 200, body: '' },
+      expect: ['with an empty answer (HTTP 200)'],
+    },
+    {
+      name: 'JSON of the wrong shape',
+      fault: { status: 200, body: { authenticated: 'maybe' } },
+      expect: ['is not what this helper expects', '{"authenticated":"maybe"}'],
+    },
+    {
+      name: 'a missing endpoint (wrong prefix)',
+      fault: { status: 404, content_type: 'text/html', body: '<h1>Not Found</h1>' },
+      expect: ['no such endpoint at this address (it answered with a web page)', 'path prefix'],
+    },
+  ];
+  for (const { name, fault, expect } of cases) {
+    test(`${name}: explained, and "Check again" recovers`, async () => {
+      await standin.fault({ method: 'GET', path: '/trakt/auth-status/', times: 1, ...fault });
+      const { context, helper } = await freshHelper();
+      await helper.connect({ jwt: await standin.token() });
+      for (const text of expect) await textContains(helper.statusProblem(), text);
+      await helper.page.getByRole('button', { name: 'Check again' }).click();
+      await textContains(helper.status(), 'Not connected to Trakt.');
+      assert.equal(await helper.statusProblem().count(), 0);
+      await context.close();
+    });
+  }
+
+  test('a backend that never answers times out after 15 seconds', async () => {
+    await standin.fault({ method: 'GET', path: '/trakt/auth-status/', times: 1, kind: 'hang' });
+    const { context, helper } = await freshHelper();
+    await helper.connect({ jwt: await standin.token() });
+    await textContains(helper.status(), 'Checking');
+    assert.equal(await helper.page.getByRole('button', { name: 'Checking…' }).isDisabled(), true);
+    await textContains(helper.statusProblem(), 'did not answer within 15 seconds', { timeout: 25_000 });
+    await context.close();
+  });
+});
+
 describe('a backend whose redirect URI is not this page', () => {
   let elsewhere;
   before(async () => {
