@@ -110,6 +110,20 @@ impl JwtProblem {
     }
 }
 
+/// Encodes base64url (RFC 4648 §5) without padding, as JWTs carry it.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
 /// Decodes base64url (RFC 4648 §5), with or without `=` padding.
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');
@@ -144,18 +158,7 @@ mod tests {
     use super::*;
 
     fn b64(text: &str) -> String {
-        // Encoding for the tests only; the page never needs it.
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let bytes = text.as_bytes();
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b))
-                << (8 * (3 - chunk.len()));
-            for i in 0..=chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            }
-        }
-        out
+        base64url_encode(text.as_bytes())
     }
 
     fn token(payload: &str) -> Jwt {
@@ -240,6 +243,17 @@ mod tests {
             check_input(good.secret(), 2000).unwrap_err(),
             JwtProblem::Expired { expired_at: 2000 }
         );
+    }
+
+    #[test]
+    fn base64url_round_trips() {
+        for text in ["", "a", "ab", "abc", "abcd", "\u{ff}\u{fe}"] {
+            assert_eq!(
+                base64url_decode(&base64url_encode(text.as_bytes())).unwrap(),
+                text.as_bytes()
+            );
+        }
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]

@@ -74,6 +74,9 @@ enum FaultAction {
     Hang,
 }
 
+/// A handler's answer: `Err` is a refusal, sent as it is.
+type Handled = Result<Response, Response>;
+
 pub enum Outcome {
     Respond(Response),
     Drop,
@@ -209,49 +212,81 @@ impl Backend {
             "path": request.path,
             "authorization": request.header("authorization").is_some(),
         }));
-        let method = request.method.as_str();
-        match (method, request.path.as_str()) {
+        self.route(request).unwrap_or_else(|refusal| refusal)
+    }
+
+    /// The contract's endpoints. `Err` carries the refusal to send, so `?` ends a handler
+    /// the way DRF's authentication and parsing do.
+    fn route(&mut self, request: &Request) -> Handled {
+        match (request.method.as_str(), request.path.as_str()) {
             ("POST", "/auth/login/") => self.login(request),
             ("POST", "/auth/token/refresh/") => self.refresh_jwt(request),
-            ("GET", "/auth/current-user/") => self.with_user(request, |_, user| {
-                Response::json(200, json!({"user_id": user.id, "username": user.username, "email": user.email}))
-            }),
-            ("GET", "/auth/api-keys/") => self.with_user(request, |_, user| {
+            ("GET", "/auth/current-user/") => {
+                let user = self.authenticated_user(request)?;
+                Ok(Response::json(
+                    200,
+                    json!({"user_id": user.id, "username": user.username, "email": user.email}),
+                ))
+            }
+            ("GET", "/auth/api-keys/") => {
+                let user = self.authenticated_user(request)?;
                 let results: Vec<Value> = user.api_key.iter().map(api_key_json).collect();
-                Response::json(200, json!({"count": results.len(), "next": null, "previous": null, "results": results}))
-            }),
+                Ok(Response::json(
+                    200,
+                    json!({"count": results.len(), "next": null, "previous": null, "results": results}),
+                ))
+            }
             ("POST", "/auth/api-keys/") => self.save_api_key(request),
             (_, path) if path.starts_with("/auth/api-keys/") => self.change_api_key(request),
             ("GET", "/trakt/auth-status/") => self.auth_status(request),
             ("GET", "/trakt/authenticate/") => self.authenticate(request),
             ("POST", "/trakt/oauth-callback/") => self.oauth_callback(request),
-            ("GET", "/trakt/oauth-callback/") => callback_page(request),
-            ("GET", "/trakt/refresh-token/") => self.with_user(request, |backend, user| {
+            ("GET", "/trakt/oauth-callback/") => Ok(callback_page(request)),
+            ("GET", "/trakt/refresh-token/") => {
+                let user = self.authenticated_user(request)?;
                 if user.trakt_expires_at.is_none() {
-                    return error(400, "Trakt token not found. Please authenticate with Trakt first.");
+                    return Err(error(
+                        400,
+                        "Trakt token not found. Please authenticate with Trakt first.",
+                    ));
                 }
                 let expires = now_secs() + TRAKT_TOKEN_LIFETIME;
-                backend.user_mut(user.id).trakt_expires_at = Some(expires);
-                Response::json(200, json!({"access_token": random_hex(32), "expires_at": iso8601(expires * 1_000_000)}))
-            }),
-            ("GET", "/trakt/fetch-latest-movies/" | "/trakt/fetch-latest-shows/") => {
-                let what = if request.path.contains("movies") { "Movie" } else { "Show" };
-                self.with_user(request, |backend, user| {
-                    if user.trakt_expires_at.is_none() {
-                        return Response::json(400, json!({
-                            "error": "No Trakt token found. Please authenticate with Trakt first.",
-                            "auth_url": backend.authenticate_url(request),
-                            "message": "Visit the auth_url to authenticate with Trakt",
-                        }));
-                    }
-                    Response::json(200, json!({"message": format!("{what} sync started in background"), "status": "processing"}))
-                })
+                self.user_mut(user.id).trakt_expires_at = Some(expires);
+                Ok(Response::json(
+                    200,
+                    json!({"access_token": random_hex(32), "expires_at": iso8601(expires * 1_000_000)}),
+                ))
             }
-            ("GET", "/trakt/get-stored-movies/") => self.with_user(request, |_, _| stored_movies(request)),
-            ("GET", "/oauth/authorize") => self.authorize_page(request),
-            ("GET", "/oauth/authorize/decide") => self.authorize_decision(request),
-            ("GET", _) => self.static_file(&request.path),
-            _ => Response::json(405, json!({"detail": format!("Method \"{}\" not allowed.", request.method)})),
+            ("GET", "/trakt/fetch-latest-movies/" | "/trakt/fetch-latest-shows/") => {
+                let user = self.authenticated_user(request)?;
+                if user.trakt_expires_at.is_none() {
+                    return Err(Response::json(
+                        400,
+                        json!({
+                            "error": "No Trakt token found. Please authenticate with Trakt first.",
+                            "auth_url": authenticate_url(request),
+                            "message": "Visit the auth_url to authenticate with Trakt",
+                        }),
+                    ));
+                }
+                let what = if request.path.contains("movies") {
+                    "Movie"
+                } else {
+                    "Show"
+                };
+                Ok(Response::json(
+                    200,
+                    json!({"message": format!("{what} sync started in background"), "status": "processing"}),
+                ))
+            }
+            ("GET", "/trakt/get-stored-movies/") => {
+                self.authenticated_user(request)?;
+                Ok(stored_movies(request))
+            }
+            ("GET", "/oauth/authorize") => Ok(self.authorize_page(request)),
+            ("GET", "/oauth/authorize/decide") => Ok(self.authorize_decision(request)),
+            ("GET", _) => Ok(self.static_file(&request.path)),
+            _ => Err(method_not_allowed(request)),
         }
     }
 
@@ -262,18 +297,7 @@ impl Backend {
             .expect("users are never removed")
     }
 
-    /// Runs `then` for the user of the request's JWT, or answers 401 as simplejwt does.
-    fn with_user(
-        &mut self,
-        request: &Request,
-        then: impl FnOnce(&mut Self, User) -> Response,
-    ) -> Response {
-        match self.authenticated_user(request) {
-            Ok(user) => then(self, user),
-            Err(response) => response,
-        }
-    }
-
+    /// The user of the request's JWT, or the 401 simplejwt answers with.
     fn authenticated_user(&self, request: &Request) -> Result<User, Response> {
         let Some(header) = request.header("authorization") else {
             return Err(Response::json(
@@ -297,79 +321,50 @@ impl Backend {
             .ok_or_else(not_valid)
     }
 
-    fn login(&mut self, request: &Request) -> Response {
-        let body = match json_body(request) {
-            Ok(body) => body,
-            Err(response) => return response,
-        };
-        let mut missing = serde_json::Map::new();
-        for field in ["username", "password"] {
-            if body[field].as_str().is_none_or(str::is_empty) {
-                missing.insert(field.into(), json!(["This field is required."]));
-            }
-        }
-        if !missing.is_empty() {
-            return Response::json(400, Value::Object(missing));
-        }
+    fn login(&mut self, request: &Request) -> Handled {
+        let body = json_body(request, &["username", "password"])?;
         let found = self.users.iter().find(|u| {
             Some(u.username) == body["username"].as_str()
                 && Some(u.password) == body["password"].as_str()
         });
         let Some(user) = found else {
-            return Response::json(400, json!({"non_field_errors": ["Invalid credentials"]}));
+            return Err(Response::json(
+                400,
+                json!({"non_field_errors": ["Invalid credentials"]}),
+            ));
         };
         let now = now_secs();
-        Response::json(
+        Ok(Response::json(
             200,
             json!({
                 "user": {"id": user.id, "username": user.username, "email": user.email},
                 "refresh": self.signer.issue(user.id, "refresh", now, REFRESH_LIFETIME),
                 "access": self.signer.issue(user.id, "access", now, ACCESS_LIFETIME),
             }),
-        )
+        ))
     }
 
-    fn refresh_jwt(&mut self, request: &Request) -> Response {
-        let body = match json_body(request) {
-            Ok(body) => body,
-            Err(response) => return response,
-        };
-        let Some(refresh) = body["refresh"].as_str() else {
-            return Response::json(400, json!({"refresh": ["This field is required."]}));
-        };
+    fn refresh_jwt(&mut self, request: &Request) -> Handled {
+        let body = json_body(request, &["refresh"])?;
+        let refresh = body["refresh"].as_str().unwrap_or_default();
         match self.signer.verify(refresh, now_secs()) {
-            Some(claims) if claims.token_type == "refresh" => Response::json(
+            Some(claims) if claims.token_type == "refresh" => Ok(Response::json(
                 200,
                 json!({"access": self.signer.issue(claims.user_id, "access", now_secs(), ACCESS_LIFETIME)}),
-            ),
-            _ => Response::new(
+            )),
+            _ => Err(Response::new(
                 401,
                 "application/json",
                 TOKEN_NOT_VALID
                     .replace("AccessToken", "RefreshToken")
                     .replace("\"access\"", "\"refresh\""),
-            ),
+            )),
         }
     }
 
-    fn save_api_key(&mut self, request: &Request) -> Response {
-        let user = match self.authenticated_user(request) {
-            Ok(user) => user,
-            Err(response) => return response,
-        };
-        let body = match json_body(request) {
-            Ok(body) => body,
-            Err(response) => return response,
-        };
-        let mut missing = serde_json::Map::new();
-        for field in ["service_name", "api_key"] {
-            if body[field].as_str().is_none_or(str::is_empty) {
-                missing.insert(field.into(), json!(["This field is required."]));
-            }
-        }
-        if !missing.is_empty() {
-            return Response::json(400, Value::Object(missing));
-        }
+    fn save_api_key(&mut self, request: &Request) -> Handled {
+        let user = self.authenticated_user(request)?;
+        let body = json_body(request, &["service_name", "api_key"])?;
         let now = iso8601(now_micros());
         let id = self.next_key_id;
         self.next_key_id += 1;
@@ -384,61 +379,50 @@ impl Backend {
         };
         let answer = api_key_json(&key);
         self.user_mut(user.id).api_key = Some(key);
-        Response::json(201, answer)
+        Ok(Response::json(201, answer))
     }
 
-    fn change_api_key(&mut self, request: &Request) -> Response {
-        let user = match self.authenticated_user(request) {
-            Ok(user) => user,
-            Err(response) => return response,
-        };
+    fn change_api_key(&mut self, request: &Request) -> Handled {
+        let user = self.authenticated_user(request)?;
         let id: Option<u64> = request
             .path
             .trim_start_matches("/auth/api-keys/")
             .trim_end_matches('/')
             .parse()
             .ok();
-        let Some(key) = user.api_key.filter(|key| Some(key.id) == id) else {
-            return Response::json(404, json!({"detail": "No APIKey matches the given query."}));
+        let Some(mut key) = user.api_key.filter(|key| Some(key.id) == id) else {
+            return Err(Response::json(
+                404,
+                json!({"detail": "No APIKey matches the given query."}),
+            ));
         };
         match request.method.as_str() {
+            "GET" => Ok(Response::json(200, api_key_json(&key))),
             "DELETE" => {
                 self.user_mut(user.id).api_key = None;
-                Response::empty(204)
+                Ok(Response::empty(204))
             }
             "PATCH" | "PUT" => {
-                let body = match json_body(request) {
-                    Ok(body) => body,
-                    Err(response) => return response,
-                };
-                let mut key = key;
+                let body = json_body(request, &[])?;
                 if let Some(client_id) = body["service_user_id"].as_str() {
                     key.client_id = client_id.to_owned();
                 }
                 key.updated_at = iso8601(now_micros());
                 let answer = api_key_json(&key);
                 self.user_mut(user.id).api_key = Some(key);
-                Response::json(200, answer)
+                Ok(Response::json(200, answer))
             }
-            "GET" => Response::json(200, api_key_json(&key)),
-            _ => Response::json(
-                405,
-                json!({"detail": format!("Method \"{}\" not allowed.", request.method)}),
-            ),
+            _ => Err(method_not_allowed(request)),
         }
     }
 
-    fn authenticate_url(&self, request: &Request) -> String {
-        format!(
-            "http://{}/trakt/authenticate/",
-            request.header("host").unwrap_or("127.0.0.1")
-        )
-    }
-
-    fn auth_status(&mut self, request: &Request) -> Response {
-        let auth_url = self.authenticate_url(request);
-        self.with_user(request, |_, user| match user.trakt_expires_at {
-            None => Response::json(200, json!({"authenticated": false, "auth_url": auth_url})),
+    fn auth_status(&mut self, request: &Request) -> Handled {
+        let user = self.authenticated_user(request)?;
+        Ok(match user.trakt_expires_at {
+            None => Response::json(
+                200,
+                json!({"authenticated": false, "auth_url": authenticate_url(request)}),
+            ),
             Some(expires) => Response::json(
                 200,
                 json!({
@@ -461,84 +445,72 @@ impl Backend {
         }
     }
 
-    fn authenticate(&mut self, request: &Request) -> Response {
-        self.with_user(request, |backend, user| {
-            let Some(key) = user.api_key else {
-                return backend.no_key_error();
-            };
-            let config = &backend.config;
-            let redirect = if config.legacy {
-                config.redirect_uri.clone()
-            } else {
-                encode(&config.redirect_uri)
-            };
-            let auth_url = format!(
-                "{}/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&state={}",
-                config.authorize_base.trim_end_matches('/'),
-                encode(&key.client_id),
-                user.id
-            );
-            let mut answer = json!({"auth_url": auth_url, "message": "Visit this URL to authorize your Trakt account"});
-            if !config.legacy {
-                answer["redirect_uri"] = json!(config.redirect_uri);
-            }
-            Response::json(200, answer)
-        })
+    fn authenticate(&mut self, request: &Request) -> Handled {
+        let user = self.authenticated_user(request)?;
+        let key = user.api_key.ok_or_else(|| self.no_key_error())?;
+        let config = &self.config;
+        let redirect = if config.legacy {
+            config.redirect_uri.clone()
+        } else {
+            encode(&config.redirect_uri)
+        };
+        let auth_url = format!(
+            "{}/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&state={}",
+            config.authorize_base.trim_end_matches('/'),
+            encode(&key.client_id),
+            user.id
+        );
+        let mut answer = json!({"auth_url": auth_url, "message": "Visit this URL to authorize your Trakt account"});
+        if !config.legacy {
+            answer["redirect_uri"] = json!(config.redirect_uri);
+        }
+        Ok(Response::json(200, answer))
     }
 
-    fn oauth_callback(&mut self, request: &Request) -> Response {
+    fn oauth_callback(&mut self, request: &Request) -> Handled {
         if request.header("authorization").is_none() && !self.config.legacy {
-            return error(401, "Authentication is required to complete Trakt OAuth.");
+            return Err(error(
+                401,
+                "Authentication is required to complete Trakt OAuth.",
+            ));
         }
-        let user = match self.authenticated_user(request) {
-            Ok(user) => user,
-            Err(response) => return response,
-        };
-        let body = match json_body(request) {
-            Ok(body) => body,
-            Err(response) => return response,
-        };
+        let user = self.authenticated_user(request)?;
+        let body = json_body(request, &[])?;
         let code = body["code"].as_str().unwrap_or_default().to_owned();
         if code.is_empty() {
-            return error(400, "Authorization code is required");
+            return Err(error(400, "Authorization code is required"));
         }
         *self.callback_posts.entry(code.clone()).or_default() += 1;
         if let Some(state) = body["state"].as_str() {
             if state != user.id.to_string() {
-                return error(400, "Invalid state parameter");
+                return Err(error(400, "Invalid state parameter"));
             }
         }
-        let Some(key) = user.api_key else {
-            return self.no_key_error();
-        };
+        let key = user.api_key.ok_or_else(|| self.no_key_error())?;
         let now = now_secs();
-        match self.codes.get_mut(&code) {
-            Some(issued)
-                if !issued.used
-                    && issued.client_id == key.client_id
-                    && now - issued.issued_at < CODE_LIFETIME =>
-            {
-                issued.used = true;
-            }
-            Some(issued) => {
-                issued.used = true;
-                return error(400, EXCHANGE_FAILED);
-            }
-            None => return error(400, EXCHANGE_FAILED),
+        let issued = self
+            .codes
+            .get_mut(&code)
+            .ok_or_else(|| error(400, EXCHANGE_FAILED))?;
+        let fresh = !issued.used
+            && issued.client_id == key.client_id
+            && now - issued.issued_at < CODE_LIFETIME;
+        // Trakt burns a code on any attempt.
+        issued.used = true;
+        if !fresh {
+            return Err(error(400, EXCHANGE_FAILED));
         }
         let expires = now + TRAKT_TOKEN_LIFETIME;
         self.user_mut(user.id).trakt_expires_at = Some(expires);
-        Response::json(
+        Ok(Response::json(
             200,
             json!({
                 "success": true,
                 "message": "Successfully authenticated with Trakt!",
                 "expires_at": iso8601(expires * 1_000_000),
             }),
-        )
+        ))
     }
-
-    /// The stand-in for trakt.tv's authorize page: asks, like Trakt, whether to allow access.
     fn authorize_page(&mut self, request: &Request) -> Response {
         let client_id = request.param("client_id").unwrap_or_default();
         let redirect_uri = request.param("redirect_uri").unwrap_or_default();
@@ -734,9 +706,9 @@ fn error(status: u16, message: &str) -> Response {
     Response::json(status, json!({"error": message}))
 }
 
-/// Parses a JSON body, answering 415 for anything that is not `application/json`
-/// and 400 for JSON that does not parse, as DRF does.
-fn json_body(request: &Request) -> Result<Value, Response> {
+/// Parses a JSON body as DRF does: 415 for anything but `application/json`, 400 for
+/// JSON that does not parse, and 400 with a field map when a required field is empty.
+fn json_body(request: &Request, required: &[&str]) -> Result<Value, Response> {
     let content_type = request.header("content-type").unwrap_or("");
     if !content_type.starts_with("application/json") {
         let shown = content_type.split(';').next().unwrap_or("").trim();
@@ -745,8 +717,33 @@ fn json_body(request: &Request) -> Result<Value, Response> {
             json!({"detail": format!("Unsupported media type \"{shown}\" in request.")}),
         ));
     }
-    serde_json::from_slice(&request.body)
-        .map_err(|e| Response::json(400, json!({"detail": format!("JSON parse error - {e}")})))
+    let body: Value = serde_json::from_slice(&request.body)
+        .map_err(|e| Response::json(400, json!({"detail": format!("JSON parse error - {e}")})))?;
+    let missing: serde_json::Map<String, Value> = required
+        .iter()
+        .filter(|field| body[**field].as_str().is_none_or(str::is_empty))
+        .map(|field| ((*field).to_owned(), json!(["This field is required."])))
+        .collect();
+    if missing.is_empty() {
+        Ok(body)
+    } else {
+        Err(Response::json(400, Value::Object(missing)))
+    }
+}
+
+fn method_not_allowed(request: &Request) -> Response {
+    Response::json(
+        405,
+        json!({"detail": format!("Method \"{}\" not allowed.", request.method)}),
+    )
+}
+
+/// The absolute URL of the authenticate endpoint, as auth-status reports it.
+fn authenticate_url(request: &Request) -> String {
+    format!(
+        "http://{}/trakt/authenticate/",
+        request.header("host").unwrap_or("127.0.0.1")
+    )
 }
 
 fn api_key_json(key: &ApiKey) -> Value {
@@ -830,5 +827,267 @@ fn content_type(path: &str) -> &'static str {
         Some("json") => "application/json",
         Some("ico") => "image/x-icon",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backend(legacy: bool) -> Backend {
+        Backend::new(Config {
+            redirect_uri: "http://127.0.0.1:8080/".into(),
+            authorize_base: "https://api.trakt.tv".into(),
+            legacy,
+            cors_origins: None,
+            static_dir: None,
+            static_prefix: "/".into(),
+        })
+    }
+
+    fn call(
+        backend: &mut Backend,
+        method: &str,
+        target: &str,
+        jwt: Option<&str>,
+        body: &str,
+    ) -> (u16, Value) {
+        let auth = jwt.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![
+            ("Content-Type", "application/json"),
+            ("Host", "127.0.0.1:8000"),
+        ];
+        if let Some(auth) = &auth {
+            headers.push(("Authorization", auth));
+        }
+        let response = backend.handle(&Request::new(method, target, &headers, body));
+        let json = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+        (response.status, json)
+    }
+
+    /// Follows the authorize page's "Yes" and returns the code it redirects with.
+    fn approve(backend: &mut Backend) -> String {
+        let decide = "/oauth/authorize/decide?approve=yes&client_id=standin-client-id\
+                      &redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=1";
+        let response = backend.handle(&Request::new("GET", decide, &[], ""));
+        assert_eq!(response.status, 302);
+        let location = &response
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Location")
+            .unwrap()
+            .1;
+        let code = location
+            .split("code=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap();
+        assert_eq!(
+            location,
+            &format!("http://127.0.0.1:8080/?code={code}&state=1")
+        );
+        code.to_owned()
+    }
+
+    #[test]
+    fn answers_401_without_or_with_a_bad_jwt() {
+        let mut b = backend(false);
+        let (status, body) = call(&mut b, "GET", "/trakt/auth-status/", None, "");
+        assert_eq!(
+            (status, body["detail"].as_str()),
+            (401, Some("Authentication credentials were not provided."))
+        );
+        let (status, body) = call(&mut b, "GET", "/trakt/auth-status/", Some("garbage"), "");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("token_not_valid"))
+        );
+        let (status, body) = call(&mut b, "POST", "/trakt/oauth-callback/", None, "{}");
+        assert_eq!(status, 401);
+        assert_eq!(
+            body["error"],
+            "Authentication is required to complete Trakt OAuth."
+        );
+    }
+
+    #[test]
+    fn logs_in_with_the_contract_shapes() {
+        let mut b = backend(false);
+        let (status, body) = call(
+            &mut b,
+            "POST",
+            "/auth/login/",
+            None,
+            r#"{"username":"alice","password":"alice-password"}"#,
+        );
+        assert_eq!(status, 200);
+        assert_eq!(body["user"]["username"], "alice");
+        let access = body["access"].as_str().unwrap().to_owned();
+        let (status, _) = call(&mut b, "GET", "/auth/current-user/", Some(&access), "");
+        assert_eq!(status, 200);
+        let (status, body) = call(
+            &mut b,
+            "POST",
+            "/auth/login/",
+            None,
+            r#"{"username":"alice","password":"x"}"#,
+        );
+        assert_eq!(
+            (status, body),
+            (400, json!({"non_field_errors": ["Invalid credentials"]}))
+        );
+        let (status, body) = call(&mut b, "POST", "/auth/login/", None, r#"{"password":"x"}"#);
+        assert_eq!(
+            (status, body),
+            (400, json!({"username": ["This field is required."]}))
+        );
+    }
+
+    #[test]
+    fn refuses_form_bodies_with_415() {
+        let mut b = backend(false);
+        let request = Request::new(
+            "POST",
+            "/auth/login/",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            "username=alice",
+        );
+        let response = b.handle(&request);
+        assert_eq!(response.status, 415);
+        let body: Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(
+            body["detail"],
+            "Unsupported media type \"application/x-www-form-urlencoded\" in request."
+        );
+    }
+
+    #[test]
+    fn authenticate_encodes_the_redirect_and_names_the_user_in_state() {
+        let mut b = backend(false);
+        let jwt = b.access_token("alice").unwrap();
+        let (status, body) = call(&mut b, "GET", "/trakt/authenticate/", Some(&jwt), "");
+        assert_eq!(status, 200);
+        assert_eq!(
+            body["auth_url"],
+            "https://api.trakt.tv/oauth/authorize?response_type=code&client_id=standin-client-id\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=1"
+        );
+        assert_eq!(body["redirect_uri"], "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn a_legacy_backend_sends_no_redirect_field_and_older_texts() {
+        let mut b = backend(true);
+        let jwt = b.access_token("alice").unwrap();
+        let (_, body) = call(&mut b, "GET", "/trakt/authenticate/", Some(&jwt), "");
+        assert!(body["auth_url"]
+            .as_str()
+            .unwrap()
+            .contains("redirect_uri=http://127.0.0.1:8080/&state=1"));
+        assert!(body.get("redirect_uri").is_none());
+        let bob = b.access_token("bob").unwrap();
+        let (status, body) = call(&mut b, "GET", "/trakt/authenticate/", Some(&bob), "");
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("Trakt API credentials not found"))
+        );
+    }
+
+    #[test]
+    fn a_code_works_once() {
+        let mut b = backend(false);
+        let jwt = b.access_token("alice").unwrap();
+        let code = approve(&mut b);
+        let body = format!(r#"{{"code":"{code}","state":"1"}}"#);
+        let (status, answer) = call(&mut b, "POST", "/trakt/oauth-callback/", Some(&jwt), &body);
+        assert_eq!(status, 200);
+        assert_eq!(answer["success"], true);
+        let (status, answer) = call(&mut b, "POST", "/trakt/oauth-callback/", Some(&jwt), &body);
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (400, Some(EXCHANGE_FAILED))
+        );
+        assert_eq!(b.callback_posts[&code], 2);
+        let (_, status) = call(&mut b, "GET", "/trakt/auth-status/", Some(&jwt), "");
+        assert_eq!(status["authenticated"], true);
+        assert_eq!(status["token_expired"], false);
+    }
+
+    #[test]
+    fn a_state_for_another_user_is_refused_and_burns_nothing() {
+        let mut b = backend(false);
+        let jwt = b.access_token("alice").unwrap();
+        let code = approve(&mut b);
+        let wrong = format!(r#"{{"code":"{code}","state":"2"}}"#);
+        let (status, answer) = call(&mut b, "POST", "/trakt/oauth-callback/", Some(&jwt), &wrong);
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (400, Some("Invalid state parameter"))
+        );
+        let missing_state = format!(r#"{{"code":"{code}"}}"#);
+        let (status, _) = call(
+            &mut b,
+            "POST",
+            "/trakt/oauth-callback/",
+            Some(&jwt),
+            &missing_state,
+        );
+        assert_eq!(status, 200, "the backend accepts a missing state");
+    }
+
+    #[test]
+    fn a_denial_redirects_with_access_denied() {
+        let mut b = backend(false);
+        let decide = "/oauth/authorize/decide?approve=no&client_id=standin-client-id\
+                      &redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=1";
+        let response = b.handle(&Request::new("GET", decide, &[], ""));
+        let location = &response
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Location")
+            .unwrap()
+            .1;
+        assert_eq!(
+            location,
+            "http://127.0.0.1:8080/?error=access_denied&error_description=The+resource+owner+or+authorization+server+denied+the+request.&state=1"
+        );
+    }
+
+    #[test]
+    fn the_authorize_page_refuses_an_unregistered_redirect() {
+        let mut b = backend(false);
+        let page = "/oauth/authorize?client_id=standin-client-id&redirect_uri=http%3A%2F%2Fevil.example%2F";
+        let response = b.handle(&Request::new("GET", page, &[], ""));
+        assert_eq!(response.status, 400);
+        assert!(String::from_utf8_lossy(&response.body)
+            .contains("The redirect uri included is not valid."));
+    }
+
+    #[test]
+    fn the_callback_page_escapes_what_it_shows() {
+        let mut b = backend(false);
+        let page = "/trakt/oauth-callback/?code=%3Cscript%3Ex%3C%2Fscript%3E&state=1";
+        let response = b.handle(&Request::new("GET", page, &[], ""));
+        let html = String::from_utf8_lossy(&response.body);
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>"));
+    }
+
+    #[test]
+    fn static_files_stay_inside_their_folder() {
+        let dir = std::env::temp_dir().join(format!("standin-static-{}", random_hex(4)));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<p>helper</p>").unwrap();
+        let b = Backend::new(Config {
+            static_dir: Some(dir.clone()),
+            static_prefix: "/static/helper/".into(),
+            ..backend(false).config
+        });
+        assert_eq!(b.static_file("/static/helper/").body, b"<p>helper</p>");
+        assert_eq!(b.static_file("/static/helper/index.html").status, 200);
+        assert_eq!(b.static_file("/index.html").status, 404);
+        assert_eq!(b.static_file("/static/helper/../Cargo.toml").status, 404);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -3,6 +3,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
+use trakt_oauth_helper::jwt::{base64url_decode, base64url_encode as base64url};
 
 pub const ACCESS_LIFETIME: i64 = 60 * 60;
 pub const REFRESH_LIFETIME: i64 = 24 * 60 * 60;
@@ -124,42 +125,6 @@ pub fn random_hex(bytes: usize) -> String {
         .collect()
 }
 
-pub fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
-    for chunk in bytes.chunks(3) {
-        let n =
-            chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
-}
-
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buffer, mut bits) = (0u32, 0);
-    for byte in text.trim_end_matches('=').bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        buffer = buffer << 6 | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,15 +155,5 @@ mod tests {
         let (a, b) = (random_hex(32), random_hex(32));
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn base64url_round_trips() {
-        for text in ["", "a", "ab", "abc", "abcd"] {
-            assert_eq!(
-                base64url_decode(&base64url(text.as_bytes())).unwrap(),
-                text.as_bytes()
-            );
-        }
     }
 }
