@@ -1,9 +1,9 @@
 //! The few browser facilities the page uses: storage, the address bar and the clock.
 
-use crate::keys::{StorageKey, Store, UrlParam};
-use crate::query;
-use crate::returned::Returned;
-use wasm_bindgen::JsValue;
+use crate::keys::{StorageKey, Store};
+use crate::returned::{clean_address, Returned};
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the helper only runs in a browser window")
@@ -76,15 +76,12 @@ pub fn page_address() -> String {
 pub fn take_returned() -> Returned {
     let location = window().location();
     let search = location.search().unwrap_or_default();
-    let returned = Returned::from_query(&search);
+    let hash = location.hash().unwrap_or_default();
+    let returned = Returned::from_address(&search, &hash);
     if returned.is_present() {
-        let clean = format!(
-            "{}{}{}",
-            location.pathname().unwrap_or_default(),
-            query::without(&search, &UrlParam::all_names()),
-            location.hash().unwrap_or_default()
-        );
+        let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window().history() {
+            let clean = clean_address(&path, &search, &hash);
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
         }
     }
@@ -106,4 +103,61 @@ pub fn local_time(epoch_ms: i64) -> String {
         .language()
         .unwrap_or_else(|| "en".into());
     date.to_locale_string(&locale, &options).into()
+}
+
+/// Adds a second Content-Security-Policy allowing connections only to this page's origin
+/// and `backend_origin`. Policies can only narrow what is allowed, so reaching another
+/// origin later takes a reload.
+pub fn limit_connections(backend_origin: &str) {
+    let Some(document) = window().document() else {
+        return;
+    };
+    let (Ok(meta), Some(head)) = (document.create_element("meta"), document.head()) else {
+        return;
+    };
+    let _ = meta.set_attribute("http-equiv", "Content-Security-Policy");
+    let _ = meta.set_attribute("content", &format!("connect-src 'self' {backend_origin}"));
+    let _ = head.append_child(&meta);
+}
+
+pub fn reload() {
+    let _ = window().location().reload();
+}
+
+/// Makes a crash visible: a Rust panic, or an exception thrown into the page's code,
+/// replaces the silence of a dead page with a notice that says to reload.
+pub fn install_crash_notice() {
+    std::panic::set_hook(Box::new(|info| {
+        // Secrets are redacted types, so a panic message cannot carry one.
+        web_sys::console::error_1(&format!("Trakt helper stopped: {info}").into());
+        show_crash_notice();
+    }));
+    let on_error = Closure::<dyn Fn()>::new(show_crash_notice);
+    for event in ["error", "unhandledrejection"] {
+        let _ = window().add_event_listener_with_callback(event, on_error.as_ref().unchecked_ref());
+    }
+    // The listener lives as long as the page.
+    on_error.forget();
+}
+
+/// Puts the crash notice at the top of the page, once.
+pub fn show_crash_notice() {
+    let Some(document) = window().document() else {
+        return;
+    };
+    if document.get_element_by_id("crash-notice").is_some() {
+        return;
+    }
+    let (Ok(notice), Some(body)) = (document.create_element("div"), document.body()) else {
+        return;
+    };
+    notice.set_id("crash-notice");
+    notice.set_class_name("problem crash");
+    let _ = notice.set_attribute("role", "alert");
+    let _ = notice.set_attribute("data-testid", "crash-notice");
+    notice.set_text_content(Some(
+        "Something went wrong in this page and it stopped working. Reload the page to start again: \
+         your settings are kept, and a code that was already sent is never sent twice.",
+    ));
+    let _ = body.prepend_with_node_1(&notice);
 }

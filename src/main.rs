@@ -2,5 +2,8 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    leptos::mount::mount_to_body(trakt_oauth_helper::ui::App);
+    {
+        trakt_oauth_helper::browser::install_crash_notice();
+        leptos::mount::mount_to_body(trakt_oauth_helper::ui::App);
+    }
 }

@@ -34,6 +34,8 @@ pub enum Malformed {
     EmptyCode,
     CodeTooLong,
     StateWithoutCode,
+    /// The parameters came after `#`, where trakt.tv never puts them.
+    InFragment,
 }
 
 /// Why a returned code will not be sent to the backend.
@@ -50,6 +52,17 @@ pub enum StateProblem {
 }
 
 impl Returned {
+    /// Reads the address: `location.search` and `location.hash` (each with or without
+    /// its `?` or `#`). Parameters in the fragment are noticed but never used.
+    pub fn from_address(search: &str, hash: &str) -> Self {
+        match Self::from_query(search) {
+            Self::Nothing if has_oauth_params(hash.strip_prefix('#').unwrap_or(hash)) => {
+                Self::Malformed(Malformed::InFragment)
+            }
+            returned => returned,
+        }
+    }
+
     /// Reads `location.search` (with or without its `?`).
     pub fn from_query(search: &str) -> Self {
         let pairs = query::pairs(search);
@@ -110,12 +123,32 @@ impl Returned {
                         Malformed::EmptyCode => "the code is empty".to_owned(),
                         Malformed::CodeTooLong => "the code is far too long".to_owned(),
                         Malformed::StateWithoutCode => "it has a state but no code".to_owned(),
+                        Malformed::InFragment => "the code is after “#” instead of “?”".to_owned(),
                     }
                 ),
                 start_again,
             )),
         }
     }
+}
+
+fn has_oauth_params(query_text: &str) -> bool {
+    let pairs = query::pairs(query_text);
+    UrlParam::ALL
+        .iter()
+        .any(|param| !query::values(&pairs, param.name()).is_empty())
+}
+
+/// The address to show once the OAuth parameters are read: the same path and other
+/// parameters, without `code`, `state`, `error` and `error_description`, and without a
+/// fragment that carried any of them.
+pub fn clean_address(path: &str, search: &str, hash: &str) -> String {
+    let fragment = hash.strip_prefix('#').unwrap_or(hash);
+    let hash = if has_oauth_params(fragment) { "" } else { hash };
+    format!(
+        "{path}{}{hash}",
+        query::without(search, &UrlParam::all_names())
+    )
 }
 
 fn outside_text(text: &str) -> String {
@@ -287,6 +320,33 @@ mod tests {
                 .title
                 .contains("nothing was sent"));
         }
+    }
+
+    #[test]
+    fn a_code_in_the_fragment_is_noticed_not_used() {
+        assert_eq!(
+            Returned::from_address("", &format!("#code={CODE}&state=1")),
+            Returned::Malformed(Malformed::InFragment)
+        );
+        assert_eq!(Returned::from_address("", "#section-2"), Returned::Nothing);
+        assert!(matches!(
+            Returned::from_address(&format!("?code={CODE}&state=1"), "#code=x"),
+            Returned::Code { .. }
+        ));
+    }
+
+    #[test]
+    fn cleaning_keeps_everything_but_the_oauth_parameters() {
+        assert_eq!(clean_address("/helper/", "?code=a&state=1", ""), "/helper/");
+        assert_eq!(
+            clean_address("/", "?lang=en&code=a", "#top"),
+            "/?lang=en#top"
+        );
+        assert_eq!(clean_address("/", "", "#code=a&state=1"), "/");
+        assert_eq!(
+            clean_address("/", "?error=access_denied&error_description=x", ""),
+            "/"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum UrlError {
     AmbiguousCharacters,
     NoScheme,
     NoHost,
+    /// Characters no host name or address has.
+    BadHost,
     BadPort,
 }
 
@@ -68,6 +70,18 @@ impl UrlParts {
         let (host, port) = split_port(host_port)?;
         if host.is_empty() {
             return Err(UrlError::NoHost);
+        }
+        let host_ok = if let Some(inner) = host.strip_prefix('[') {
+            inner.strip_suffix(']').is_some_and(|ip| {
+                ip.chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+            })
+        } else {
+            host.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+        };
+        if !host_ok {
+            return Err(UrlError::BadHost);
         }
 
         Ok(Self {
@@ -209,6 +223,20 @@ mod tests {
         );
         assert_eq!(UrlParts::parse("http:///path"), Err(UrlError::NoHost));
         assert_eq!(UrlParts::parse("1http://x"), Err(UrlError::NoScheme));
+    }
+
+    #[test]
+    fn hosts_are_names_or_addresses_only() {
+        for text in [
+            "http://a;script-src%20*/",
+            "http://a'b/",
+            "http://tr%61kt.tv/",
+            "http://[::1;]/",
+            "http://<x>/",
+        ] {
+            assert_eq!(UrlParts::parse(text), Err(UrlError::BadHost), "{text}");
+        }
+        assert_eq!(parse("http://my_host.local-1/").host, "my_host.local-1");
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                             describe_expiry(&connected.expires)
                         )}
                     </p>
+                    {connected.message.map(|message| view! {
+                        <p class="hint" data-testid="callback-message">"The backend said: " {message}</p>
+                    })}
                 }
                 .into_any(),
                 Load::Failed(problem) => {

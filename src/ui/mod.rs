@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
         None
     };
     let session = Session::from_storage();
+    session.limit_connections();
     session.persist();
     session.start(returned, pending_state);
 

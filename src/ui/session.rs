@@ -51,6 +51,8 @@ pub struct Session {
     pub offer: RwSignal<Load<AuthorizeOffer>>,
     /// `None` unless the page was opened by trakt.tv's redirect.
     pub completion: RwSignal<Option<Load<Connected>>>,
+    /// The backend origin the page's CSP allows besides its own, once it is narrowed.
+    connect_limit: StoredValue<Option<String>>,
 }
 
 /// A backend and a usable JWT, read from the inputs.
@@ -69,6 +71,7 @@ impl Session {
             status: RwSignal::new(Load::Idle),
             offer: RwSignal::new(Load::Idle),
             completion: RwSignal::new(None),
+            connect_limit: StoredValue::new(None),
         }
     }
 
@@ -81,23 +84,40 @@ impl Session {
         Self::new(&backend, &jwt, remember)
     }
 
-    /// Keeps the inputs in storage as they change. Defaults are not stored: an empty
-    /// store means the same thing.
+    /// Keeps the inputs in storage as they change.
     pub fn persist(self) {
-        let origin = browser::page_origin();
         Effect::new(move |_| {
-            let remember = self.remember.get();
-            let backend = self.backend_input.get();
-            let jwt = self.jwt_input.get();
-            let backend = Some(backend.trim()).filter(|b| !b.is_empty() && *b != origin);
-            browser::save(StorageKey::BackendUrl, backend, remember);
-            browser::save(StorageKey::RememberJwt, remember.then_some("1"), remember);
-            browser::save(
-                StorageKey::Jwt,
-                Some(jwt.trim()).filter(|j| !j.is_empty()),
-                remember,
-            );
+            self.backend_input.track();
+            self.jwt_input.track();
+            self.remember.track();
+            self.save();
         });
+    }
+
+    /// Writes the inputs to storage now. Defaults are not stored: an empty store means
+    /// the same thing.
+    fn save(self) {
+        let origin = browser::page_origin();
+        let remember = self.remember.get_untracked();
+        let backend = self.backend_input.get_untracked();
+        let jwt = self.jwt_input.get_untracked();
+        let backend = Some(backend.trim()).filter(|b| !b.is_empty() && *b != origin);
+        browser::save(StorageKey::BackendUrl, backend, remember);
+        browser::save(StorageKey::RememberJwt, remember.then_some("1"), remember);
+        browser::save(
+            StorageKey::Jwt,
+            Some(jwt.trim()).filter(|j| !j.is_empty()),
+            remember,
+        );
+    }
+
+    /// Narrows the page's CSP to the backend it starts with. Called once, before any request.
+    pub fn limit_connections(self) {
+        let origin = BackendUrl::parse(&self.backend_input.get_untracked())
+            .map(|backend| backend.origin())
+            .unwrap_or_else(|_| browser::page_origin());
+        browser::limit_connections(&origin);
+        self.connect_limit.set_value(Some(origin));
     }
 
     /// Whether there is anything to check without the person typing first.
