@@ -128,6 +128,17 @@ impl Session {
     fn credentials(self) -> Result<Credentials, Problem> {
         let backend =
             BackendUrl::parse(&self.backend_input.get_untracked()).map_err(|p| p.problem())?;
+        let origin = backend.origin();
+        let allowed = self.connect_limit.get_value();
+        if allowed.is_some_and(|allowed| allowed != origin && origin != browser::page_origin()) {
+            // The CSP only lets the page reach the backend it started with: save, start again.
+            self.save();
+            browser::reload();
+            return Err(Problem::new(
+                format!("Reloading the page so it may call {origin}…"),
+                "Nothing: the page checks the status again once it has reloaded.",
+            ));
+        }
         let (jwt, claims) = check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
             .map_err(|p| p.problem())?;
         Ok(Credentials {

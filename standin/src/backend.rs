@@ -31,6 +31,9 @@ pub struct Config {
     /// The built helper to serve, and the path prefix to serve it under.
     pub static_dir: Option<PathBuf>,
     pub static_prefix: String,
+    /// The key JWTs are signed with (Django's SECRET_KEY); random unless given, so tokens
+    /// stay valid across restarts only when asked.
+    pub secret: Option<String>,
 }
 
 #[derive(Clone)]
@@ -122,9 +125,10 @@ fn fresh_users() -> Vec<User> {
 
 impl Backend {
     pub fn new(config: Config) -> Self {
+        let signer = Signer::new(&config.secret.clone().unwrap_or_else(|| random_hex(32)));
         Self {
             config,
-            signer: Signer::new(&random_hex(32)),
+            signer,
             users: fresh_users(),
             codes: HashMap::new(),
             callback_posts: HashMap::new(),
@@ -201,9 +205,6 @@ impl Backend {
     }
 
     pub fn handle(&mut self, request: &Request) -> Response {
-        if request.method == "OPTIONS" {
-            return Response::empty(200);
-        }
         if let Some(control) = request.path.strip_prefix("/__standin/") {
             return self.control(control, request);
         }
@@ -212,6 +213,10 @@ impl Backend {
             "path": request.path,
             "authorization": request.header("authorization").is_some(),
         }));
+        if request.method == "OPTIONS" {
+            // A preflight: the CORS headers, added for allowed origins, are the answer.
+            return Response::empty(200);
+        }
         self.route(request).unwrap_or_else(|refusal| refusal)
     }
 
@@ -842,6 +847,7 @@ mod tests {
             cors_origins: None,
             static_dir: None,
             static_prefix: "/".into(),
+            secret: None,
         })
     }
 

@@ -7,7 +7,8 @@ use std::net::TcpStream;
 pub use trakt_oauth_helper::query::{decode_component as decode, encode_component as encode};
 
 const MAX_HEAD: usize = 64 * 1024;
-const MAX_BODY: usize = 1024 * 1024;
+// Large enough for a test to set up a multi-megabyte canned answer.
+const MAX_BODY: usize = 16 * 1024 * 1024;
 
 pub struct Request {
     pub method: String,

@@ -22,6 +22,7 @@ usage: nowplaying-standin [options]
   --cors-origin ORIGIN    allow only this origin by CORS (repeatable; default: every origin)
   --static DIR            serve the built helper from DIR
   --static-prefix PATH    ...under this path (default /)
+  --secret KEY            sign JWTs with KEY, so they survive a restart (default: random)
   --legacy                answer like an older backend";
 
 fn main() {
@@ -104,6 +105,7 @@ fn parse_args(args: &[String]) -> Result<(String, Config), String> {
         cors_origins: None,
         static_dir: None,
         static_prefix: "/".to_owned(),
+        secret: None,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -125,6 +127,7 @@ fn parse_args(args: &[String]) -> Result<(String, Config), String> {
                 let prefix = value()?;
                 config.static_prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
             }
+            "--secret" => config.secret = Some(value()?),
             "--legacy" => config.legacy = true,
             "-h" | "--help" => {
                 println!("{USAGE}");

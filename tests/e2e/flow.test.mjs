@@ -1,46 +1,21 @@
 // The whole flow in a real Chromium, against the release build served by the stand-in.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStandin } from './support/standin.mjs';
-import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
+import { assertNoLeak, helperSuite } from './support/suite.mjs';
 import { eventually, textContains } from './support/wait.mjs';
 
-let browser;
-let standin;
-
-before(async () => {
-  browser = await launchBrowser();
-  standin = await startStandin();
-});
-
-after(async () => {
-  await browser?.close();
-  await standin?.stop();
-});
-
-beforeEach(() => standin.reset());
-
-async function freshHelper(backend = standin) {
-  const context = await newContext(browser, backend);
-  const helper = new HelperPage(await context.newPage(), `${backend.url}/`);
-  await helper.open();
-  return { context, helper };
-}
-
-/** Fails if a secret shows up in the address bar or the console. */
-function assertNoLeak(helper, ...secrets) {
-  for (const secret of secrets) {
-    assert.ok(!helper.address().includes(secret), 'secret in the address bar');
-    for (const line of helper.console) assert.ok(!line.includes(secret), `secret in the console: ${line}`);
-  }
-}
-
-async function callbackPosts() {
-  return (await standin.stats()).callback_posts;
-}
+const suite = helperSuite();
+const freshHelper = (backend) => suite.open(backend);
+const callbackPosts = () => suite.callbackPosts();
 
 describe('the helper, end to end', () => {
+  let standin;
+  before(() => {
+    standin = suite.standin;
+  });
+
   test('connects Trakt: fill in, not connected, authorize, success, connected; reload sends nothing', async () => {
     const { context, helper } = await freshHelper();
     const jwt = await standin.token();
@@ -204,63 +179,6 @@ describe('the helper, end to end', () => {
     const problem = await textContains(helper.callbackProblem(), 'Failed to exchange code for token');
     assert.ok(problem.includes('already used or has expired'), problem);
     assert.equal(await callbackPosts(), 2);
-    await context.close();
-  });
-});
-
-describe('answers the helper does not expect', () => {
-  const cases = [
-    {
-      name: 'a 500 with the backend message',
-      fault: { status: 500, body: { error: 'Unexpected error: boom' } },
-      expect: ['The backend failed (HTTP 500).', 'Unexpected error: boom', 'backend\'s logs'],
-    },
-    {
-      name: 'an HTML page with status 200',
-      fault: { status: 200, content_type: 'text/html', body: '<html><h1>Welcome to nginx!</h1></html>' },
-      expect: ['with a web page instead of JSON (HTTP 200)', 'Check the backend URL'],
-    },
-    {
-      name: 'a 502 HTML page from a proxy',
-      fault: { status: 502, content_type: 'text/html', body: '<html>Bad Gateway</html>' },
-      expect: ['The backend failed (HTTP 502) with a web page instead of JSON.'],
-    },
-    {
-      name: 'an empty body',
-      fault: { status: 200, body: '' },
-      expect: ['with an empty answer (HTTP 200)'],
-    },
-    {
-      name: 'JSON of the wrong shape',
-      fault: { status: 200, body: { authenticated: 'maybe' } },
-      expect: ['is not what this helper expects', '{"authenticated":"maybe"}'],
-    },
-    {
-      name: 'a missing endpoint (wrong prefix)',
-      fault: { status: 404, content_type: 'text/html', body: '<h1>Not Found</h1>' },
-      expect: ['no such endpoint at this address (it answered with a web page)', 'path prefix'],
-    },
-  ];
-  for (const { name, fault, expect } of cases) {
-    test(`${name}: explained, and "Check again" recovers`, async () => {
-      await standin.fault({ method: 'GET', path: '/trakt/auth-status/', times: 1, ...fault });
-      const { context, helper } = await freshHelper();
-      await helper.connect({ jwt: await standin.token() });
-      for (const text of expect) await textContains(helper.statusProblem(), text);
-      await helper.page.getByRole('button', { name: 'Check again' }).click();
-      await textContains(helper.status(), 'Not connected to Trakt.');
-      assert.equal(await helper.statusProblem().count(), 0);
-      await context.close();
-    });
-  }
-
-  test('a backend that never answers times out after 15 seconds', async () => {
-    await standin.fault({ method: 'GET', path: '/trakt/auth-status/', times: 1, kind: 'hang' });
-    const { context, helper } = await freshHelper();
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Checking');
-    assert.equal(await helper.page.getByRole('button', { name: 'Checking…' }).isDisabled(), true);
-    await textContains(helper.statusProblem(), 'did not answer within 15 seconds', { timeout: 25_000 });
     await context.close();
   });
 });

@@ -1,0 +1,465 @@
+// Hostile input and faults: every case ends in a clear message, nothing outside runs as
+// code, nothing leaks, nothing is sent twice.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { distDir, startStandin } from './support/standin.mjs';
+import { assertNoLeak, helperSuite } from './support/suite.mjs';
+import { eventually, textContains } from './support/wait.mjs';
+
+const suite = helperSuite();
+const hex64 = (c) => c.repeat(64);
+
+// Each would set window.__canary, or leave an element behind, if it were parsed as HTML.
+const CANARIES = [
+  '<img src=x onerror="window.__canary=1">',
+  '"><script>window.__canary=1</script>',
+  "'><svg onload=window.__canary=1>",
+];
+
+/** Fails if a canary ran or became markup, anywhere on the page. */
+async function assertInert(helper) {
+  const found = await helper.page.evaluate(() => ({
+    ran: window.__canary !== undefined,
+    markup: document.querySelectorAll('img, svg, script:not([src])').length,
+  }));
+  assert.deepEqual(found, { ran: false, markup: 0 });
+}
+
+async function connected(jwt) {
+  const { context, helper } = await suite.open();
+  await helper.connect({ jwt: jwt ?? (await suite.standin.token()) });
+  return { context, helper };
+}
+
+describe('canaries in every outside string show as text and never run', () => {
+  const places = [
+    {
+      name: 'backend "error"',
+      async run(canary) {
+        await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { error: canary } });
+        const { context, helper } = await connected();
+        await textContains(helper.authorizeProblem(), canary);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'backend "detail"',
+      async run(canary) {
+        await suite.standin.fault({ path: '/trakt/auth-status/', status: 401, body: { detail: canary } });
+        const { context, helper } = await connected();
+        await textContains(helper.statusProblem(), canary);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'backend field-error map',
+      async run(canary) {
+        await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { client_id: [canary] } });
+        const { context, helper } = await connected();
+        await textContains(helper.authorizeProblem(), `client_id: ${canary}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'backend "expires_at"',
+      async run(canary) {
+        const body = { authenticated: true, token_expired: false, expires_at: canary };
+        await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body });
+        const { context, helper } = await connected();
+        await textContains(helper.status(), `Connected — the Trakt token expires ${canary}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'backend "message" and "expires_at" after the exchange',
+      async run(canary) {
+        const body = { success: true, message: canary, expires_at: canary };
+        await suite.standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', status: 200, body });
+        const { context, helper } = await connected();
+        await helper.authorize();
+        await textContains(helper.page.getByTestId('callback-message'), canary);
+        await textContains(helper.callbackResult(), `expires ${canary}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'a refused authorize link',
+      async run(canary) {
+        const body = { auth_url: `https://evil.example/${canary}` };
+        await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
+        const { context, helper } = await connected();
+        await textContains(helper.authorizeProblem(), canary);
+        return { context, helper };
+      },
+    },
+    {
+      name: '"error" and "error_description" in the address bar',
+      async run(canary) {
+        const query = new URLSearchParams({ error: canary, error_description: canary });
+        const { context, helper } = await suite.open(suite.standin, `?${query}`);
+        await textContains(helper.callbackProblem(), `Trakt sent back an error: ${canary}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: '"state" in the address bar',
+      async run(canary) {
+        const { context, helper } = await connected();
+        await helper.authorizeLink().waitFor();
+        await helper.open(`?${new URLSearchParams({ code: hex64('c'), state: canary })}`);
+        await textContains(helper.callbackProblem(), `got ${canary}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'the backend URL field',
+      async run(canary) {
+        const { context, helper } = await suite.open();
+        const url = `http://127.0.0.1:9/${canary.replaceAll(' ', '/')}`;
+        await helper.backendUrl().fill(url);
+        await textContains(helper.page.getByTestId('backend-url-hint'), `Calls go to ${url}`);
+        return { context, helper };
+      },
+    },
+    {
+      name: 'the JWT field, and claims inside a JWT',
+      async run(canary) {
+        const { context, helper } = await suite.open();
+        await helper.jwt().fill(canary);
+        await textContains(helper.page.getByTestId('jwt-hint'), 'This is not a JWT');
+        const claims = Buffer.from(JSON.stringify({ user_id: canary, exp: 9999999999 })).toString('base64url');
+        await helper.jwt().fill(`e30.${claims}.sig`);
+        await textContains(helper.page.getByTestId('jwt-hint'), `Access token for user ${canary}`);
+        return { context, helper };
+      },
+    },
+  ];
+
+  for (const place of places) {
+    test(`${place.name}: ${CANARIES.length} canaries`, async () => {
+      for (const canary of CANARIES) {
+        await suite.standin.reset();
+        const { context, helper } = await place.run(canary);
+        await assertInert(helper);
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('authorize links that must be refused', () => {
+  const links = [
+    ['javascript:', { auth_url: 'javascript:alert(document.domain)' }, 'not a valid web address'],
+    ['data:', { auth_url: 'data:text/html,<script>alert(1)</script>' }, 'not a valid web address'],
+    ['http://trakt.tv', { auth_url: 'http://trakt.tv/oauth/authorize?state=1' }, 'not https'],
+    ['a look-alike host', { auth_url: 'https://trakt.tv.evil.example/oauth/authorize?state=1' }, 'does not lead to Trakt'],
+    ['trakt.tv in the query', { auth_url: 'https://evil.example/?x=trakt.tv' }, 'does not lead to Trakt'],
+    ['a userinfo trick', { auth_url: 'https://trakt.tv@evil.example/' }, 'behind “@”'],
+    ['an empty auth_url', { auth_url: '' }, 'sent no authorize link'],
+    ['no auth_url at all', { message: 'Visit this URL' }, 'sent no authorize link'],
+  ];
+  for (const [name, body, reason] of links) {
+    test(name, async () => {
+      await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
+      const { context, helper } = await connected();
+      const problem = await textContains(helper.authorizeProblem(), reason);
+      assert.ok(problem.includes('What to do:'));
+      assert.equal(await helper.authorizeLink().count(), 0);
+      assert.equal(await helper.page.locator('a[href]').count(), 0, 'no link of any kind');
+      const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-state'));
+      assert.equal(pending, null, 'no state is remembered for a refused link');
+      await context.close();
+    });
+  }
+});
+
+describe('answers', () => {
+  const statuses = [
+    [400, { error: 'Something was wrong with the request' }, 'The backend said no (HTTP 400).'],
+    [401, { detail: 'Authentication credentials were not provided.' }, 'refused the JWT'],
+    [403, { detail: 'You do not have permission to perform this action.' }, 'The backend said no (HTTP 403).'],
+    [404, { detail: 'Not found.' }, 'no such endpoint at this address'],
+    [405, { detail: 'Method "GET" not allowed.' }, 'no such endpoint at this address'],
+    [415, { detail: 'Unsupported media type "text/plain" in request.' }, 'The backend said no (HTTP 415).'],
+    [429, { detail: 'Request was throttled. Expected available in 5 seconds.' }, 'The backend said no (HTTP 429).'],
+    [500, { error: 'Unexpected error: boom' }, 'The backend failed (HTTP 500).'],
+    [502, '<html><body>Bad Gateway</body></html>', 'The backend failed (HTTP 502) with a web page'],
+    [503, '', 'The backend failed (HTTP 503) with an empty answer.'],
+  ];
+  for (const [status, body, expected] of statuses) {
+    test(`HTTP ${status}: explained, with the backend's words, and "Check again" recovers`, async () => {
+      const content_type = typeof body === 'string' ? 'text/html' : 'application/json';
+      await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, status, body, content_type });
+      const { context, helper } = await connected();
+      const problem = await textContains(helper.statusProblem(), expected);
+      if (typeof body === 'object') assert.ok(problem.includes(Object.values(body)[0]), problem);
+      assert.ok(problem.includes('What to do:'));
+      await helper.page.getByRole('button', { name: 'Check again' }).click();
+      await textContains(helper.status(), 'Not connected to Trakt.');
+      assert.equal(await helper.statusProblem().count(), 0);
+      await context.close();
+    });
+  }
+
+  const bodies = [
+    ['an HTML page with status 200', 'text/html', '<html><h1>Welcome to nginx!</h1></html>', 'with a web page instead of JSON (HTTP 200)'],
+    ['an empty body with status 200', 'application/json', '', 'with an empty answer (HTTP 200)'],
+    ['JSON of the wrong shape', 'application/json', { authenticated: 'maybe' }, 'is not what this helper expects'],
+    ['JSON that is not an object', 'application/json', '[1,2,3]', 'is not what this helper expects'],
+  ];
+  for (const [name, content_type, body, expected] of bodies) {
+    test(`${name}: explained`, async () => {
+      await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body, content_type });
+      const { context, helper } = await connected();
+      await textContains(helper.statusProblem(), expected);
+      await context.close();
+    });
+  }
+
+  test('a 5 MB error body is shown cut short and the page stays responsive', async () => {
+    const huge = 'A'.repeat(5 * 1024 * 1024);
+    await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, status: 400, body: { error: huge } });
+    const { context, helper } = await connected();
+    const problem = await textContains(helper.statusProblem(), `(${huge.length} characters in all)`, { timeout: 20_000 });
+    assert.ok(problem.length < 2_000, `shown ${problem.length} characters`);
+    const started = Date.now();
+    await helper.page.getByRole('button', { name: 'Check again' }).click();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    assert.ok(Date.now() - started < 5_000, 'the page still answers clicks');
+    await context.close();
+  });
+
+  test('a backend that never answers times out after 15 seconds, with the button back', async () => {
+    await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, kind: 'hang' });
+    const { context, helper } = await connected();
+    await textContains(helper.status(), 'Checking');
+    assert.equal(await helper.page.getByRole('button', { name: 'Checking…' }).isDisabled(), true);
+    await textContains(helper.statusProblem(), 'did not answer within 15 seconds', { timeout: 25_000 });
+    assert.equal(await helper.page.getByRole('button', { name: 'Check status' }).isEnabled(), true);
+    await context.close();
+  });
+
+  test('a backend that is down and then comes back: "Check again" works', async () => {
+    const secret = 'same-key-after-restart';
+    let backend = await startStandin(['--secret', secret]);
+    const { url } = backend;
+    const jwt = await backend.token();
+    await backend.stop();
+    const { context, helper } = await suite.open();
+    await helper.connect({ backendUrl: url, jwt });
+    await textContains(helper.statusProblem(), `Could not reach the backend at ${url}`);
+    backend = await startStandin(['--secret', secret, '--listen', url.replace('http://', '')]);
+    try {
+      await helper.page.getByRole('button', { name: 'Check again' }).click();
+      await textContains(helper.status(), 'Not connected to Trakt.');
+    } finally {
+      await backend.stop();
+    }
+    await context.close();
+  });
+
+  test('a backend whose CORS settings block this page: the message names the origin to allow', async () => {
+    const strict = await startStandin(['--cors-origin', 'http://127.0.0.1:1']);
+    try {
+      const { context, helper } = await suite.open(suite.standin, '', { routeTrakt: false });
+      await helper.connect({ backendUrl: strict.url, jwt: await strict.token() });
+      const problem = await textContains(helper.statusProblem(), `Could not reach the backend at ${strict.url}`);
+      assert.ok(problem.includes(`add ${suite.standin.url} to CORS_ALLOWED_ORIGINS`), problem);
+      const reached = (await strict.stats()).requests.filter((r) => r.path === '/trakt/auth-status/');
+      assert.deepEqual(
+        reached.map((r) => r.method),
+        ['OPTIONS'],
+        'the preflight was refused, so the JWT never left the browser',
+      );
+      await context.close();
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+describe('the return from trakt.tv', () => {
+  const returns = [
+    ['a state that does not match', `?code=${hex64('a')}&state=2`, 'does not match'],
+    ['no state', `?code=${hex64('a')}`, 'without the “state” check value'],
+    ['a state without a code', '?state=1', 'it has a state but no code'],
+    ['two codes', `?code=${hex64('a')}&code=${hex64('b')}&state=1`, '“code” appears more than once'],
+    ['a 10 KB code', `?code=${'a'.repeat(10 * 1024)}&state=1`, 'the code is far too long'],
+    ['a double-encoded state', `?code=${hex64('a')}&state=%2531`, 'expected 1, got %31'],
+    ['a state with a hidden character', `?code=${hex64('a')}&state=1%00`, 'does not match'],
+    ['an empty code', '?code=&state=1', 'the code is empty'],
+    ['a code in the fragment', `#code=${hex64('a')}&state=1`, 'after “#” instead of “?”'],
+  ];
+  for (const [name, suffix, expected] of returns) {
+    test(`${name}: explained, removed from the address, nothing sent`, async () => {
+      const { context, helper } = await connected();
+      await helper.authorizeLink().waitFor();
+      // A fresh load, as a redirect from trakt.tv is (a fragment alone would not reload).
+      await helper.page.goto('about:blank');
+      await helper.open(suffix);
+      const problem = await textContains(helper.callbackProblem(), expected);
+      assert.ok(problem.includes('What to do:'));
+      assert.equal(helper.address(), `${suite.standin.url}/`);
+      assert.equal(await suite.callbackPosts(), 0);
+      await context.close();
+    });
+  }
+
+  test('HTML in an access_denied description is text', async () => {
+    const description = '<b>Denied</b> <a href="https://evil.example">click here</a>';
+    const query = new URLSearchParams({ error: 'access_denied', error_description: description, state: '1' });
+    const { context, helper } = await suite.open(suite.standin, `?${query}`);
+    await textContains(helper.callbackProblem(), description);
+    assert.equal(await helper.page.locator('a[href="https://evil.example"]').count(), 0);
+    await context.close();
+  });
+});
+
+describe('sending once', () => {
+  async function authorizeAndCatchReturn(helper, { double = false } = {}) {
+    let returnUrl;
+    helper.page.on('framenavigated', (frame) => {
+      if (frame === helper.page.mainFrame() && frame.url().includes('code=')) returnUrl = frame.url();
+    });
+    if (double) {
+      await helper.authorizeLink().dblclick();
+      await helper.page.getByRole('link', { name: 'Yes' }).click();
+      await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();
+    } else {
+      await helper.authorize();
+    }
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    return returnUrl;
+  }
+
+  test('a double click on the authorize link still sends one code once', async () => {
+    const { context, helper } = await connected();
+    await authorizeAndCatchReturn(helper, { double: true });
+    assert.equal(await suite.callbackPosts(), 1);
+    await context.close();
+  });
+
+  test('reload, Back and the same address in a new tab after success send nothing more', async () => {
+    const { context, helper } = await connected();
+    const returnUrl = await authorizeAndCatchReturn(helper);
+    assert.ok(returnUrl?.includes('code='), 'the browser came back with a code');
+    await helper.page.reload();
+    await textContains(helper.status(), 'Connected');
+    await helper.page.goBack();
+    await helper.page.waitForLoadState();
+    const again = await context.newPage();
+    await again.goto(returnUrl);
+    await textContains(again.getByTestId('callback-problem'), 'did not start an authorization');
+    assert.equal(new URL(again.url()).search, '', 'the new tab cleaned its address too');
+    assert.equal(await suite.callbackPosts(), 1);
+    await context.close();
+  });
+});
+
+describe('the JWT', () => {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = part({ alg: 'HS256', typ: 'JWT' });
+  const cases = [
+    ['not three parts', 'abc.def', 'This is not a JWT'],
+    ['bad base64', `${header}.@@@.sig`, 'cannot be read'],
+    ['not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.sig`, 'cannot be read'],
+    ['an exp in the past', `${header}.${part({ token_type: 'access', exp: 1000, user_id: 1 })}.sig`, 'This JWT has expired.'],
+    ['a refresh token', null, 'This is a refresh token'],
+  ];
+  for (const [name, jwt, expected] of cases) {
+    test(`${name}: said on the page before anything is sent`, async () => {
+      const token = jwt ?? (await suite.standin.token({ kind: 'refresh' }));
+      const { context, helper } = await suite.open();
+      await helper.jwt().fill(token);
+      await textContains(helper.page.getByTestId('jwt-hint'), expected);
+      await helper.page.getByRole('button', { name: 'Check status' }).click();
+      await textContains(helper.statusProblem(), expected);
+      assert.deepEqual(await suite.traktRequests(), []);
+      await context.close();
+    });
+  }
+});
+
+describe('guarantees', () => {
+  test('the JWT and the code reach only the backend, never the address bar, the console or another host', async () => {
+    const { context, helper } = await suite.open();
+    const requests = [];
+    context.on('request', async (request) => {
+      requests.push({ url: request.url(), method: request.method(), headers: await request.allHeaders(), body: request.postData() });
+    });
+    const jwt = await suite.standin.token();
+    await helper.connect({ jwt });
+    await helper.authorize();
+    await textContains(helper.status(), 'Connected');
+    const [code] = Object.keys((await suite.standin.stats()).callback_posts_by_code);
+    assert.ok(code);
+    assertNoLeak(helper, jwt, code);
+
+    for (const request of requests) {
+      const origin = new URL(request.url).origin;
+      assert.ok([suite.standin.url, 'https://api.trakt.tv'].includes(origin), `request to ${request.url}`);
+      assert.ok(!request.url.includes(jwt), `JWT in ${request.url}`);
+      assert.ok(!(request.headers.referer ?? '').includes(code), `code in the Referer of ${request.url}`);
+      const withJwt = Object.values(request.headers).some((v) => v.includes(jwt));
+      if (withJwt) {
+        assert.equal(request.headers.authorization, `Bearer ${jwt}`);
+        assert.ok(request.url.startsWith(`${suite.standin.url}/trakt/`), `JWT sent to ${request.url}`);
+      }
+      if (origin === 'https://api.trakt.tv') assert.equal(request.headers.authorization, undefined);
+    }
+    const withCode = requests.filter((r) => r.url.includes(code) || (r.body ?? '').includes(code));
+    assert.deepEqual(
+      withCode.map((r) => `${r.method} ${new URL(r.url).pathname}`),
+      ['GET /', 'POST /trakt/oauth-callback/'],
+      'the code arrives once in the address and leaves once, to the backend',
+    );
+    await context.close();
+  });
+
+  test('the Content-Security-Policy forbids inline script and limits connections to the backend', async () => {
+    const html = await readFile(path.join(distDir, 'index.html'), 'utf8');
+    assert.match(html, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+
+    const { context, helper } = await connected();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const outcome = await helper.page.evaluate(async () => {
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.head.append(script);
+      let fetched;
+      try {
+        await fetch('http://127.0.0.1:9/elsewhere');
+        fetched = 'allowed';
+      } catch {
+        fetched = 'blocked';
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { inline: window.__inline, fetched, violations };
+    });
+    assert.equal(outcome.inline, undefined, 'an inline script did not run');
+    assert.equal(outcome.fetched, 'blocked');
+    assert.ok(outcome.violations.some((v) => v.startsWith('script-src')), outcome.violations.join());
+    assert.ok(outcome.violations.includes('connect-src'), outcome.violations.join());
+    await context.close();
+  });
+
+  test('a crash shows a visible "reload" notice instead of a dead page', async () => {
+    const { context, helper } = await suite.open();
+    // Make the browser's date formatting throw inside the page's code.
+    await helper.page.evaluate(() => {
+      Date.prototype.toLocaleString = () => {
+        throw new Error('broken Intl');
+      };
+    });
+    const jwt = await suite.standin.token();
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    await helper.connect({ jwt });
+    await textContains(helper.page.getByTestId('crash-notice'), 'Reload the page to start again');
+    await context.close();
+  });
+});
