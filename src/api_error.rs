@@ -23,11 +23,13 @@ pub enum ApiError {
     NotSignedIn {
         message: Option<String>,
     },
-    /// Another 4xx, with the backend's own message when it sent one.
+    /// Another 4xx, with the backend's own message when it sent one, and its
+    /// per-field errors (`{"username": ["This field is required."]}`) when it sent those.
     Refused {
         status: u16,
         message: Option<String>,
         body: BodyKind,
+        fields: Vec<(String, String)>,
     },
     /// A 5xx, or a success status with an HTML page or nothing in it.
     Broken {
@@ -88,6 +90,7 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiErro
             status,
             message: error_message(body),
             body: kind,
+            fields: field_errors(body),
         }),
         500..=599 => Err(ApiError::Broken {
             status,
@@ -112,8 +115,23 @@ pub fn error_message(body: &str) -> Option<String> {
             return Some(truncate(text, SHOWN_CHARS));
         }
     }
-    let fields: Vec<String> = map
-        .iter()
+    let fields: Vec<String> = field_errors(body)
+        .into_iter()
+        .map(|(field, text)| match field.as_str() {
+            "non_field_errors" => text,
+            _ => format!("{field}: {text}"),
+        })
+        .collect();
+    (!fields.is_empty()).then(|| truncate(&fields.join("; "), SHOWN_CHARS))
+}
+
+/// DRF's per-field errors, in the body's order: `(field, all its messages)`.
+pub fn field_errors(body: &str) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(body) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(field, _)| !matches!(field.as_str(), "error" | "detail" | "code" | "messages"))
         .filter_map(|(field, value)| {
             let texts: Vec<&str> = match value {
                 serde_json::Value::Array(items) => {
@@ -122,62 +140,71 @@ pub fn error_message(body: &str) -> Option<String> {
                 serde_json::Value::String(text) => vec![text.as_str()],
                 _ => return None,
             };
-            if texts.is_empty() {
-                return None;
-            }
-            let texts = texts.join(" ");
-            Some(match field.as_str() {
-                "non_field_errors" => texts,
-                _ => format!("{field}: {texts}"),
-            })
+            (!texts.is_empty()).then(|| (field.clone(), truncate(&texts.join(" "), SHOWN_CHARS)))
         })
-        .collect();
-    (!fields.is_empty()).then(|| truncate(&fields.join("; "), SHOWN_CHARS))
+        .collect()
 }
 
-/// A backend message this page knows, with the step that fixes it.
-fn known_next_step(message: &str) -> Option<&'static str> {
-    let known: [(&str, &str); 7] = [
+/// A backend message this page knows, with the step that fixes it. Covers the contract's
+/// messages and the setup guide's troubleshooting list; matched without regard to case.
+pub fn explain_message(message: &str) -> Option<&'static str> {
+    const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret (the “Trakt \
+         credentials” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
+         then try again.";
+    const AUTHORIZE: &str = "Connect Trakt first with “Authorize on Trakt”.";
+    let known: [(&str, &str); 11] = [
+        ("no trakt api key found", ADD_KEY),
+        ("trakt api credentials not found", ADD_KEY),
         (
-            "No Trakt API key found",
-            "Add your Trakt application's Client ID and Client Secret as the “trakt” API key \
-             in NowPlaying's profile settings, then try again.",
+            "failed to exchange code for token",
+            "The code was already used or has expired (codes work once, for a few minutes), or the \
+             stored Client Secret is wrong. Click “Authorize on Trakt” to get a new code; if it \
+             fails again, save the Trakt credentials again.",
         ),
         (
-            "Trakt API credentials not found",
-            "Add your Trakt application's Client ID and Client Secret as the “trakt” API key \
-             in NowPlaying's profile settings, then try again.",
-        ),
-        (
-            "Failed to exchange code for token",
-            "The code was already used or has expired: codes work once, for a few minutes. \
-             Click “Authorize on Trakt” to get a new one.",
-        ),
-        (
-            "Invalid state parameter",
+            "invalid state parameter",
             "The authorization was started by another user. Paste the JWT of the user who \
              started it, or click “Authorize on Trakt” again as this user.",
         ),
+        ("authorization code is required", "Click “Authorize on Trakt” and approve access to get a code."),
+        ("trakt token not found", AUTHORIZE),
+        ("no trakt token found", AUTHORIZE),
         (
-            "Authorization code is required",
-            "Click “Authorize on Trakt” and approve access to get a code.",
+            "redirect uri",
+            "The redirect URI must match the Trakt application's Redirect URI exactly (scheme, \
+             host, port, path, trailing slash): see the redirect check on this page.",
         ),
         (
-            "Trakt token not found",
-            "Connect Trakt first with “Authorize on Trakt”.",
+            "invalid_client",
+            "Trakt refused the Client ID or Client Secret: copy both again from your Trakt \
+             application and save them with the “Trakt credentials” form.",
         ),
         (
-            "No Trakt token found",
-            "Connect Trakt first with “Authorize on Trakt”.",
+            "client authentication failed",
+            "Trakt refused the Client ID or Client Secret: copy both again from your Trakt \
+             application and save them with the “Trakt credentials” form.",
+        ),
+        (
+            "token is invalid or expired",
+            "Sign in to NowPlaying again (or use “Sign in” on this page) to get a new JWT.",
         ),
     ];
+    let message = message.to_lowercase();
     known
         .iter()
-        .find(|(start, _)| message.starts_with(start))
+        .find(|(words, _)| message.contains(words))
         .map(|(_, step)| *step)
 }
 
 impl ApiError {
+    /// Whether the backend said it has no Trakt credentials for this user.
+    pub fn is_missing_trakt_key(&self) -> bool {
+        matches!(self, Self::Refused { message: Some(message), .. }
+            if ["no trakt api key found", "trakt api credentials not found"]
+                .iter()
+                .any(|words| message.to_lowercase().contains(words)))
+    }
+
     /// Explains the failure of a call to `backend` made from a page at `page_origin`.
     pub fn problem(&self, backend: &BackendUrl, page_origin: &str) -> Problem {
         match self {
@@ -210,6 +237,7 @@ impl ApiError {
                 status: 404 | 405,
                 body,
                 message,
+                ..
             } => with_message(
                 Problem::new(
                     format!(
@@ -223,7 +251,7 @@ impl ApiError {
             Self::Refused { status, message, .. } => {
                 let next = message
                     .as_deref()
-                    .and_then(known_next_step)
+                    .and_then(explain_message)
                     .unwrap_or("Fix what the backend's message says, then try again.");
                 with_message(
                     Problem::new(format!("The backend said no (HTTP {status})."), next),
@@ -372,6 +400,84 @@ mod tests {
     }
 
     #[test]
+    fn reads_field_errors_per_field() {
+        assert_eq!(
+            field_errors(
+                r#"{"username":["This field is required."],"password":["Too short.","Too common."]}"#
+            ),
+            vec![
+                ("password".to_owned(), "Too short. Too common.".to_owned()),
+                ("username".to_owned(), "This field is required.".to_owned()),
+            ]
+        );
+        assert_eq!(
+            field_errors(r#"{"non_field_errors":["Invalid credentials"]}"#),
+            vec![(
+                "non_field_errors".to_owned(),
+                "Invalid credentials".to_owned()
+            )]
+        );
+        assert!(field_errors(r#"{"error":"x"}"#).is_empty());
+        assert!(field_errors("<html>").is_empty());
+        assert!(matches!(
+            decode::<Shape>(400, r#"{"api_key":["This field is required."]}"#),
+            Err(ApiError::Refused { fields, .. }) if fields == vec![("api_key".to_owned(), "This field is required.".to_owned())]
+        ));
+    }
+
+    #[test]
+    fn explains_the_setup_guides_troubleshooting() {
+        for (message, words) in [
+            (
+                "Trakt API credentials not found",
+                "Client ID and Client Secret",
+            ),
+            (
+                "The redirect uri included is not valid.",
+                "Redirect URI exactly",
+            ),
+            (
+                "invalid_client: Client authentication failed",
+                "refused the Client ID",
+            ),
+            ("Token is invalid or expired", "Sign in to NowPlaying again"),
+            (
+                "Failed to exchange code for token: 401 Client Error",
+                "already used or has expired",
+            ),
+            ("Invalid state parameter", "started by another user"),
+            (
+                "No Trakt token found. Please authenticate with Trakt first.",
+                "Authorize on Trakt",
+            ),
+        ] {
+            assert!(
+                explain_message(message).unwrap().contains(words),
+                "{message}"
+            );
+        }
+        assert_eq!(explain_message("Something new"), None);
+    }
+
+    #[test]
+    fn tells_a_missing_trakt_key_apart() {
+        for message in [
+            "No Trakt API key found. Please add it in profile settings.",
+            "Trakt API credentials not found",
+        ] {
+            assert!(decode::<Shape>(400, &format!(r#"{{"error":"{message}"}}"#))
+                .unwrap_err()
+                .is_missing_trakt_key());
+        }
+        assert!(
+            !decode::<Shape>(400, r#"{"error":"Invalid state parameter"}"#)
+                .unwrap_err()
+                .is_missing_trakt_key()
+        );
+        assert!(!ApiError::Unreachable.is_missing_trakt_key());
+    }
+
+    #[test]
     fn long_messages_are_cut() {
         let body = format!(r#"{{"error":"{}"}}"#, "x".repeat(5000));
         assert!(error_message(&body).unwrap().chars().count() < 400);
@@ -403,6 +509,7 @@ mod tests {
             status: 400,
             message: Some("No Trakt API key found. Please add it in profile settings.".into()),
             body: BodyKind::Json,
+            fields: Vec::new(),
         };
         let problem = no_key.problem(&backend(), "http://127.0.0.1:8000");
         assert!(problem.next_step.contains("Client ID and Client Secret"));
@@ -418,6 +525,7 @@ mod tests {
                     .into(),
             ),
             body: BodyKind::Json,
+            fields: Vec::new(),
         };
         assert!(reused
             .problem(&backend(), "x")
@@ -427,6 +535,7 @@ mod tests {
             status: 400,
             message: Some("Trakt API credentials not found".into()),
             body: BodyKind::Json,
+            fields: Vec::new(),
         };
         assert!(older
             .problem(&backend(), "x")
@@ -440,6 +549,7 @@ mod tests {
             status: 429,
             message: Some("Request was throttled.".into()),
             body: BodyKind::Json,
+            fields: Vec::new(),
         }
         .problem(&backend(), "x");
         assert!(problem.title.contains("429"));
@@ -463,6 +573,7 @@ mod tests {
             status: 404,
             message: None,
             body: BodyKind::Html,
+            fields: Vec::new(),
         }
         .problem(&backend(), "x");
         assert!(problem.next_step.contains("path prefix"));
@@ -478,6 +589,7 @@ mod tests {
                 status: 400,
                 message: None,
                 body: BodyKind::Empty,
+                fields: Vec::new(),
             },
             ApiError::Broken {
                 status: 500,

@@ -24,17 +24,32 @@ pub enum BackendUrlProblem {
 /// The backend calls this helper makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Endpoint {
+    Login,
+    RefreshJwt,
+    CurrentUser,
+    ApiKeys,
     AuthStatus,
     Authenticate,
     OAuthCallback,
+    RefreshTraktToken,
+    FetchLatestMovies,
+    /// The five most recent stored movies.
+    StoredMovies,
 }
 
 impl Endpoint {
     pub fn path(self) -> &'static str {
         match self {
+            Self::Login => "/auth/login/",
+            Self::RefreshJwt => "/auth/token/refresh/",
+            Self::CurrentUser => "/auth/current-user/",
+            Self::ApiKeys => "/auth/api-keys/",
             Self::AuthStatus => "/trakt/auth-status/",
             Self::Authenticate => "/trakt/authenticate/",
             Self::OAuthCallback => "/trakt/oauth-callback/",
+            Self::RefreshTraktToken => "/trakt/refresh-token/",
+            Self::FetchLatestMovies => "/trakt/fetch-latest-movies/",
+            Self::StoredMovies => "/trakt/get-stored-movies/?page=1&page_size=5",
         }
     }
 }

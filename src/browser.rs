@@ -120,6 +120,11 @@ pub fn limit_connections(backend_origin: &str) {
     let _ = head.append_child(&meta);
 }
 
+/// Puts text on the clipboard (the browser may refuse outside a click).
+pub fn copy_to_clipboard(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
 pub fn reload() {
     let _ = window().location().reload();
 }

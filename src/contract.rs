@@ -41,6 +41,113 @@ pub struct CallbackAnswer {
     pub expires_at: Option<String>,
 }
 
+/// `POST /auth/login/`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Login {
+    pub user: LoginUser,
+    pub access: String,
+    pub refresh: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct LoginUser {
+    pub username: String,
+}
+
+/// `POST /auth/token/refresh/`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct JwtRefresh {
+    pub access: String,
+}
+
+/// `GET /auth/current-user/`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub username: String,
+}
+
+/// `GET /auth/api-keys/` (paginated); the secret is never sent back.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct ApiKeys {
+    pub results: Vec<ApiKey>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct ApiKey {
+    pub service_name: String,
+    #[serde(default)]
+    pub service_user_id: Option<String>,
+}
+
+impl ApiKeys {
+    /// The Trakt Client ID on record, if Trakt credentials are stored.
+    pub fn trakt_client_id(&self) -> Option<&str> {
+        self.results
+            .iter()
+            .find(|key| key.service_name == "trakt")
+            .map(|key| key.service_user_id.as_deref().unwrap_or(""))
+    }
+}
+
+/// The body of `POST /auth/api-keys/` for Trakt.
+#[derive(Serialize)]
+pub struct SaveTraktKey<'a> {
+    pub service_name: &'static str,
+    pub service_user_id: &'a str,
+    pub api_key: &'a str,
+}
+
+/// `GET /trakt/refresh-token/`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct TraktRefresh {
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// `GET /trakt/fetch-latest-movies/`: newer backends start a sync, older ones return it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct SyncStarted {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// `GET /trakt/get-stored-movies/`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct StoredMovies {
+    #[serde(default)]
+    pub total_items: Option<u64>,
+    pub movies: Vec<StoredMovie>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct StoredMovie {
+    pub movie: MovieInfo,
+    #[serde(default)]
+    pub plays: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct MovieInfo {
+    pub title: String,
+    #[serde(default)]
+    pub year: Option<u32>,
+}
+
+impl StoredMovies {
+    /// “Inception (2010)”, one a movie, as the person reads them.
+    pub fn titles(&self) -> Vec<String> {
+        self.movies
+            .iter()
+            .map(|m| match m.movie.year {
+                Some(year) => format!("{} ({year})", truncate(&m.movie.title, 100)),
+                None => truncate(&m.movie.title, 100),
+            })
+            .collect()
+    }
+}
+
 /// A moment from the backend, kept as sent and, when it parses, as epoch milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expiry {
@@ -191,6 +298,52 @@ mod tests {
         assert_eq!(
             answer.outcome().unwrap_err().detail.as_deref(),
             Some("nope")
+        );
+    }
+
+    #[test]
+    fn finds_the_trakt_key_among_others() {
+        let keys: ApiKeys = serde_json::from_str(
+            r#"{"count":2,"next":null,"previous":null,"results":[
+                {"id":1,"service_name":"tmdb","service_user_id":"x"},
+                {"id":2,"service_name":"trakt","service_user_id":"abc","created_at":"…","updated_at":"…","last_used":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(keys.trakt_client_id(), Some("abc"));
+        let none: ApiKeys = serde_json::from_str(r#"{"count":0,"results":[]}"#).unwrap();
+        assert_eq!(none.trakt_client_id(), None);
+    }
+
+    #[test]
+    fn lists_stored_movies() {
+        let movies: StoredMovies = serde_json::from_str(
+            r#"{"page":1,"page_size":5,"total_items":2,"total_pages":1,"movies":[
+                {"plays":2,"last_watched_at":"…","movie":{"title":"Inception","year":2010,"ids":{}}},
+                {"plays":1,"movie":{"title":"Untitled"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(movies.titles(), vec!["Inception (2010)", "Untitled"]);
+    }
+
+    #[test]
+    fn reads_login_and_refresh_answers() {
+        let login: Login = serde_json::from_str(
+            r#"{"user":{"id":1,"username":"alice","email":"a@x"},"refresh":"r.r.r","access":"a.a.a"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (login.user.username.as_str(), login.access.as_str()),
+            ("alice", "a.a.a")
+        );
+        let body = serde_json::to_string(&SaveTraktKey {
+            service_name: "trakt",
+            service_user_id: "id",
+            api_key: "secret",
+        })
+        .unwrap();
+        assert_eq!(
+            body,
+            r#"{"service_name":"trakt","service_user_id":"id","api_key":"secret"}"#
         );
     }
 

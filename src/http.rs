@@ -6,13 +6,13 @@ use crate::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials};
+use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestMode};
 
-/// `GET` an endpoint with the JWT.
+/// `GET` an endpoint, with the JWT when there is one.
 pub async fn get<T: DeserializeOwned>(
     backend: &BackendUrl,
     endpoint: Endpoint,
-    jwt: &Jwt,
+    jwt: Option<&Jwt>,
 ) -> Result<T, ApiError> {
     let request = prepare(Request::get(&backend.endpoint(endpoint)), jwt)
         .build()
@@ -20,11 +20,11 @@ pub async fn get<T: DeserializeOwned>(
     send(request).await
 }
 
-/// `POST` a JSON body to an endpoint with the JWT.
+/// `POST` a JSON body to an endpoint, with the JWT when there is one.
 pub async fn post<B: Serialize, T: DeserializeOwned>(
     backend: &BackendUrl,
     endpoint: Endpoint,
-    jwt: &Jwt,
+    jwt: Option<&Jwt>,
     body: &B,
 ) -> Result<T, ApiError> {
     let request = prepare(Request::post(&backend.endpoint(endpoint)), jwt)
@@ -33,16 +33,36 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     send(request).await
 }
 
-fn prepare(builder: RequestBuilder, jwt: &Jwt) -> RequestBuilder {
+/// A `GET` without a JWT that only asks whether the browser gets an answer. In `no-cors`
+/// mode any running server answers (status 0, unreadable); in `cors` mode only one that
+/// allows this page's origin does.
+pub async fn probe(backend: &BackendUrl, endpoint: Endpoint, cors: bool) -> Result<u16, ApiError> {
+    let mode = if cors {
+        RequestMode::Cors
+    } else {
+        RequestMode::NoCors
+    };
+    let request = prepare(Request::get(&backend.endpoint(endpoint)), None)
+        .mode(mode)
+        .build()
+        .map_err(|_| ApiError::Unreachable)?;
+    let response = request.send().await.map_err(failure)?;
+    Ok(response.status())
+}
+
+fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
     let timeout = AbortSignal::timeout_with_u32(TIMEOUT_SECONDS * 1000);
-    builder
+    let builder = builder
         .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {}", jwt.secret()))
         // The JWT is the only credential: no cookies, no Referer, no cached answers.
         .credentials(RequestCredentials::Omit)
         .referrer_policy(ReferrerPolicy::NoReferrer)
         .cache(RequestCache::NoStore)
-        .abort_signal(Some(&timeout))
+        .abort_signal(Some(&timeout));
+    match jwt {
+        Some(jwt) => builder.header("Authorization", &format!("Bearer {}", jwt.secret())),
+        None => builder,
+    }
 }
 
 async fn send<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {

@@ -9,6 +9,10 @@ pub enum StorageKey {
     RememberJwt,
     /// The `state` of the authorize link the person last left for, until it comes back.
     PendingState,
+    /// The refresh JWT from signing in on this page: this tab only, never remembered.
+    RefreshJwt,
+    /// The user name from signing in on this page.
+    SignedInAs,
 }
 
 /// Where a value lives.
@@ -34,6 +38,8 @@ impl StorageKey {
             Self::Jwt => "trakt-helper.jwt",
             Self::RememberJwt => "trakt-helper.remember-jwt",
             Self::PendingState => "trakt-helper.pending-state",
+            Self::RefreshJwt => "trakt-helper.refresh-jwt",
+            Self::SignedInAs => "trakt-helper.signed-in-as",
         }
     }
 
@@ -43,7 +49,7 @@ impl StorageKey {
         match self {
             Self::BackendUrl | Self::RememberJwt => Store::Local,
             Self::Jwt if remember_jwt => Store::Local,
-            Self::Jwt | Self::PendingState => Store::Session,
+            Self::Jwt | Self::PendingState | Self::RefreshJwt | Self::SignedInAs => Store::Session,
         }
     }
 }
@@ -90,6 +96,11 @@ mod tests {
             assert_eq!(StorageKey::BackendUrl.store(remember), Store::Local);
             assert_eq!(StorageKey::RememberJwt.store(remember), Store::Local);
             assert_eq!(StorageKey::PendingState.store(remember), Store::Session);
+            assert_eq!(
+                StorageKey::RefreshJwt.store(remember),
+                Store::Session,
+                "never remembered"
+            );
         }
     }
 

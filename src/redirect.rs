@@ -42,6 +42,74 @@ pub fn check_redirect(registered: Option<&str>, this_page: &str) -> RedirectChec
     }
 }
 
+/// Where a redirect URI first differs from the one it must equal, and in which parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UriDiff {
+    /// Byte offset in the compared URI of its first character that differs (or its length,
+    /// when it stops short); `None` when the two are the same.
+    pub first_difference: Option<usize>,
+    /// The parts that differ, named for a person: “scheme”, “host”, “port”, “path”,
+    /// “trailing slash”, “letter case”, “query”.
+    pub parts: Vec<&'static str>,
+}
+
+/// Compares `actual` with `expected` character by character, as Trakt does.
+pub fn compare_uris(expected: &str, actual: &str) -> UriDiff {
+    let first_difference = if expected == actual {
+        None
+    } else {
+        let mismatch = actual
+            .char_indices()
+            .zip(expected.chars())
+            .find(|((_, a), e)| a != e)
+            .map(|((at, _), _)| at);
+        Some(mismatch.unwrap_or(actual.len().min(expected.len())))
+    };
+    let mut parts = Vec::new();
+    if first_difference.is_some() {
+        match (UrlParts::parse(expected), UrlParts::parse(actual)) {
+            (Ok(e), Ok(a)) => {
+                if e.scheme != a.scheme {
+                    parts.push("scheme");
+                }
+                if e.host != a.host {
+                    parts.push("host");
+                }
+                if e.effective_port() != a.effective_port() {
+                    parts.push("port");
+                }
+                if e.path != a.path {
+                    if e.path.trim_end_matches('/') == a.path.trim_end_matches('/') {
+                        parts.push("trailing slash");
+                    } else if e.path.eq_ignore_ascii_case(&a.path) {
+                        parts.push("letter case");
+                    } else {
+                        parts.push("path");
+                    }
+                }
+                if e.query != a.query {
+                    parts.push("query");
+                }
+                if parts.is_empty() {
+                    // Equal once read, but Trakt compares the text itself.
+                    parts.push(
+                        if expected.trim_end_matches('/') == actual.trim_end_matches('/') {
+                            "trailing slash"
+                        } else {
+                            "letter case"
+                        },
+                    );
+                }
+            }
+            _ => parts.push("not a web address"),
+        }
+    }
+    UriDiff {
+        first_difference,
+        parts,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +154,56 @@ mod tests {
                 "{registered}"
             );
         }
+    }
+
+    #[test]
+    fn finds_the_first_difference_and_names_the_parts() {
+        let page = "http://127.0.0.1:8080/";
+        assert_eq!(
+            compare_uris(page, page),
+            UriDiff {
+                first_difference: None,
+                parts: vec![]
+            }
+        );
+        let diff = compare_uris(page, "http://127.0.0.1:8000/trakt/oauth-callback/");
+        assert_eq!(diff.first_difference, Some(19));
+        assert_eq!(diff.parts, vec!["port", "path"]);
+        assert_eq!(
+            compare_uris(page, "http://127.0.0.1:8080").parts,
+            vec!["trailing slash"]
+        );
+        assert_eq!(
+            compare_uris(page, "http://127.0.0.1:8080").first_difference,
+            Some(21)
+        );
+        assert_eq!(
+            compare_uris(page, "https://127.0.0.1:8080/").parts,
+            vec!["scheme"]
+        );
+        assert_eq!(
+            compare_uris("http://h/Helper/", "http://h/helper/").parts,
+            vec!["letter case"]
+        );
+        assert_eq!(
+            compare_uris("http://h/x/", "http://H/x/").parts,
+            vec!["letter case"]
+        );
+        assert_eq!(
+            compare_uris("http://h/", "http://h/?a=1").parts,
+            vec!["query"]
+        );
+        assert_eq!(
+            compare_uris("http://h/", "urn:x").parts,
+            vec!["not a web address"]
+        );
+    }
+
+    #[test]
+    fn the_first_difference_is_a_character_boundary() {
+        let diff = compare_uris("http://h/é", "http://h/è");
+        let at = diff.first_difference.unwrap();
+        assert_eq!(&"http://h/è"[at..], "è");
     }
 
     #[test]

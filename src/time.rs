@@ -125,6 +125,18 @@ pub fn relative(target_ms: i64, now_ms: i64) -> String {
     }
 }
 
+/// A countdown: “59:32” under an hour, “1:02:03” under a day, else [`relative`];
+/// “expired” once past.
+pub fn countdown(target_ms: i64, now_ms: i64) -> String {
+    let seconds = (target_ms - now_ms).div_euclid(1000);
+    match seconds {
+        s if s <= 0 => "expired".to_owned(),
+        s if s < 3600 => format!("in {}:{:02}", s / 60, s % 60),
+        s if s < 86_400 => format!("in {}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60),
+        _ => relative(target_ms, now_ms),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +191,15 @@ mod tests {
         ] {
             assert_eq!(parse_iso8601(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn counts_down() {
+        assert_eq!(countdown(3_572_000, 0), "in 59:32");
+        assert_eq!(countdown(3_723_000, 0), "in 1:02:03");
+        assert_eq!(countdown(999, 0), "expired");
+        assert_eq!(countdown(0, 5_000), "expired");
+        assert_eq!(countdown(3 * 86_400_000, 0), "in 3 days");
     }
 
     #[test]

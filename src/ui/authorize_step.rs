@@ -1,12 +1,16 @@
+use super::copy_button::CopyButton;
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::StepHeading;
 use crate::authorize::Destination;
+use crate::browser;
 use crate::contract::Connection;
-use crate::redirect::RedirectCheck;
+use crate::redirect::{compare_uris, RedirectCheck};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-/// Step 3: the authorize link, and whether Trakt will send the person back here.
+/// Step 3: the authorize link, whether Trakt will send the person back here, the Trakt
+/// credentials when the backend has none, and pasting a code that went elsewhere.
 #[component]
 pub fn AuthorizeStep(session: Session) -> impl IntoView {
     view! {
@@ -18,7 +22,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                         <p class="muted" data-testid="authorize-idle">
                             {move || match session.status.get() {
                                 Load::Ready(Connection::Connected { .. }) => {
-                                    "Trakt is already connected. To connect again (for example another \
+                                    "Trakt is already connected. To connect again (for example another \\
                                      Trakt account), click “Authorize again” above."
                                 }
                                 _ => "The authorize link appears here once the status shows Trakt is not connected.",
@@ -35,6 +39,8 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                         .into_any(),
                 }}
             </div>
+            <TraktCredentialsForm session=session />
+            <PasteReturn session=session />
         </section>
     }
 }
@@ -43,6 +49,8 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
 fn OfferView(offer: AuthorizeOffer) -> impl IntoView {
     let link = offer.link.clone();
     let local = offer.link.destination == Destination::LocalStandIn;
+    let this_page = browser::page_address();
+    let in_link = offer.link.redirect_uri.clone();
     view! {
         <a
             class="button primary"
@@ -60,6 +68,50 @@ fn OfferView(offer: AuthorizeOffer) -> impl IntoView {
             </p>
         })}
         <RedirectNotice check=offer.redirect />
+        <details class="doctor" data-testid="redirect-doctor">
+            <summary>"Redirect URI check, character by character"</summary>
+            <p class="hint">
+                "Trakt accepts a redirect only when it equals the application's Redirect URI exactly. \
+                 Each value below is compared with this page's address:"
+            </p>
+            <p><code data-testid="doctor-this-page">{this_page.clone()}</code></p>
+            <UriLine label="The backend's redirect_uri" actual=offer.backend_redirect expected=this_page.clone() testid="doctor-backend" />
+            <UriLine label="The redirect_uri inside the authorize link" actual=in_link expected=this_page.clone() testid="doctor-link" />
+            <div class="actions">
+                <CopyButton text=this_page label="the URI to register" testid="copy-redirect-uri" />
+            </div>
+        </details>
+    }
+}
+
+/// One redirect URI, with its first difference from `expected` marked.
+#[component]
+fn UriLine(
+    label: &'static str,
+    actual: Option<String>,
+    expected: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let Some(actual) = actual else {
+        return view! { <p class="hint" data-testid=testid>{label} ": not reported (an older backend)."</p> }.into_any();
+    };
+    let diff = compare_uris(&expected, &actual);
+    match diff.first_difference {
+        None => view! { <p class="hint" data-testid=testid>{label} ": the same. ✓"</p> }.into_any(),
+        Some(at) => {
+            let (same, rest) = actual.split_at(at);
+            let mut chars = rest.chars();
+            let marked = chars.next().map_or_else(|| "∅".to_owned(), String::from);
+            let tail = chars.as_str().to_owned();
+            let same = same.to_owned();
+            view! {
+                <div class="notice warning" data-testid=testid>
+                    <p>{label} ": differs in " {diff.parts.join(", ")} "."</p>
+                    <p><code>{same}<mark>{marked}</mark>{tail}</code></p>
+                </div>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -75,7 +127,7 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
         RedirectCheck::Unknown => view! {
             <p class="hint" data-testid="redirect-check">
                 "The backend did not say where Trakt sends you back. If it is not this page, \
-                 you will see the code on the backend's own page instead."
+                 paste the address you land on below."
             </p>
         }
         .into_any(),
@@ -86,15 +138,134 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
             <div class="notice warning" data-testid="redirect-check">
                 <p>
                     "Trakt will send the code to " <code>{registered}</code>
-                    ", not to this page."
-                </p>
-                <p>
-                    "To finish here, set the backend's TRAKT_REDIRECT_URI and the Redirect URI \
-                     of your Trakt application to exactly:"
+                    ", not to this page. You can paste the address you land on below, or, to \
+                     finish here, set the backend's TRAKT_REDIRECT_URI and the Redirect URI of \
+                     your Trakt application to exactly:"
                 </p>
                 <p><code data-testid="redirect-to-register">{this_page}</code></p>
             </div>
         }
         .into_any(),
+    }
+}
+
+/// The Trakt application's Client ID and Secret, saved to the backend without a Django
+/// shell. Opens by itself when the backend says it has none.
+#[component]
+fn TraktCredentialsForm(session: Session) -> impl IntoView {
+    let client_id = RwSignal::new(String::new());
+    let client_secret = RwSignal::new(String::new());
+    let busy = move || session.key_save.with(|s| s.is_busy());
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        session.save_trakt_key(client_id.get_untracked(), client_secret.get_untracked());
+        // The secret goes to the backend once and is not kept here.
+        client_secret.set(String::new());
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            session
+                .key_fields
+                .get()
+                .into_iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, text)| view! { <p class="hint warning">{text}</p> })
+        }
+    };
+    view! {
+        <details
+            class="credentials"
+            data-testid="trakt-credentials"
+            prop:open=move || session.needs_trakt_key.get()
+            on:toggle=move |ev| {
+                if event_target::<web_sys::HtmlDetailsElement>(&ev).open() {
+                    session.load_trakt_key();
+                }
+            }
+        >
+            <summary>"Trakt credentials (Client ID and Client Secret)"</summary>
+            <p class="hint" data-testid="trakt-key-status" aria-live="polite">
+                {move || match session.trakt_key.get() {
+                    Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
+                    Load::Ready(Some(id)) => format!("Stored for this user: Client ID {id}. Saving replaces it."),
+                    Load::Ready(None) => "None stored yet for this user.".to_owned(),
+                    Load::Failed(problem) => problem.title,
+                }}
+            </p>
+            <p class="hint">
+                "From your application at trakt.tv (Settings → Your API Apps). The secret is sent to \
+                 the backend once and never kept or shown by this page."
+            </p>
+            <form on:submit=on_submit novalidate>
+                <label for="trakt-client-id">"Client ID"</label>
+                <input
+                    id="trakt-client-id"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || client_id.get()
+                    on:input=move |ev| client_id.set(event_target_value(&ev))
+                />
+                {field_error("service_user_id")}
+                <label for="trakt-client-secret">"Client Secret"</label>
+                <input
+                    id="trakt-client-secret"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || client_secret.get()
+                    on:input=move |ev| client_secret.set(event_target_value(&ev))
+                />
+                {field_error("api_key")}
+                <div class="actions">
+                    <button type="submit" disabled=busy>
+                        {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
+                    </button>
+                </div>
+                {move || match session.key_save.get() {
+                    Load::Ready(()) => Some(
+                        view! { <p class="hint" data-testid="trakt-key-saved" role="status">"Saved. Getting the authorize link…"</p> }
+                            .into_any(),
+                    ),
+                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-key-problem" /> }.into_any()),
+                    _ => None,
+                }}
+            </form>
+        </details>
+    }
+}
+
+/// For when Trakt sent the browser somewhere else: paste that address, or the code.
+#[component]
+fn PasteReturn(session: Session) -> impl IntoView {
+    let pasted = RwSignal::new(String::new());
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        session.paste(pasted.get_untracked());
+        pasted.set(String::new());
+    };
+    view! {
+        <details class="paste" data-testid="paste-return">
+            <summary>"Trakt sent you somewhere else? Paste the address or the code"</summary>
+            <form on:submit=on_submit novalidate>
+                <label for="pasted-return">"Redirected address or code"</label>
+                <input
+                    id="pasted-return"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="http://…/trakt/oauth-callback/?code=…&state=…"
+                    prop:value=move || pasted.get()
+                    on:input=move |ev| pasted.set(event_target_value(&ev))
+                />
+                <p class="hint">
+                    "The same checks apply as when Trakt sends you back here; a bare code is sent \
+                     with the state of the authorization started in this tab."
+                </p>
+                <div class="actions">
+                    <button type="submit">"Use this code"</button>
+                </div>
+            </form>
+        </details>
     }
 }

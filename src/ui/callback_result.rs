@@ -1,9 +1,13 @@
+use super::copy_button::CopyButton;
 use super::problem_view::ProblemView;
-use super::session::{Load, Session};
+use super::session::{Load, SentCode, Session};
 use super::status_card::describe_expiry;
+use crate::backend_url::BackendUrl;
+use crate::curl::callback_command;
+use crate::secret::Jwt;
 use leptos::prelude::*;
 
-/// The outcome of the exchange, shown above the steps only when trakt.tv sent the browser back: the outcome of the exchange.
+/// The outcome of the exchange, shown above the steps only when a code came back.
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
@@ -27,9 +31,11 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                     })}
                 }
                 .into_any(),
-                Load::Failed(problem) => {
-                    view! { <ProblemView problem=problem testid="callback-problem" /> }.into_any()
+                Load::Failed(problem) => view! {
+                    <ProblemView problem=problem testid="callback-problem" />
+                    {move || session.sent_code.get().map(|sent| view! { <FinishByHand session=session sent=sent /> })}
                 }
+                .into_any(),
             };
             view! {
                 <section class="card result" aria-labelledby="result-title" aria-live="polite">
@@ -38,5 +44,42 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                 </section>
             }
         })
+    }
+}
+
+/// The code and state of a failed exchange, and a terminal command that sends them, for
+/// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
+#[component]
+fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
+    let include_jwt = RwSignal::new(false);
+    let code = sent.code.secret().to_owned();
+    let state = sent.state.clone();
+    let command = Signal::derive(move || {
+        let Ok(backend) = BackendUrl::parse(&session.backend_input.get()) else {
+            return String::new();
+        };
+        let jwt = include_jwt
+            .get()
+            .then(|| Jwt::from_input(&session.jwt_input.get()))
+            .flatten();
+        callback_command(&backend, sent.code.secret(), &sent.state, jwt.as_ref())
+    });
+    view! {
+        <details class="by-hand" data-testid="finish-by-hand">
+            <summary>"Finish from a terminal instead"</summary>
+            <p class="hint">"Codes work once and expire within minutes."</p>
+            <p>"Code: " <code data-testid="sent-code">{code.clone()}</code></p>
+            <p>"State: " <code data-testid="sent-state">{state.clone()}</code></p>
+            <pre><code data-testid="curl-command">{move || command.get()}</code></pre>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || include_jwt.get() on:change=move |ev| include_jwt.set(event_target_checked(&ev)) />
+                "Put my JWT in the command (otherwise set NOWPLAYING_JWT in the shell)"
+            </label>
+            <div class="actions">
+                <CopyButton text=code label="code" testid="copy-code" />
+                <CopyButton text=state label="state" testid="copy-state" />
+                <CopyButton text=command label="curl command" testid="copy-curl" />
+            </div>
+        </details>
     }
 }

@@ -1,13 +1,14 @@
-use super::session::Session;
+use super::problem_view::ProblemView;
+use super::session::{Load, Session};
 use super::StepHeading;
 use crate::backend_url::BackendUrl;
-use crate::browser;
 use crate::jwt::{check_input, JwtProblem};
-use crate::time::relative;
+use crate::time::countdown;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-/// Step 1: the backend URL and the JWT, with what the page can already tell about them.
+/// Step 1: the backend URL and the JWT (pasted, or from signing in), with what the page
+/// can already tell about them.
 #[component]
 pub fn ConnectForm(session: Session) -> impl IntoView {
     let busy = move || session.status.with(|s| s.is_busy());
@@ -20,21 +21,25 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     };
     let jwt_hint = move || {
         let input = session.jwt_input.get();
-        let now_ms = browser::now_ms();
+        let now_ms = session.now_ms.get();
         match check_input(&input, now_ms / 1000) {
             Ok((_, claims)) => {
-                let user = claims
-                    .user_id
-                    .map_or_else(|| "an unnamed user".to_owned(), |id| format!("user {id}"));
+                let user = match (session.signed_in_as.get(), claims.user_id) {
+                    (Some(name), Some(id)) => format!("{name} (user {id})"),
+                    (Some(name), None) => name,
+                    (None, Some(id)) => format!("user {id}"),
+                    (None, None) => "an unnamed user".to_owned(),
+                };
                 let expiry = claims
                     .expires_at
-                    .map(|exp| format!(", expires {}", relative(exp * 1000, now_ms)))
+                    .map(|exp| format!(", expires {}", countdown(exp * 1000, now_ms)))
                     .unwrap_or_default();
                 (false, format!("Access token for {user}{expiry}."))
             }
             Err(JwtProblem::Empty) => (
                 false,
-                "Paste the “access” value that NowPlaying's POST /auth/login/ returns (it starts with eyJ)."
+                "Paste the “access” value that NowPlaying's POST /auth/login/ returns (it starts with eyJ), \
+                 or sign in below."
                     .to_owned(),
             ),
             Err(problem) => {
@@ -45,7 +50,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        session.offer.set(super::Load::Idle);
+        session.offer.set(Load::Idle);
         session.check_status();
     };
 
@@ -85,7 +90,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     placeholder="eyJhbGciOi…"
                     aria-describedby="jwt-hint"
                     prop:value=move || session.jwt_input.get()
-                    on:input=move |ev| session.jwt_input.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        session.signed_in_as.set(None);
+                        session.jwt_input.set(event_target_value(&ev));
+                    }
                 />
                 <p id="jwt-hint" class="hint" class:warning=move || jwt_hint().0 data-testid="jwt-hint">
                     {move || jwt_hint().1}
@@ -115,6 +123,73 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
+            <SignInForm session=session />
         </section>
+    }
+}
+
+/// Signing in with a NowPlaying user name and password instead of pasting a JWT.
+#[component]
+fn SignInForm(session: Session) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = move || session.sign_in.with(|s| s.is_busy());
+    let field_error = move |field: &'static str| {
+        move || {
+            session
+                .sign_in_fields
+                .get()
+                .into_iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, text)| view! { <p class="hint warning" data-testid=format!("sign-in-{field}-error")>{text}</p> })
+        }
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        session.sign_in(username.get_untracked(), password.get_untracked());
+        password.set(String::new());
+    };
+    view! {
+        <details class="sign-in" data-testid="sign-in">
+            <summary>"No JWT at hand? Sign in with your NowPlaying user name and password"</summary>
+            <form on:submit=on_submit novalidate>
+                <label for="sign-in-username">"User name"</label>
+                <input
+                    id="sign-in-username"
+                    type="text"
+                    autocomplete="username"
+                    prop:value=move || username.get()
+                    on:input=move |ev| username.set(event_target_value(&ev))
+                />
+                {field_error("username")}
+                <label for="sign-in-password">"Password"</label>
+                <input
+                    id="sign-in-password"
+                    type="password"
+                    autocomplete="current-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                {field_error("password")}
+                <div class="actions">
+                    <button type="submit" disabled=busy>
+                        {move || if busy() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </div>
+                {move || match session.sign_in.get() {
+                    Load::Ready(()) => Some(
+                        view! {
+                            <p class="hint" data-testid="sign-in-done" role="status">
+                                "Signed in: the JWT field now holds a fresh access token, renewed \
+                                 automatically in this tab when it expires."
+                            </p>
+                        }
+                        .into_any(),
+                    ),
+                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
+                    _ => None,
+                }}
+            </form>
+        </details>
     }
 }

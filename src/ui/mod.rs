@@ -4,6 +4,8 @@
 mod authorize_step;
 mod callback_result;
 mod connect_form;
+mod copy_button;
+mod doctor_card;
 mod problem_view;
 mod session;
 mod status_card;
@@ -11,8 +13,9 @@ mod status_card;
 pub use authorize_step::AuthorizeStep;
 pub use callback_result::CallbackResult;
 pub use connect_form::ConnectForm;
+pub use doctor_card::ConnectionDoctor;
 pub use problem_view::ProblemView;
-pub use session::{AuthorizeOffer, Load, Session};
+pub use session::{AuthorizeOffer, Load, SentCode, Session, ToolResult};
 pub use status_card::StatusCard;
 
 use crate::browser;
@@ -32,6 +35,11 @@ pub fn App() -> impl IntoView {
     session.limit_connections();
     session.persist();
     session.start(returned, pending_state);
+    // The clock behind the JWT countdown.
+    set_interval(
+        move || session.now_ms.set(browser::now_ms()),
+        std::time::Duration::from_secs(1),
+    );
 
     view! {
         <main>
@@ -46,6 +54,7 @@ pub fn App() -> impl IntoView {
             <ConnectForm session=session />
             <StatusCard session=session />
             <AuthorizeStep session=session />
+            <ConnectionDoctor session=session />
             <footer>
                 "The JWT stays in this tab (or this device, if you tick “Remember”) and is sent \
                  only to the backend URL above."

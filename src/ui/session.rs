@@ -6,17 +6,21 @@ use crate::authorize::AuthorizeLink;
 use crate::backend_url::{BackendUrl, Endpoint};
 use crate::browser;
 use crate::contract::{
-    AuthStatus, Authenticate, CallbackAnswer, CallbackRequest, Connected, Connection,
+    ApiKeys, AuthStatus, Authenticate, CallbackAnswer, CallbackRequest, Connected, Connection,
+    CurrentUser, Expiry, JwtRefresh, Login, SaveTraktKey, StoredMovies, SyncStarted, TraktRefresh,
 };
+use crate::doctor::{self, Check, Verdict};
 use crate::http;
-use crate::jwt::{check_input, JwtClaims};
+use crate::jwt::{check_input, JwtProblem};
 use crate::keys::StorageKey;
+use crate::pasted::read_pasted;
 use crate::problem::Problem;
 use crate::redirect::{check_redirect, RedirectCheck};
 use crate::returned::{check_state, Returned};
 use crate::secret::{AuthCode, Jwt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::json;
 
 /// Something fetched from the backend, as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,7 +41,27 @@ impl<T> Load<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeOffer {
     pub link: AuthorizeLink,
+    /// The `redirect_uri` the backend reported (newer backends only).
+    pub backend_redirect: Option<String>,
     pub redirect: RedirectCheck,
+}
+
+/// A code that was checked and sent, kept so a failed exchange can be finished by hand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentCode {
+    pub code: AuthCode,
+    pub state: String,
+}
+
+/// The outcome of a Trakt token tool.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToolResult {
+    Refreshed(Option<Expiry>),
+    Synced {
+        message: Option<String>,
+        titles: Vec<String>,
+        total: Option<u64>,
+    },
 }
 
 /// Everything the page knows. All fields are signals, so the struct is `Copy` and each
@@ -47,10 +71,25 @@ pub struct Session {
     pub backend_input: RwSignal<String>,
     pub jwt_input: RwSignal<String>,
     pub remember: RwSignal<bool>,
+    /// The clock, ticking once a second, for countdowns.
+    pub now_ms: RwSignal<i64>,
+    pub signed_in_as: RwSignal<Option<String>>,
+    pub sign_in: RwSignal<Load<()>>,
+    /// The backend's per-field complaints about the sign-in form.
+    pub sign_in_fields: RwSignal<Vec<(String, String)>>,
     pub status: RwSignal<Load<Connection>>,
     pub offer: RwSignal<Load<AuthorizeOffer>>,
-    /// `None` unless the page was opened by trakt.tv's redirect.
+    /// Set when the backend said it has no Trakt credentials for this user.
+    pub needs_trakt_key: RwSignal<bool>,
+    /// The Trakt Client ID on record, `None` when there is none.
+    pub trakt_key: RwSignal<Load<Option<String>>>,
+    pub key_save: RwSignal<Load<()>>,
+    pub key_fields: RwSignal<Vec<(String, String)>>,
+    /// `None` unless a code came back (through the address bar or pasted).
     pub completion: RwSignal<Option<Load<Connected>>>,
+    pub sent_code: RwSignal<Option<SentCode>>,
+    pub tools: RwSignal<Load<ToolResult>>,
+    pub doctor: RwSignal<Option<Vec<(Check, Verdict)>>>,
     /// The backend origin the page's CSP allows besides its own, once it is narrowed.
     connect_limit: StoredValue<Option<String>>,
 }
@@ -59,7 +98,6 @@ pub struct Session {
 struct Credentials {
     backend: BackendUrl,
     jwt: Jwt,
-    claims: JwtClaims,
 }
 
 impl Session {
@@ -68,9 +106,20 @@ impl Session {
             backend_input: RwSignal::new(backend.to_owned()),
             jwt_input: RwSignal::new(jwt.to_owned()),
             remember: RwSignal::new(remember),
+            now_ms: RwSignal::new(browser::now_ms()),
+            signed_in_as: RwSignal::new(None),
+            sign_in: RwSignal::new(Load::Idle),
+            sign_in_fields: RwSignal::new(Vec::new()),
             status: RwSignal::new(Load::Idle),
             offer: RwSignal::new(Load::Idle),
+            needs_trakt_key: RwSignal::new(false),
+            trakt_key: RwSignal::new(Load::Idle),
+            key_save: RwSignal::new(Load::Idle),
+            key_fields: RwSignal::new(Vec::new()),
             completion: RwSignal::new(None),
+            sent_code: RwSignal::new(None),
+            tools: RwSignal::new(Load::Idle),
+            doctor: RwSignal::new(None),
             connect_limit: StoredValue::new(None),
         }
     }
@@ -81,7 +130,11 @@ impl Session {
         let backend = browser::load(StorageKey::BackendUrl).unwrap_or_else(browser::page_origin);
         let jwt = browser::load(StorageKey::Jwt).unwrap_or_default();
         let remember = browser::load(StorageKey::RememberJwt).is_some();
-        Self::new(&backend, &jwt, remember)
+        let session = Self::new(&backend, &jwt, remember);
+        session
+            .signed_in_as
+            .set(browser::load(StorageKey::SignedInAs));
+        session
     }
 
     /// Keeps the inputs in storage as they change.
@@ -125,7 +178,8 @@ impl Session {
         !self.jwt_input.get_untracked().trim().is_empty()
     }
 
-    fn credentials(self) -> Result<Credentials, Problem> {
+    /// The backend URL from the input, once the page may call it.
+    fn backend(self) -> Result<BackendUrl, Problem> {
         let backend =
             BackendUrl::parse(&self.backend_input.get_untracked()).map_err(|p| p.problem())?;
         let origin = backend.origin();
@@ -139,49 +193,93 @@ impl Session {
                 "Nothing: the page checks the status again once it has reloaded.",
             ));
         }
-        let (jwt, claims) = check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
+        Ok(backend)
+    }
+
+    fn credentials(self) -> Result<Credentials, Problem> {
+        let backend = self.backend()?;
+        let (jwt, _) = check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
             .map_err(|p| p.problem())?;
-        Ok(Credentials {
-            backend,
-            jwt,
-            claims,
-        })
+        Ok(Credentials { backend, jwt })
+    }
+
+    /// Like `credentials`, but an access token that expired is first renewed with the
+    /// refresh token from signing in on this page, if there is one.
+    async fn fresh_credentials(self) -> Result<Credentials, Problem> {
+        let expired = matches!(
+            check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000),
+            Err(JwtProblem::Expired { .. })
+        );
+        if let (true, Some(refresh)) = (expired, browser::load(StorageKey::RefreshJwt)) {
+            let backend = self.backend()?;
+            let body = json!({ "refresh": refresh });
+            match http::post::<_, JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
+                Ok(renewed) => {
+                    self.jwt_input.set(renewed.access);
+                    self.save();
+                }
+                Err(_) => browser::save(StorageKey::RefreshJwt, None, false),
+            }
+        }
+        self.credentials()
+    }
+
+    /// Runs `work` with fresh credentials and stores its outcome in `target`, showing
+    /// `Busy` meanwhile. Returns whether it succeeded, for actions that go on from there.
+    async fn load<T: Send + Sync + 'static, F>(
+        self,
+        target: RwSignal<Load<T>>,
+        work: impl FnOnce(Credentials) -> F,
+    ) -> bool
+    where
+        F: std::future::Future<Output = Result<T, Problem>>,
+    {
+        target.set(Load::Busy);
+        let outcome = match self.fresh_credentials().await {
+            Ok(credentials) => work(credentials).await,
+            Err(problem) => Err(problem),
+        };
+        let ok = outcome.is_ok();
+        let shown = match outcome {
+            Ok(value) => Load::Ready(value),
+            Err(problem) => Load::Failed(problem),
+        };
+        target.try_set(shown).is_none() && ok
     }
 
     /// Reacts to how the page was opened: finishes a return from trakt.tv, or shows the
     /// status when settings are already there. Called once, at start.
     pub fn start(self, returned: Returned, pending_state: Option<String>) {
+        // An exchange checks the status itself once it succeeds.
+        let exchanging = matches!(returned, Returned::Code { .. });
+        self.handle_return(returned, pending_state);
+        if !exchanging && self.has_settings() {
+            self.check_status();
+        }
+    }
+
+    fn handle_return(self, returned: Returned, pending_state: Option<String>) {
         if let Some(problem) = returned.problem() {
             self.completion.set(Some(Load::Failed(problem)));
         }
-        match returned {
-            Returned::Code { code, state } => self.complete(code, state, pending_state),
-            _ if self.has_settings() => self.check_status(),
-            _ => {}
+        if let Returned::Code { code, state } = returned {
+            self.complete(code, state, pending_state);
         }
     }
 
     /// `GET /trakt/auth-status/`; when not connected, fetches the authorize link next.
     pub fn check_status(self) {
-        let credentials = match self.credentials() {
-            Ok(credentials) => credentials,
-            Err(problem) => return self.status.set(Load::Failed(problem)),
-        };
-        self.status.set(Load::Busy);
         spawn_local(async move {
-            let answer = http::get::<AuthStatus>(
-                &credentials.backend,
-                Endpoint::AuthStatus,
-                &credentials.jwt,
-            )
-            .await;
-            let loaded = explain(
-                answer.map(|status| Connection::from(&status)),
-                &credentials.backend,
-            );
-            let needs_link =
-                matches!(&loaded, Load::Ready(connection) if connection.needs_authorization());
-            if self.status.try_set(loaded).is_none() && needs_link {
+            let ok = self
+                .load(self.status, |c| async move {
+                    let answer =
+                        http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt))
+                            .await;
+                    explain(answer.map(|status| Connection::from(&status)), &c.backend)
+                })
+                .await;
+            let needs_link = matches!(self.status.get_untracked(), Load::Ready(ref c) if c.needs_authorization());
+            if ok && needs_link {
                 self.fetch_link();
             }
         });
@@ -189,73 +287,171 @@ impl Session {
 
     /// `GET /trakt/authenticate/`, then checks the link before offering it.
     pub fn fetch_link(self) {
-        let credentials = match self.credentials() {
-            Ok(credentials) => credentials,
-            Err(problem) => return self.offer.set(Load::Failed(problem)),
-        };
-        self.offer.set(Load::Busy);
         spawn_local(async move {
-            let answer = http::get::<Authenticate>(
-                &credentials.backend,
-                Endpoint::Authenticate,
-                &credentials.jwt,
-            )
+            self.load(self.offer, |c| async move {
+                let answer =
+                    http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
+                        .await;
+                let answer = answer.map_err(|error| {
+                    if error.is_missing_trakt_key() {
+                        let _ = self.needs_trakt_key.try_set(true);
+                    }
+                    error.problem(&c.backend, &browser::page_origin())
+                })?;
+                let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
+                    .map_err(|p| p.problem())?;
+                let registered = answer
+                    .redirect_uri
+                    .as_deref()
+                    .or(link.redirect_uri.as_deref());
+                let redirect = check_redirect(registered, &browser::page_address());
+                remember_state(&link);
+                Ok(AuthorizeOffer {
+                    link,
+                    backend_redirect: answer.redirect_uri,
+                    redirect,
+                })
+            })
             .await;
-            let offer = answer
-                .map_err(|e| e.problem(&credentials.backend, &browser::page_origin()))
-                .and_then(|answer| {
-                    let link =
-                        AuthorizeLink::parse(answer.auth_url.as_deref(), &credentials.backend)
-                            .map_err(|p| p.problem())?;
-                    let registered = answer
-                        .redirect_uri
-                        .as_deref()
-                        .or(link.redirect_uri.as_deref());
-                    let redirect = check_redirect(registered, &browser::page_address());
-                    Ok(AuthorizeOffer { link, redirect })
-                });
-            if let Ok(offer) = &offer {
-                remember_state(&offer.link);
-            }
-            let _ = self.offer.try_set(match offer {
-                Ok(offer) => Load::Ready(offer),
-                Err(problem) => Load::Failed(problem),
-            });
         });
+    }
+
+    /// Signs in with a user name and password: the access token fills the JWT field and
+    /// the refresh token is kept for this tab, to renew the access token when it expires.
+    pub fn sign_in(self, username: String, password: String) {
+        let backend = match self.backend() {
+            Ok(backend) => backend,
+            Err(problem) => return self.sign_in.set(Load::Failed(problem)),
+        };
+        self.sign_in.set(Load::Busy);
+        self.sign_in_fields.set(Vec::new());
+        spawn_local(async move {
+            let body = json!({ "username": username, "password": password });
+            match http::post::<_, Login>(&backend, Endpoint::Login, None, &body).await {
+                Ok(login) => {
+                    browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
+                    browser::save(StorageKey::SignedInAs, Some(&login.user.username), false);
+                    self.signed_in_as.set(Some(login.user.username));
+                    self.jwt_input.set(login.access);
+                    self.save();
+                    self.sign_in.set(Load::Ready(()));
+                    self.check_status();
+                }
+                Err(error) => {
+                    if let ApiError::Refused { fields, .. } = &error {
+                        self.sign_in_fields.set(fields.clone());
+                    }
+                    self.sign_in.set(Load::Failed(
+                        error.problem(&backend, &browser::page_origin()),
+                    ));
+                }
+            }
+        });
+    }
+
+    /// `GET /auth/api-keys/`: whether Trakt credentials are stored.
+    pub fn load_trakt_key(self) {
+        spawn_local(async move {
+            self.load(self.trakt_key, |c| async move {
+                let keys = http::get::<ApiKeys>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt)).await;
+                explain(
+                    keys.map(|keys| keys.trakt_client_id().map(str::to_owned)),
+                    &c.backend,
+                )
+            })
+            .await;
+        });
+    }
+
+    /// `POST /auth/api-keys/` with the Trakt Client ID and Secret, then goes on to the
+    /// authorize link. The secret is sent once and kept nowhere.
+    pub fn save_trakt_key(self, client_id: String, client_secret: String) {
+        self.key_fields.set(Vec::new());
+        spawn_local(async move {
+            let saved = self
+                .load(self.key_save, |c| async move {
+                    let body = SaveTraktKey {
+                        service_name: "trakt",
+                        service_user_id: client_id.trim(),
+                        api_key: client_secret.trim(),
+                    };
+                    match http::post::<_, serde_json::Value>(
+                        &c.backend,
+                        Endpoint::ApiKeys,
+                        Some(&c.jwt),
+                        &body,
+                    )
+                    .await
+                    {
+                        Ok(_) => Ok(()),
+                        Err(error) => {
+                            if let ApiError::Refused { fields, .. } = &error {
+                                let _ = self.key_fields.try_set(fields.clone());
+                            }
+                            Err(error.problem(&c.backend, &browser::page_origin()))
+                        }
+                    }
+                })
+                .await;
+            if saved {
+                self.needs_trakt_key.set(false);
+                self.load_trakt_key();
+                self.fetch_link();
+            }
+        });
+    }
+
+    /// A redirect address or code pasted by the person, handled exactly like a return
+    /// through the address bar. A bare code carries no state: it goes with the state of
+    /// the authorization this tab started.
+    pub fn paste(self, text: String) {
+        match read_pasted(&text) {
+            Err(problem) => self.completion.set(Some(Load::Failed(problem))),
+            Ok(returned) => {
+                let pending = browser::take_pending_state();
+                let returned = match returned {
+                    Returned::Code { code, state: None } => Returned::Code {
+                        code,
+                        state: pending.clone(),
+                    },
+                    other => other,
+                };
+                self.completion.set(None);
+                self.handle_return(returned, pending);
+            }
+        }
     }
 
     /// Exchanges a returned code, once: the address was already cleaned and the pending
     /// state consumed, so nothing can send this code again.
     fn complete(self, code: AuthCode, state: Option<String>, pending_state: Option<String>) {
-        let fail = |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
-        let credentials = self.credentials();
+        let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
         // The state comes first: a code this tab did not ask for is never ours to send.
-        let jwt_user = credentials
-            .as_ref()
-            .ok()
-            .and_then(|c| c.claims.user_id.as_deref());
+        let claims =
+            check_input(&self.jwt_input.get_untracked(), i64::MIN).map(|(_, claims)| claims);
+        let jwt_user = claims.as_ref().ok().and_then(|c| c.user_id.as_deref());
         let state = match check_state(state.as_deref(), pending_state.as_deref(), jwt_user) {
             Ok(state) => state,
             Err(problem) => return fail(problem.problem()),
         };
-        let credentials = match credentials {
-            Ok(credentials) => credentials,
-            Err(problem) => {
-                return fail(Problem {
-                    title: format!(
-                        "Trakt sent a code, but it cannot be sent on: {}",
-                        problem.title
-                    ),
-                    detail: None,
-                    next_step: format!(
-                        "Nothing was sent. Fix this, then click “Authorize on Trakt” again. {}",
-                        problem.next_step
-                    ),
-                })
-            }
-        };
         self.completion.set(Some(Load::Busy));
         spawn_local(async move {
+            let credentials = match self.fresh_credentials().await {
+                Ok(credentials) => credentials,
+                Err(problem) => {
+                    return fail(Problem {
+                        title: format!(
+                            "Trakt sent a code, but it cannot be sent on: {}",
+                            problem.title
+                        ),
+                        detail: None,
+                        next_step: format!(
+                            "Nothing was sent. Fix this, then click “Authorize on Trakt” again. {}",
+                            problem.next_step
+                        ),
+                    })
+                }
+            };
             let body = CallbackRequest {
                 code: code.secret(),
                 state: &state,
@@ -263,7 +459,7 @@ impl Session {
             let answer = http::post::<_, CallbackAnswer>(
                 &credentials.backend,
                 Endpoint::OAuthCallback,
-                &credentials.jwt,
+                Some(&credentials.jwt),
                 &body,
             )
             .await;
@@ -272,6 +468,9 @@ impl Session {
                 Err(error) => Err(error.problem(&credentials.backend, &browser::page_origin())),
             };
             let connected = outcome.is_ok();
+            if !connected {
+                let _ = self.sent_code.try_set(Some(SentCode { code, state }));
+            }
             let shown = match outcome {
                 Ok(connected) => Load::Ready(connected),
                 Err(problem) => Load::Failed(problem),
@@ -282,15 +481,143 @@ impl Session {
         });
     }
 
+    /// `GET /trakt/refresh-token/`, then the status again.
+    pub fn refresh_trakt_token(self) {
+        spawn_local(async move {
+            let ok = self
+                .load(self.tools, |c| async move {
+                    let answer = http::get::<TraktRefresh>(
+                        &c.backend,
+                        Endpoint::RefreshTraktToken,
+                        Some(&c.jwt),
+                    )
+                    .await;
+                    explain(
+                        answer.map(|a| {
+                            ToolResult::Refreshed(a.expires_at.as_deref().map(Expiry::new))
+                        }),
+                        &c.backend,
+                    )
+                })
+                .await;
+            if ok {
+                self.check_status();
+            }
+        });
+    }
+
+    /// A sync smoke test: starts a movie sync, then lists the latest stored movies.
+    pub fn test_sync(self) {
+        spawn_local(async move {
+            self.load(self.tools, |c| async move {
+                let origin = browser::page_origin();
+                let started =
+                    http::get::<SyncStarted>(&c.backend, Endpoint::FetchLatestMovies, Some(&c.jwt))
+                        .await
+                        .map_err(|e| e.problem(&c.backend, &origin))?;
+                let stored =
+                    http::get::<StoredMovies>(&c.backend, Endpoint::StoredMovies, Some(&c.jwt))
+                        .await
+                        .map_err(|e| e.problem(&c.backend, &origin))?;
+                Ok(ToolResult::Synced {
+                    message: started.message.or(started.status),
+                    titles: stored.titles(),
+                    total: stored.total_items,
+                })
+            })
+            .await;
+        });
+    }
+
+    /// Runs the connection doctor's checks in order, stopping at the first failure.
+    pub fn run_doctor(self) {
+        let mut results: Vec<(Check, Verdict)> =
+            Check::ALL.iter().map(|c| (*c, Verdict::NotRun)).collect();
+        self.doctor.set(Some(results.clone()));
+        spawn_local(async move {
+            let origin = browser::page_origin();
+            for index in 0..results.len() {
+                let verdict = self.diagnose(results[index].0, &origin).await;
+                let failed = matches!(verdict, Verdict::Failed(_));
+                results[index].1 = verdict;
+                if self.doctor.try_set(Some(results.clone())).is_some() || failed {
+                    break;
+                }
+            }
+        });
+    }
+
+    async fn diagnose(self, check: Check, origin: &str) -> Verdict {
+        let backend = match self.backend() {
+            Ok(backend) => backend,
+            Err(problem) => return Verdict::Failed(problem),
+        };
+        let jwt = || {
+            check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
+                .map(|(jwt, _)| jwt)
+        };
+        match check {
+            Check::UrlWellFormed => Verdict::Passed(format!("Calls go to {}.", backend.as_str())),
+            Check::BackendAnswers => {
+                let probe = http::probe(&backend, Endpoint::AuthStatus, false).await;
+                doctor::backend_answers(probe.map(|_| ()), &backend)
+            }
+            Check::CorsAllows => {
+                let probe = http::probe(&backend, Endpoint::AuthStatus, true).await;
+                doctor::cors_allows(probe, &backend, origin)
+            }
+            Check::JwtWellFormed => {
+                let checked =
+                    check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000);
+                doctor::jwt_well_formed(
+                    checked
+                        .as_ref()
+                        .map(|(_, claims)| claims)
+                        .map_err(|p| p.problem()),
+                )
+            }
+            Check::JwtAccepted => {
+                let Ok(jwt) = jwt() else {
+                    return Verdict::NotRun;
+                };
+                let answer =
+                    http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(&jwt)).await;
+                doctor::jwt_accepted(answer, &backend, origin)
+            }
+            Check::TraktCredentials => {
+                let Ok(jwt) = jwt() else {
+                    return Verdict::NotRun;
+                };
+                let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(&jwt)).await;
+                doctor::trakt_credentials(answer, &backend, origin)
+            }
+            Check::TraktConnected => {
+                let Ok(jwt) = jwt() else {
+                    return Verdict::NotRun;
+                };
+                let answer =
+                    http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(&jwt)).await;
+                doctor::trakt_connected(answer, &backend, origin)
+            }
+        }
+    }
+
     /// Clears everything the page stored and every field.
     pub fn forget(self) {
         browser::forget_all();
         self.backend_input.set(browser::page_origin());
         self.jwt_input.set(String::new());
         self.remember.set(false);
+        self.signed_in_as.set(None);
+        self.sign_in.set(Load::Idle);
         self.status.set(Load::Idle);
         self.offer.set(Load::Idle);
+        self.needs_trakt_key.set(false);
+        self.trakt_key.set(Load::Idle);
         self.completion.set(None);
+        self.sent_code.set(None);
+        self.tools.set(Load::Idle);
+        self.doctor.set(None);
     }
 }
 
@@ -299,9 +626,6 @@ pub fn remember_state(link: &AuthorizeLink) {
     browser::save(StorageKey::PendingState, link.state.as_deref(), false);
 }
 
-fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Load<T> {
-    match answer {
-        Ok(value) => Load::Ready(value),
-        Err(error) => Load::Failed(error.problem(backend, &browser::page_origin())),
-    }
+fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
+    answer.map_err(|error| error.problem(backend, &browser::page_origin()))
 }

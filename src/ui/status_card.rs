@@ -1,5 +1,5 @@
 use super::problem_view::ProblemView;
-use super::session::{Load, Session};
+use super::session::{Load, Session, ToolResult};
 use super::StepHeading;
 use crate::browser;
 use crate::contract::{Connection, Expiry};
@@ -57,6 +57,9 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="status-problem" /> }),
                 _ => None,
             }}
+            <Show when=connected>
+                <TokenTools session=session />
+            </Show>
             <div class="actions">
                 <button
                     type="button"
@@ -80,5 +83,59 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// When connected: refresh the Trakt token, or check that syncing works.
+#[component]
+fn TokenTools(session: Session) -> impl IntoView {
+    let busy = move || session.tools.with(|t| t.is_busy());
+    view! {
+        <div class="tools" data-testid="token-tools">
+            <p class="hint">
+                "Trakt access tokens last about a day; the backend renews them with a refresh \
+                 token, which works only once. If syncing stops, refresh here or authorize again."
+            </p>
+            <div class="actions">
+                <button type="button" class="secondary" disabled=busy on:click=move |_| session.refresh_trakt_token()>
+                    "Refresh Trakt token"
+                </button>
+                <button type="button" class="secondary" disabled=busy on:click=move |_| session.test_sync()>
+                    "Test sync"
+                </button>
+            </div>
+            <div aria-live="polite">
+                {move || match session.tools.get() {
+                    Load::Idle => None,
+                    Load::Busy => Some(view! { <p class="muted">"Working…"</p> }.into_any()),
+                    Load::Ready(ToolResult::Refreshed(expires)) => Some(
+                        view! {
+                            <p class="hint" data-testid="tool-result">
+                                {format!("Token refreshed: it now expires {}.", describe_expiry(&expires))}
+                            </p>
+                        }
+                        .into_any(),
+                    ),
+                    Load::Ready(ToolResult::Synced { message, titles, total }) => Some(
+                        view! {
+                            <div data-testid="tool-result">
+                                <p class="hint">
+                                    {format!(
+                                        "Sync: {}. Latest stored movies ({} in all):",
+                                        message.unwrap_or_else(|| "started".to_owned()),
+                                        total.map_or_else(|| "?".to_owned(), |t| t.to_string())
+                                    )}
+                                </p>
+                                <ul class="titles">
+                                    {titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }
+                        .into_any(),
+                    ),
+                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="tool-problem" /> }.into_any()),
+                }}
+            </div>
+        </div>
     }
 }

@@ -66,4 +66,53 @@ export class HelperPage {
   address() {
     return this.page.url();
   }
+
+  async signIn(username, password) {
+    if (!(await this.page.getByLabel('User name').isVisible())) await this.page.getByText('No JWT at hand?').click();
+    await this.page.getByLabel('User name').fill(username);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async saveTraktCredentials(clientId, clientSecret) {
+    await this.page.getByLabel('Client ID').fill(clientId);
+    await this.page.getByLabel('Client Secret').fill(clientSecret);
+    await this.page.getByRole('button', { name: 'Save Trakt credentials' }).click();
+  }
+
+  async paste(text) {
+    const field = this.page.getByLabel('Redirected address or code');
+    if (!(await field.isVisible())) await this.page.getByText('Trakt sent you somewhere else?').click();
+    await field.fill(text);
+    await this.page.getByRole('button', { name: 'Use this code' }).click();
+  }
+
+  async runDoctor() {
+    await this.page.getByRole('button', { name: 'Run the checks' }).click();
+  }
+
+  doctorResults() {
+    return this.page.getByTestId('doctor-results');
+  }
+
+  /** The doctor's list once it stopped changing: every line passed, failed, or not run. */
+  async doctorLines() {
+    const list = this.doctorResults().locator('li');
+    for (let i = 0; i < 200; i += 1) {
+      // Text and state read in one go, so a check finishing in between cannot mix them.
+      const items = await list.evaluateAll((all) => all.map((li) => [li.className, li.textContent]));
+      const done = items.some(([c]) => c.includes('failed')) || items.every(([c]) => c.includes('passed'));
+      if (items.length && done) return items.map(([, text]) => text);
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error('the doctor never finished');
+  }
+
+  toolResult() {
+    return this.page.getByTestId('tool-result');
+  }
+
+  clipboard() {
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
 }

@@ -67,7 +67,8 @@ class Standin {
   }
 
   async stop() {
-    if (this.child.exitCode !== null) return;
+    // Killed by a signal, a child has a signalCode and no exitCode.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill();
     await exited;
