@@ -44,6 +44,23 @@ const screens = {
   'no-credentials': async (helper) => {
     await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
     await helper.authorizeProblem().waitFor();
+    await helper.page.getByTestId('trakt-key-status').getByText('None stored yet').waitFor();
+  },
+  'sign-in': async (helper) => {
+    await helper.signIn('alice', 'wrong');
+    await helper.page.getByTestId('sign-in-problem').waitFor();
+  },
+  doctor: async (helper) => {
+    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
+    await helper.authorizeProblem().waitFor();
+    await helper.runDoctor();
+    await helper.doctorLines();
+  },
+  'finish-by-hand': async (helper) => {
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorize();
+    await helper.page.getByText('Finish from a terminal instead').click();
   },
 };
 

@@ -250,9 +250,9 @@ impl Session {
     /// Reacts to how the page was opened: finishes a return from trakt.tv, or shows the
     /// status when settings are already there. Called once, at start.
     pub fn start(self, returned: Returned, pending_state: Option<String>) {
-        // An exchange checks the status itself once it succeeds.
-        let exchanging = matches!(returned, Returned::Code { .. });
         self.handle_return(returned, pending_state);
+        // An exchange under way checks the status itself once it is over.
+        let exchanging = matches!(self.completion.get_untracked(), Some(Load::Busy));
         if !exchanging && self.has_settings() {
             self.check_status();
         }
@@ -475,7 +475,7 @@ impl Session {
                 Ok(connected) => Load::Ready(connected),
                 Err(problem) => Load::Failed(problem),
             };
-            if self.completion.try_set(Some(shown)).is_none() && connected {
+            if self.completion.try_set(Some(shown)).is_none() {
                 self.check_status();
             }
         });
