@@ -1,6 +1,7 @@
 use super::copy_button::CopyButton;
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
+use super::text_field::TextField;
 use super::StepHeading;
 use crate::authorize::Destination;
 use crate::browser;
@@ -162,16 +163,6 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
         // The secret goes to the backend once and is not kept here.
         client_secret.set(String::new());
     };
-    let field_error = move |field: &'static str| {
-        move || {
-            session
-                .key_fields
-                .get()
-                .into_iter()
-                .find(|(name, _)| name == field)
-                .map(|(_, text)| view! { <p class="hint warning">{text}</p> })
-        }
-    };
     view! {
         <details
             class="credentials"
@@ -197,26 +188,19 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
                  the backend once and never kept or shown by this page."
             </p>
             <form on:submit=on_submit novalidate>
-                <label for="trakt-client-id">"Client ID"</label>
-                <input
+                <TextField
                     id="trakt-client-id"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || client_id.get()
-                    on:input=move |ev| client_id.set(event_target_value(&ev))
+                    label="Client ID"
+                    value=client_id
+                    errors=(session.key_fields, "service_user_id")
                 />
-                {field_error("service_user_id")}
-                <label for="trakt-client-secret">"Client Secret"</label>
-                <input
+                <TextField
                     id="trakt-client-secret"
-                    type="password"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || client_secret.get()
-                    on:input=move |ev| client_secret.set(event_target_value(&ev))
+                    label="Client Secret"
+                    value=client_secret
+                    kind="password"
+                    errors=(session.key_fields, "api_key")
                 />
-                {field_error("api_key")}
                 <div class="actions">
                     <button type="submit" disabled=busy>
                         {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
@@ -248,16 +232,7 @@ fn PasteReturn(session: Session) -> impl IntoView {
         <details class="paste" data-testid="paste-return">
             <summary>"Trakt sent you somewhere else? Paste the address or the code"</summary>
             <form on:submit=on_submit novalidate>
-                <label for="pasted-return">"Redirected address or code"</label>
-                <input
-                    id="pasted-return"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder="http://…/trakt/oauth-callback/?code=…&state=…"
-                    prop:value=move || pasted.get()
-                    on:input=move |ev| pasted.set(event_target_value(&ev))
-                />
+                <TextField id="pasted-return" label="Redirected address or code" value=pasted />
                 <p class="hint">
                     "The same checks apply as when Trakt sends you back here; a bare code is sent \
                      with the state of the authorization started in this tab."

@@ -1,5 +1,6 @@
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
+use super::text_field::TextField;
 use super::StepHeading;
 use crate::backend_url::BackendUrl;
 use crate::jwt::{check_input, JwtProblem};
@@ -134,16 +135,6 @@ fn SignInForm(session: Session) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = move || session.sign_in.with(|s| s.is_busy());
-    let field_error = move |field: &'static str| {
-        move || {
-            session
-                .sign_in_fields
-                .get()
-                .into_iter()
-                .find(|(name, _)| name == field)
-                .map(|(_, text)| view! { <p class="hint warning" data-testid=format!("sign-in-{field}-error")>{text}</p> })
-        }
-    };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.sign_in(username.get_untracked(), password.get_untracked());
@@ -153,24 +144,21 @@ fn SignInForm(session: Session) -> impl IntoView {
         <details class="sign-in" data-testid="sign-in">
             <summary>"No JWT at hand? Sign in with your NowPlaying user name and password"</summary>
             <form on:submit=on_submit novalidate>
-                <label for="sign-in-username">"User name"</label>
-                <input
+                <TextField
                     id="sign-in-username"
-                    type="text"
+                    label="User name"
+                    value=username
                     autocomplete="username"
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev))
+                    errors=(session.sign_in_fields, "username")
                 />
-                {field_error("username")}
-                <label for="sign-in-password">"Password"</label>
-                <input
+                <TextField
                     id="sign-in-password"
-                    type="password"
+                    label="Password"
+                    value=password
+                    kind="password"
                     autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    errors=(session.sign_in_fields, "password")
                 />
-                {field_error("password")}
                 <div class="actions">
                     <button type="submit" disabled=busy>
                         {move || if busy() { "Signing in…" } else { "Sign in" }}

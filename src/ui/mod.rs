@@ -9,6 +9,7 @@ mod doctor_card;
 mod problem_view;
 mod session;
 mod status_card;
+mod text_field;
 
 pub use authorize_step::AuthorizeStep;
 pub use callback_result::CallbackResult;
