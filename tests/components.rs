@@ -134,12 +134,7 @@ async fn connect_form_explains_inputs_as_they_are_typed() {
     );
 
     type_into(&by_testid(&root, "jwt").unwrap(), &token("user=bob").await);
-    wait_for_text(
-        &root,
-        "jwt-hint",
-        "Access token for user 2, expires in ",
-    )
-    .await;
+    wait_for_text(&root, "jwt-hint", "Access token for user 2, expires in ").await;
 
     type_into(
         &by_testid(&root, "jwt").unwrap(),

@@ -16,7 +16,8 @@ use std::time::Duration;
 const USAGE: &str = "\
 usage: nowplaying-standin [options]
   --listen ADDR           address to listen on (default 127.0.0.1:8000; port 0 picks one)
-  --redirect-uri URL      the backend's TRAKT_REDIRECT_URI (default: http://LISTEN/)
+  --redirect-uri URL      the backend's TRAKT_REDIRECT_URI (default: the served helper,
+                          http://LISTEN/STATIC-PREFIX)
   --authorize-base URL    origin of the authorize page in auth_url (default https://api.trakt.tv;
                           give this stand-in's public origin for a fully local flow)
   --cors-origin ORIGIN    allow only this origin by CORS (repeatable; default: every origin)
@@ -46,7 +47,7 @@ fn main() {
         .expect("a bound listener has an address");
     let mut config = config;
     if config.redirect_uri.is_empty() {
-        config.redirect_uri = format!("http://{address}/");
+        config.redirect_uri = format!("http://{address}{}", config.static_prefix);
     }
     let backend = Arc::new(Mutex::new(Backend::new(config)));
     println!("listening on http://{address}");

@@ -1,0 +1,129 @@
+// Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any screen, light or dark,
+// desktop or 360 px wide.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStandin } from './support/standin.mjs';
+import { launchBrowser, newContext } from './support/browser.mjs';
+import { HelperPage } from './support/helper-page.mjs';
+import { textContains } from './support/wait.mjs';
+
+const axePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/axe-core/axe.min.js');
+let browser;
+let standin;
+
+before(async () => {
+  browser = await launchBrowser();
+  standin = await startStandin();
+});
+
+after(async () => {
+  await browser?.close();
+  await standin?.stop();
+});
+
+const screens = {
+  fresh: async () => {},
+  'not connected': async (helper) => {
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorizeLink().waitFor();
+    await helper.page.getByText('Redirect URI check, character by character').click();
+  },
+  connected: async (helper) => {
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorize();
+    await textContains(helper.status(), 'Connected');
+  },
+  'declined on Trakt': async (helper) => {
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorize({ approve: false });
+    await helper.callbackProblem().waitFor();
+  },
+  'no Trakt credentials, and the doctor': async (helper) => {
+    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
+    await helper.authorizeProblem().waitFor();
+    await helper.runDoctor();
+    await helper.doctorLines();
+  },
+  'sign-in errors': async (helper) => {
+    await helper.signIn('', '');
+    await helper.page.getByTestId('sign-in-username-error').waitFor();
+  },
+  'finish by hand': async (helper) => {
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+    await helper.connect({ jwt: await standin.token() });
+    await helper.authorize();
+    await helper.page.getByText('Finish from a terminal instead').click();
+  },
+};
+
+const looks = [
+  ['light', { colorScheme: 'light', viewport: { width: 1024, height: 800 } }],
+  ['dark', { colorScheme: 'dark', viewport: { width: 1024, height: 800 } }],
+  ['narrow', { colorScheme: 'light', viewport: { width: 360, height: 800 } }],
+];
+
+for (const [look, options] of looks) {
+  describe(`axe, ${look}`, () => {
+    for (const [name, steps] of Object.entries(screens)) {
+      test(name, async () => {
+        await standin.reset();
+        // The page's CSP forbids injected scripts; axe is the one exception, in this context only.
+        const context = await newContext(browser, standin, { ...options, bypassCSP: true });
+        const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+        await helper.open();
+        await steps(helper);
+        await helper.page.addScriptTag({ path: axePath });
+        const violations = await helper.page.evaluate(async () => {
+          const result = await window.axe.run(document, {
+            runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+          });
+          return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+        });
+        assert.deepEqual(violations, []);
+        const overflow = await helper.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
+        await context.close();
+      });
+    }
+  });
+}
+
+describe('keyboard alone', () => {
+  /** Presses Tab until the focused element matches `selector`; returns its focus outline. */
+  async function tabTo(page, selector) {
+    for (let i = 0; i < 60; i += 1) {
+      await page.keyboard.press('Tab');
+      const outline = await page.evaluate((wanted) => {
+        const active = document.activeElement;
+        if (!active?.matches(wanted)) return null;
+        const style = getComputedStyle(active);
+        return `${style.outlineStyle} ${style.outlineWidth}`;
+      }, selector);
+      if (outline) return outline;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  test('the whole flow works with the keyboard, with a visible focus', async () => {
+    await standin.reset();
+    const context = await newContext(browser, standin);
+    const page = await context.newPage();
+    const helper = new HelperPage(page, `${standin.url}/`);
+    await helper.open();
+    assert.notEqual(await tabTo(page, '#jwt'), 'none 0px');
+    await page.keyboard.type(await standin.token());
+    await page.keyboard.press('Enter');
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorizeLink().waitFor();
+    const outline = await tabTo(page, '[data-testid="authorize-link"]');
+    assert.match(outline, /^solid 3px$/, 'the focused link shows the focus ring');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Authorize NowPlaying?' }).waitFor();
+    await tabTo(page, '[data-testid="approve"]');
+    await page.keyboard.press('Enter');
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await context.close();
+  });
+});
