@@ -1,7 +1,8 @@
 // Measures the release build: first-load sizes (raw and gzip -9) and the time from
 // navigation start to the first status shown, in headless Chromium. Reports, never asserts.
 //   node scripts/bench.mjs [loads]   (needs dist/ and target/debug/nowplaying-standin)
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { distDir, startStandin } from '../tests/e2e/support/standin.mjs';
@@ -20,18 +21,19 @@ async function sizes() {
   return rows;
 }
 
-/** Milliseconds from navigation start until the status shows the backend's answer. */
-async function timeToStatus(browser, standin, jwt) {
+/**
+ * Milliseconds from navigation start until `page` shows the backend's status, in a fresh
+ * browser context; `prepare` runs before any of the page's scripts.
+ */
+async function timeToStatus(browser, url, selector, prepare) {
   const context = await browser.newContext();
-  await context.addInitScript((token) => {
-    if (location.pathname === '/') sessionStorage.setItem('trakt-helper.jwt', token);
-  }, jwt);
+  if (prepare) await context.addInitScript(prepare.script, prepare.arg);
   const page = await context.newPage();
-  await page.goto(`${standin.url}/`);
-  const handle = await page.waitForFunction(() => {
-    const status = document.querySelector('[data-testid="status"]');
+  await page.goto(url);
+  const handle = await page.waitForFunction((wanted) => {
+    const status = document.querySelector(wanted);
     return status && /Not connected|Connected/.test(status.textContent) && performance.now();
-  });
+  }, selector);
   const ms = await handle.jsonValue();
   await context.close();
   return ms;
@@ -49,16 +51,40 @@ for (const row of rows) console.log(`  ${row.name.padEnd(44)} ${kib(row.raw).pad
 const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), { raw: 0, gzip: 0 });
 console.log(`  ${'total'.padEnd(44)} ${kib(total.raw).padStart(10)} raw ${kib(total.gzip).padStart(10)} gzip -9`);
 
+// The plain page it replaces, served by the same server from a copy of dist/.
+const served = await mkdtemp(path.join(tmpdir(), 'bench-dist-'));
+await cp(distDir, served, { recursive: true });
+const reference = await readFile(new URL('../bench/oauth_helper.html', import.meta.url), 'utf8');
+
 const browser = await launchBrowser();
-const standin = await startStandin();
+const standin = await startStandin(['--static', served]);
 try {
   const jwt = await standin.token();
-  await timeToStatus(browser, standin, jwt); // warm-up, not counted
-  const times = [];
-  for (let i = 0; i < loads; i += 1) times.push(await timeToStatus(browser, standin, jwt));
-  console.log(`navigation start -> first status, ${loads} loads (fresh context each): ` +
-    `median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+  await writeFile(
+    path.join(served, 'oauth_helper.html'),
+    reference.replace('__BACKEND_URL__', standin.url).replace('__JWT__', jwt),
+  );
+  const helper = () =>
+    timeToStatus(browser, `${standin.url}/`, '[data-testid="status"]', {
+      script: (token) => sessionStorage.setItem('trakt-helper.jwt', token),
+      arg: jwt,
+    });
+  const plain = () => timeToStatus(browser, `${standin.url}/oauth_helper.html`, '#status');
+  await helper(); // warm-up, not counted
+  await plain();
+  const times = { helper: [], plain: [] };
+  for (let i = 0; i < loads; i += 1) {
+    times.helper.push(await helper());
+    times.plain.push(await plain());
+  }
+  const describe = (values) =>
+    `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
+  console.log(`navigation start -> first status, ${loads} loads each, fresh context each:`);
+  console.log(`  helper             ${describe(times.helper)}`);
+  console.log(`  plain oauth_helper ${describe(times.plain)}`);
+  console.log(`  ratio              ${(median(times.helper) / median(times.plain)).toFixed(2)}x`);
 } finally {
   await browser.close();
   await standin.stop();
+  await rm(served, { recursive: true, force: true });
 }
