@@ -11,7 +11,7 @@ use crate::contract::{
 };
 use crate::doctor::{self, Check, Verdict};
 use crate::http;
-use crate::jwt::{check_input, JwtProblem};
+use crate::jwt::{check_input, JwtClaims, JwtProblem};
 use crate::keys::StorageKey;
 use crate::pasted::read_pasted;
 use crate::problem::Problem;
@@ -427,9 +427,10 @@ impl Session {
     fn complete(self, code: AuthCode, state: Option<String>, pending_state: Option<String>) {
         let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
         // The state comes first: a code this tab did not ask for is never ours to send.
-        let claims =
-            check_input(&self.jwt_input.get_untracked(), i64::MIN).map(|(_, claims)| claims);
-        let jwt_user = claims.as_ref().ok().and_then(|c| c.user_id.as_deref());
+        // The JWT's user counts even when it expired (it is renewed before sending).
+        let claims = Jwt::from_input(&self.jwt_input.get_untracked())
+            .and_then(|jwt| JwtClaims::decode(&jwt).ok());
+        let jwt_user = claims.as_ref().and_then(|c| c.user_id.as_deref());
         let state = match check_state(state.as_deref(), pending_state.as_deref(), jwt_user) {
             Ok(state) => state,
             Err(problem) => return fail(problem.problem()),
