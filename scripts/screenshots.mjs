@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { startStandin } from '../tests/e2e/support/standin.mjs';
 import { launchBrowser, newContext } from '../tests/e2e/support/browser.mjs';
 import { HelperPage } from '../tests/e2e/support/helper-page.mjs';
-import { textContains } from '../tests/e2e/support/wait.mjs';
+import { screens as screensOf } from '../tests/e2e/support/screens.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshots';
 await mkdir(out, { recursive: true });
@@ -25,44 +25,7 @@ async function shoot(name, scheme, width, steps) {
   console.log(`${out}/${name}.png`);
 }
 
-const screens = {
-  fresh: async () => {},
-  'not-connected': async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorizeLink().waitFor();
-  },
-  connected: async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize();
-    await textContains(helper.status(), 'Connected');
-  },
-  denied: async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize({ approve: false });
-    await helper.callbackProblem().waitFor();
-  },
-  'no-credentials': async (helper) => {
-    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-    await helper.authorizeProblem().waitFor();
-    await helper.page.getByTestId('trakt-key-status').getByText('None stored yet').waitFor();
-  },
-  'sign-in': async (helper) => {
-    await helper.signIn('alice', 'wrong');
-    await helper.page.getByTestId('sign-in-problem').waitFor();
-  },
-  doctor: async (helper) => {
-    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-    await helper.authorizeProblem().waitFor();
-    await helper.runDoctor();
-    await helper.doctorLines();
-  },
-  'finish-by-hand': async (helper) => {
-    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize();
-    await helper.page.getByText('Finish from a terminal instead').click();
-  },
-};
+const screens = screensOf(standin);
 
 try {
   for (const [name, steps] of Object.entries(screens)) {

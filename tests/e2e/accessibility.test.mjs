@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startStandin } from './support/standin.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
+import { screens } from './support/screens.mjs';
 import { textContains } from './support/wait.mjs';
 
 const axePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/axe-core/axe.min.js');
@@ -23,41 +24,6 @@ after(async () => {
   await standin?.stop();
 });
 
-const screens = {
-  fresh: async () => {},
-  'not connected': async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorizeLink().waitFor();
-    await helper.page.getByText('Redirect URI check, character by character').click();
-  },
-  connected: async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize();
-    await textContains(helper.status(), 'Connected');
-  },
-  'declined on Trakt': async (helper) => {
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize({ approve: false });
-    await helper.callbackProblem().waitFor();
-  },
-  'no Trakt credentials, and the doctor': async (helper) => {
-    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-    await helper.authorizeProblem().waitFor();
-    await helper.runDoctor();
-    await helper.doctorLines();
-  },
-  'sign-in errors': async (helper) => {
-    await helper.signIn('', '');
-    await helper.page.getByTestId('sign-in-username-error').waitFor();
-  },
-  'finish by hand': async (helper) => {
-    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
-    await helper.connect({ jwt: await standin.token() });
-    await helper.authorize();
-    await helper.page.getByText('Finish from a terminal instead').click();
-  },
-};
-
 const looks = [
   ['light', { colorScheme: 'light', viewport: { width: 1024, height: 800 } }],
   ['dark', { colorScheme: 'dark', viewport: { width: 1024, height: 800 } }],
@@ -66,14 +32,14 @@ const looks = [
 
 for (const [look, options] of looks) {
   describe(`axe, ${look}`, () => {
-    for (const [name, steps] of Object.entries(screens)) {
+    for (const name of Object.keys(screens())) {
       test(name, async () => {
         await standin.reset();
         // The page's CSP forbids injected scripts; axe is the one exception, in this context only.
         const context = await newContext(browser, standin, { ...options, bypassCSP: true });
         const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
         await helper.open();
-        await steps(helper);
+        await screens(standin)[name](helper);
         await helper.page.addScriptTag({ path: axePath });
         const violations = await helper.page.evaluate(async () => {
           const result = await window.axe.run(document, {
