@@ -183,6 +183,28 @@ describe('the helper, end to end', () => {
   });
 });
 
+describe('requests at page open', () => {
+  test('none without settings; exactly the status with settings, and no polling', async () => {
+    const backendRequests = async () => (await suite.standin.stats()).requests.filter((r) => !r.path.includes('.') && r.path !== '/');
+    const { context, helper } = await suite.open();
+    await helper.page.waitForTimeout(1500);
+    assert.deepEqual(await backendRequests(), [], 'a fresh page asks the backend nothing');
+
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    await helper.jwt().fill(await suite.standin.token());
+    await suite.standin.reset();
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    await helper.page.reload();
+    await textContains(helper.status(), 'Connected');
+    await helper.page.waitForTimeout(2500);
+    assert.deepEqual(
+      (await backendRequests()).map((r) => `${r.method} ${r.path}`),
+      ['GET /trakt/auth-status/'],
+    );
+    await context.close();
+  });
+});
+
 describe('a backend whose redirect URI is not this page', () => {
   let elsewhere;
   before(async () => {
