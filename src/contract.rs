@@ -124,8 +124,6 @@ pub struct StoredMovies {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct StoredMovie {
     pub movie: MovieInfo,
-    #[serde(default)]
-    pub plays: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

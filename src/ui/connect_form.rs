@@ -13,14 +13,15 @@ use leptos::prelude::*;
 #[component]
 pub fn ConnectForm(session: Session) -> impl IntoView {
     let busy = move || session.status.with(|s| s.is_busy());
-    let backend_hint = move || {
+    // Each hint is read twice (its class and its text): work it out once per change.
+    let backend_hint = Memo::new(move |_| {
         let input = session.backend_input.get();
         match BackendUrl::parse(&input) {
             Ok(url) => (false, format!("Calls go to {}/trakt/…", url.as_str())),
             Err(problem) => (true, problem.problem().next_step),
         }
-    };
-    let jwt_hint = move || {
+    });
+    let jwt_hint = Memo::new(move |_| {
         let input = session.jwt_input.get();
         let now_ms = session.now_ms.get();
         match check_input(&input, now_ms / 1000) {
@@ -48,7 +49,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 (true, format!("{} {}", problem.title, problem.next_step))
             }
         }
-    };
+    });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.offer.set(Load::Idle);
@@ -75,10 +76,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 <p
                     id="backend-url-hint"
                     class="hint"
-                    class:warning=move || backend_hint().0
+                    class:warning=move || backend_hint.with(|hint| hint.0)
                     data-testid="backend-url-hint"
                 >
-                    {move || backend_hint().1}
+                    {move || backend_hint.with(|hint| hint.1.clone())}
                 </p>
 
                 <label for="jwt">"JWT access token"</label>
@@ -96,8 +97,8 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                         session.jwt_input.set(event_target_value(&ev));
                     }
                 />
-                <p id="jwt-hint" class="hint" class:warning=move || jwt_hint().0 data-testid="jwt-hint">
-                    {move || jwt_hint().1}
+                <p id="jwt-hint" class="hint" class:warning=move || jwt_hint.with(|hint| hint.0) data-testid="jwt-hint">
+                    {move || jwt_hint.with(|hint| hint.1.clone())}
                 </p>
 
                 <label class="check">

@@ -511,15 +511,14 @@ impl Session {
     pub fn test_sync(self) {
         spawn_local(async move {
             self.load(self.tools, |c| async move {
-                let origin = browser::page_origin();
                 let started =
                     http::get::<SyncStarted>(&c.backend, Endpoint::FetchLatestMovies, Some(&c.jwt))
-                        .await
-                        .map_err(|e| e.problem(&c.backend, &origin))?;
+                        .await;
+                let started = explain(started, &c.backend)?;
                 let stored =
                     http::get::<StoredMovies>(&c.backend, Endpoint::StoredMovies, Some(&c.jwt))
-                        .await
-                        .map_err(|e| e.problem(&c.backend, &origin))?;
+                        .await;
+                let stored = explain(stored, &c.backend)?;
                 Ok(ToolResult::Synced {
                     message: started.message.or(started.status),
                     titles: stored.titles(),
