@@ -23,7 +23,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                         <p class="muted" data-testid="authorize-idle">
                             {move || match session.status.get() {
                                 Load::Ready(Connection::Connected { .. }) => {
-                                    "Trakt is already connected. To connect again (for example another \\
+                                    "Trakt is already connected. To connect again (for example another \
                                      Trakt account), click “Authorize again” above."
                                 }
                                 _ => "The authorize link appears here once the status shows Trakt is not connected.",

@@ -29,6 +29,7 @@ describe('the helper, end to end', () => {
     const result = await textContains(helper.callbackResult(), 'Trakt is connected. The token expires');
     assert.match(result, /\(in (89|90) days\)/);
     await textContains(helper.status(), 'Connected — the Trakt token expires');
+    await textContains(helper.page.getByTestId('authorize-idle'), '(for example another Trakt account)');
     assert.equal(helper.address(), `${standin.url}/`, 'code and state are gone from the address bar');
     assert.equal(await callbackPosts(), 1);
     assert.deepEqual((await standin.stats()).connected, ['alice']);
