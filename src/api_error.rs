@@ -4,8 +4,8 @@
 //! of the contract's three error shapes, HTML pages and empty bodies is host-tested.
 
 use crate::backend_url::BackendUrl;
+use crate::json::{FromJson, Json};
 use crate::problem::{truncate, Problem};
-use serde::de::DeserializeOwned;
 
 /// How long any backend call may take before the page gives up on it.
 pub const TIMEOUT_SECONDS: u32 = 15;
@@ -60,7 +60,7 @@ impl BodyKind {
             Self::Empty
         } else if start.starts_with('<') {
             Self::Html
-        } else if serde_json::from_str::<serde_json::Value>(body).is_ok() {
+        } else if Json::parse(body).is_some() {
             Self::Json
         } else {
             Self::Text
@@ -69,7 +69,7 @@ impl BodyKind {
 }
 
 /// Reads an answer: a 2xx JSON body of the expected shape, or the failure it stands for.
-pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
     let kind = BodyKind::of(body);
     match status {
         200..=299 => match kind {
@@ -78,10 +78,12 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiErro
                 message: None,
                 body: kind,
             }),
-            _ => serde_json::from_str(body).map_err(|_| ApiError::NotUnderstood {
-                status,
-                excerpt: truncate(body.trim(), SHOWN_CHARS),
-            }),
+            _ => Json::parse(body)
+                .and_then(|json| T::from_json(&json).ok())
+                .ok_or_else(|| ApiError::NotUnderstood {
+                    status,
+                    excerpt: truncate(body.trim(), SHOWN_CHARS),
+                }),
         },
         401 => Err(ApiError::NotSignedIn {
             message: error_message(body),
@@ -107,11 +109,10 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiErro
 /// The backend's own words from any of its error shapes: `{"error": …}`, `{"detail": …}`,
 /// or a field map such as `{"username": ["This field is required."]}`.
 pub fn error_message(body: &str) -> Option<String> {
-    let serde_json::Value::Object(map) = serde_json::from_str(body).ok()? else {
-        return None;
-    };
+    let json = Json::parse(body)?;
+    let object = json.object().ok()?;
     for key in ["error", "detail"] {
-        if let Some(serde_json::Value::String(text)) = map.get(key) {
+        if let Some(text) = object.get(key).and_then(Json::as_str) {
             return Some(truncate(text, SHOWN_CHARS));
         }
     }
@@ -127,17 +128,16 @@ pub fn error_message(body: &str) -> Option<String> {
 
 /// DRF's per-field errors, in the body's order: `(field, all its messages)`.
 pub fn field_errors(body: &str) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(body) else {
+    let Some(Json::Object(members)) = Json::parse(body) else {
         return Vec::new();
     };
-    map.iter()
+    members
+        .iter()
         .filter(|(field, _)| !matches!(field.as_str(), "error" | "detail" | "code" | "messages"))
         .filter_map(|(field, value)| {
             let texts: Vec<&str> = match value {
-                serde_json::Value::Array(items) => {
-                    items.iter().filter_map(|i| i.as_str()).collect()
-                }
-                serde_json::Value::String(text) => vec![text.as_str()],
+                Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+                Json::String(text) => vec![text.as_str()],
                 _ => return None,
             };
             (!texts.is_empty()).then(|| (field.clone(), truncate(&texts.join(" "), SHOWN_CHARS)))
@@ -296,11 +296,18 @@ fn with_message(problem: Problem, message: &Option<String>) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, PartialEq)]
     struct Shape {
         authenticated: bool,
+    }
+
+    impl FromJson for Shape {
+        fn from_json(json: &Json) -> Result<Self, crate::json::Mismatch> {
+            Ok(Self {
+                authenticated: json.object()?.bool("authenticated")?,
+            })
+        }
     }
 
     fn backend() -> BackendUrl {
@@ -405,9 +412,10 @@ mod tests {
             field_errors(
                 r#"{"username":["This field is required."],"password":["Too short.","Too common."]}"#
             ),
+            // In the body's order, which is the form's order in DRF.
             vec![
-                ("password".to_owned(), "Too short. Too common.".to_owned()),
                 ("username".to_owned(), "This field is required.".to_owned()),
+                ("password".to_owned(), "Too short. Too common.".to_owned()),
             ]
         );
         assert_eq!(

@@ -1,82 +1,139 @@
 //! The JSON this helper sends to and reads from the backend (see backend-contract.md).
 
+use crate::json::{object_of_strings, FromJson, Json, Mismatch};
 use crate::problem::{truncate, Problem};
 use crate::time::{parse_iso8601, relative};
-use serde::{Deserialize, Serialize};
 
 /// `GET /trakt/auth-status/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthStatus {
     pub authenticated: bool,
-    #[serde(default)]
     pub token_expired: Option<bool>,
-    #[serde(default)]
     pub expires_at: Option<String>,
+}
+
+impl FromJson for AuthStatus {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            authenticated: o.bool("authenticated")?,
+            token_expired: o.opt_bool("token_expired")?,
+            expires_at: o.opt_str("expires_at")?,
+        })
+    }
 }
 
 /// `GET /trakt/authenticate/`. Older backends send no `redirect_uri`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Authenticate {
-    #[serde(default)]
     pub auth_url: Option<String>,
-    #[serde(default)]
     pub redirect_uri: Option<String>,
 }
 
-/// The body of `POST /trakt/oauth-callback/`.
-#[derive(Debug, Serialize)]
-pub struct CallbackRequest<'a> {
-    pub code: &'a str,
-    pub state: &'a str,
+impl FromJson for Authenticate {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            auth_url: o.opt_str("auth_url")?,
+            redirect_uri: o.opt_str("redirect_uri")?,
+        })
+    }
 }
 
-/// A 2xx answer to `POST /trakt/oauth-callback/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+/// A 2xx answer to `POST /trakt/oauth-callback/`, whose body is `{code, state}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallbackAnswer {
-    #[serde(default)]
     pub success: Option<bool>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub expires_at: Option<String>,
 }
 
-/// `POST /auth/login/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+impl FromJson for CallbackAnswer {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            success: o.opt_bool("success")?,
+            message: o.opt_str("message")?,
+            expires_at: o.opt_str("expires_at")?,
+        })
+    }
+}
+
+/// `POST /auth/login/`: `{user: {username, …}, access, refresh}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Login {
-    pub user: LoginUser,
+    pub username: String,
     pub access: String,
     pub refresh: String,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct LoginUser {
-    pub username: String,
+impl FromJson for Login {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            username: CurrentUser::from_json(o.get("user").ok_or(Mismatch)?)?.username,
+            access: o.str("access")?,
+            refresh: o.str("refresh")?,
+        })
+    }
 }
 
 /// `POST /auth/token/refresh/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtRefresh {
     pub access: String,
 }
 
-/// `GET /auth/current-user/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+impl FromJson for JwtRefresh {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        Ok(Self {
+            access: json.object()?.str("access")?,
+        })
+    }
+}
+
+/// `GET /auth/current-user/` (and the `user` of a login answer).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrentUser {
     pub username: String,
 }
 
+impl FromJson for CurrentUser {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        Ok(Self {
+            username: json.object()?.str("username")?,
+        })
+    }
+}
+
 /// `GET /auth/api-keys/` (paginated); the secret is never sent back.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiKeys {
     pub results: Vec<ApiKey>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+impl FromJson for ApiKeys {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        Ok(Self {
+            results: json.object()?.list("results")?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiKey {
     pub service_name: String,
-    #[serde(default)]
     pub service_user_id: Option<String>,
+}
+
+impl FromJson for ApiKey {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            service_name: o.str("service_name")?,
+            service_user_id: o.opt_str("service_user_id")?,
+        })
+    }
 }
 
 impl ApiKeys {
@@ -89,48 +146,93 @@ impl ApiKeys {
     }
 }
 
-/// The body of `POST /auth/api-keys/` for Trakt.
-#[derive(Serialize)]
-pub struct SaveTraktKey<'a> {
-    pub service_name: &'static str,
-    pub service_user_id: &'a str,
-    pub api_key: &'a str,
-}
-
 /// `GET /trakt/refresh-token/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraktRefresh {
-    #[serde(default)]
     pub expires_at: Option<String>,
 }
 
+impl FromJson for TraktRefresh {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        Ok(Self {
+            expires_at: json.object()?.opt_str("expires_at")?,
+        })
+    }
+}
+
 /// `GET /trakt/fetch-latest-movies/`: newer backends start a sync, older ones return it.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncStarted {
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub status: Option<String>,
 }
 
-/// `GET /trakt/get-stored-movies/`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+impl FromJson for SyncStarted {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            message: o.opt_str("message")?,
+            status: o.opt_str("status")?,
+        })
+    }
+}
+
+/// `GET /trakt/get-stored-movies/`: `{total_items, movies: [{movie: {title, year}}]}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredMovies {
-    #[serde(default)]
     pub total_items: Option<u64>,
-    pub movies: Vec<StoredMovie>,
+    pub movies: Vec<MovieInfo>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct StoredMovie {
-    pub movie: MovieInfo,
+impl FromJson for StoredMovies {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let o = json.object()?;
+        Ok(Self {
+            total_items: o.opt_count("total_items")?,
+            movies: o.list("movies")?,
+        })
+    }
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+/// One entry of `movies`, read through its `movie` member.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MovieInfo {
     pub title: String,
-    #[serde(default)]
-    pub year: Option<u32>,
+    pub year: Option<u64>,
+}
+
+impl FromJson for MovieInfo {
+    fn from_json(json: &Json) -> Result<Self, Mismatch> {
+        let movie = json.object()?.get("movie").ok_or(Mismatch)?.object()?;
+        Ok(Self {
+            title: movie.str("title")?,
+            year: movie.opt_count("year")?,
+        })
+    }
+}
+
+/// The body of `POST /trakt/oauth-callback/`.
+pub fn callback_body(code: &str, state: &str) -> String {
+    object_of_strings(&[("code", code), ("state", state)])
+}
+
+/// The body of `POST /auth/api-keys/` for Trakt.
+pub fn save_trakt_key_body(client_id: &str, client_secret: &str) -> String {
+    object_of_strings(&[
+        ("service_name", "trakt"),
+        ("service_user_id", client_id),
+        ("api_key", client_secret),
+    ])
+}
+
+/// The body of `POST /auth/login/`.
+pub fn login_body(username: &str, password: &str) -> String {
+    object_of_strings(&[("username", username), ("password", password)])
+}
+
+/// The body of `POST /auth/token/refresh/`.
+pub fn refresh_body(refresh: &str) -> String {
+    object_of_strings(&[("refresh", refresh)])
 }
 
 impl StoredMovies {
@@ -138,9 +240,9 @@ impl StoredMovies {
     pub fn titles(&self) -> Vec<String> {
         self.movies
             .iter()
-            .map(|m| match m.movie.year {
-                Some(year) => format!("{} ({year})", truncate(&m.movie.title, 100)),
-                None => truncate(&m.movie.title, 100),
+            .map(|m| match m.year {
+                Some(year) => format!("{} ({year})", truncate(&m.title, 100)),
+                None => truncate(&m.title, 100),
             })
             .collect()
     }
@@ -230,8 +332,12 @@ impl CallbackAnswer {
 mod tests {
     use super::*;
 
+    fn read<T: FromJson>(text: &str) -> T {
+        T::from_json(&Json::parse(text).unwrap()).unwrap()
+    }
+
     fn status(json: &str) -> Connection {
-        Connection::from(&serde_json::from_str::<AuthStatus>(json).unwrap())
+        Connection::from(&read::<AuthStatus>(json))
     }
 
     #[test]
@@ -277,10 +383,9 @@ mod tests {
 
     #[test]
     fn reads_the_callback_success() {
-        let answer: CallbackAnswer = serde_json::from_str(
+        let answer: CallbackAnswer = read(
             r#"{"success":true,"message":"Successfully authenticated with Trakt!","expires_at":"2027-02-24T04:57:17Z"}"#,
-        )
-        .unwrap();
+        );
         let connected = answer.outcome().unwrap();
         assert_eq!(
             connected.message.as_deref(),
@@ -291,8 +396,7 @@ mod tests {
 
     #[test]
     fn success_false_is_a_problem() {
-        let answer: CallbackAnswer =
-            serde_json::from_str(r#"{"success":false,"message":"nope"}"#).unwrap();
+        let answer: CallbackAnswer = read(r#"{"success":false,"message":"nope"}"#);
         assert_eq!(
             answer.outcome().unwrap_err().detail.as_deref(),
             Some("nope")
@@ -301,57 +405,68 @@ mod tests {
 
     #[test]
     fn finds_the_trakt_key_among_others() {
-        let keys: ApiKeys = serde_json::from_str(
+        let keys: ApiKeys = read(
             r#"{"count":2,"next":null,"previous":null,"results":[
                 {"id":1,"service_name":"tmdb","service_user_id":"x"},
                 {"id":2,"service_name":"trakt","service_user_id":"abc","created_at":"…","updated_at":"…","last_used":null}]}"#,
-        )
-        .unwrap();
+        );
         assert_eq!(keys.trakt_client_id(), Some("abc"));
-        let none: ApiKeys = serde_json::from_str(r#"{"count":0,"results":[]}"#).unwrap();
+        let none: ApiKeys = read(r#"{"count":0,"results":[]}"#);
         assert_eq!(none.trakt_client_id(), None);
     }
 
     #[test]
     fn lists_stored_movies() {
-        let movies: StoredMovies = serde_json::from_str(
+        let movies: StoredMovies = read(
             r#"{"page":1,"page_size":5,"total_items":2,"total_pages":1,"movies":[
                 {"plays":2,"last_watched_at":"…","movie":{"title":"Inception","year":2010,"ids":{}}},
                 {"plays":1,"movie":{"title":"Untitled"}}]}"#,
-        )
-        .unwrap();
+        );
         assert_eq!(movies.titles(), vec!["Inception (2010)", "Untitled"]);
     }
 
     #[test]
     fn reads_login_and_refresh_answers() {
-        let login: Login = serde_json::from_str(
+        let login: Login = read(
             r#"{"user":{"id":1,"username":"alice","email":"a@x"},"refresh":"r.r.r","access":"a.a.a"}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (login.user.username.as_str(), login.access.as_str()),
-            ("alice", "a.a.a")
         );
-        let body = serde_json::to_string(&SaveTraktKey {
-            service_name: "trakt",
-            service_user_id: "id",
-            api_key: "secret",
-        })
-        .unwrap();
         assert_eq!(
-            body,
-            r#"{"service_name":"trakt","service_user_id":"id","api_key":"secret"}"#
+            (
+                login.username.as_str(),
+                login.access.as_str(),
+                login.refresh.as_str()
+            ),
+            ("alice", "a.a.a", "r.r.r")
         );
+        let refreshed: JwtRefresh = read(r#"{"access":"b.b.b"}"#);
+        assert_eq!(refreshed.access, "b.b.b");
     }
 
     #[test]
-    fn the_callback_body_is_code_and_state() {
-        let body = serde_json::to_string(&CallbackRequest {
-            code: "c",
-            state: "1",
-        })
-        .unwrap();
-        assert_eq!(body, r#"{"code":"c","state":"1"}"#);
+    fn a_wrong_shape_is_a_mismatch_not_a_default() {
+        let mismatch = |text: &str| AuthStatus::from_json(&Json::parse(text).unwrap()).err();
+        assert_eq!(mismatch(r#"{"authenticated":"yes"}"#), Some(Mismatch));
+        assert_eq!(
+            mismatch(r#"{"authenticated":true,"expires_at":5}"#),
+            Some(Mismatch)
+        );
+        assert_eq!(mismatch(r#"[{"authenticated":true}]"#), Some(Mismatch));
+        assert_eq!(mismatch(r#"{}"#), Some(Mismatch));
+        let login = Login::from_json(&Json::parse(r#"{"access":"a","refresh":"r"}"#).unwrap());
+        assert_eq!(login.err(), Some(Mismatch));
+    }
+
+    #[test]
+    fn request_bodies_follow_the_contract() {
+        assert_eq!(callback_body("c", "1"), r#"{"code":"c","state":"1"}"#);
+        assert_eq!(
+            save_trakt_key_body("id", "secret"),
+            r#"{"service_name":"trakt","service_user_id":"id","api_key":"secret"}"#
+        );
+        assert_eq!(
+            login_body("al\"ice", "pw"),
+            r#"{"username":"al\"ice","password":"pw"}"#
+        );
+        assert_eq!(refresh_body("r.r.r"), r#"{"refresh":"r.r.r"}"#);
     }
 }

@@ -1,7 +1,7 @@
 //! A ready terminal command that finishes the exchange, for when the browser cannot.
 
 use crate::backend_url::{BackendUrl, Endpoint};
-use crate::contract::CallbackRequest;
+use crate::contract::callback_body;
 use crate::secret::Jwt;
 
 /// The placeholder shown instead of the JWT unless the person asks for the real one.
@@ -15,7 +15,7 @@ pub fn callback_command(
     state: &str,
     jwt: Option<&Jwt>,
 ) -> String {
-    let body = serde_json::to_string(&CallbackRequest { code, state }).unwrap_or_default();
+    let body = callback_body(code, state);
     let authorization = match jwt {
         Some(jwt) => quote(&format!("Authorization: Bearer {}", jwt.secret())),
         // Double quotes, so the shell expands the variable.

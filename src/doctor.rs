@@ -145,6 +145,7 @@ pub fn trakt_connected(
 mod tests {
     use super::*;
     use crate::api_error::BodyKind;
+    use crate::json::{FromJson, Json};
 
     fn backend() -> BackendUrl {
         BackendUrl::parse("http://127.0.0.1:8000").unwrap()
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn missing_credentials_point_at_the_form() {
-        let keys: ApiKeys = serde_json::from_str(r#"{"results":[]}"#).unwrap();
+        let keys = ApiKeys { results: vec![] };
         let problem = failed(trakt_credentials(Ok(keys), &backend(), "x"));
         assert!(problem.next_step.contains("Trakt credentials"));
     }
@@ -217,7 +218,7 @@ mod tests {
 
     #[test]
     fn connection_states_are_told_apart() {
-        let status = |json: &str| serde_json::from_str::<AuthStatus>(json).unwrap();
+        let status = |json: &str| AuthStatus::from_json(&Json::parse(json).unwrap()).unwrap();
         assert!(matches!(
             trakt_connected(
                 Ok(status(r#"{"authenticated":true,"token_expired":false}"#)),

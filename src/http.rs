@@ -2,35 +2,31 @@
 
 use crate::api_error::{decode, ApiError, TIMEOUT_SECONDS};
 use crate::backend_url::{BackendUrl, Endpoint};
+use crate::json::FromJson;
 use crate::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestMode};
 
 /// `GET` an endpoint, with the JWT when there is one.
-pub async fn get<T: DeserializeOwned>(
+pub async fn get<T: FromJson>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
 ) -> Result<T, ApiError> {
-    let request = prepare(Request::get(&backend.endpoint(endpoint)), jwt)
-        .build()
-        .map_err(|_| ApiError::Unreachable)?;
-    send(request).await
+    let (status, body) = exchange(Request::get(&backend.endpoint(endpoint)), jwt, None).await?;
+    decode(status, &body)
 }
 
-/// `POST` a JSON body to an endpoint, with the JWT when there is one.
-pub async fn post<B: Serialize, T: DeserializeOwned>(
+/// `POST` a JSON body (see `contract`'s body builders), with the JWT when there is one.
+pub async fn post<T: FromJson>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
-    body: &B,
+    body: String,
 ) -> Result<T, ApiError> {
-    let request = prepare(Request::post(&backend.endpoint(endpoint)), jwt)
-        .json(body)
-        .map_err(|_| ApiError::Unreachable)?;
-    send(request).await
+    let request = Request::post(&backend.endpoint(endpoint));
+    let (status, body) = exchange(request, jwt, Some(body)).await?;
+    decode(status, &body)
 }
 
 /// A `GET` without a JWT that only asks whether the browser gets an answer. In `no-cors`
@@ -50,6 +46,26 @@ pub async fn probe(backend: &BackendUrl, endpoint: Endpoint, cors: bool) -> Resu
     Ok(response.status())
 }
 
+/// Sends a request and reads the whole answer as text: the one path every call shares.
+async fn exchange(
+    builder: RequestBuilder,
+    jwt: Option<&Jwt>,
+    json_body: Option<String>,
+) -> Result<(u16, String), ApiError> {
+    let builder = prepare(builder, jwt);
+    let request = match json_body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiError::Unreachable)?;
+    let response = request.send().await.map_err(failure)?;
+    let status = response.status();
+    let body = response.text().await.map_err(failure)?;
+    Ok((status, body))
+}
+
 fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
     let timeout = AbortSignal::timeout_with_u32(TIMEOUT_SECONDS * 1000);
     let builder = builder
@@ -63,13 +79,6 @@ fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
         Some(jwt) => builder.header("Authorization", &format!("Bearer {}", jwt.secret())),
         None => builder,
     }
-}
-
-async fn send<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
-    let response = request.send().await.map_err(failure)?;
-    let status = response.status();
-    let body = response.text().await.map_err(failure)?;
-    decode(status, &body)
 }
 
 /// A fetch that failed without a status: the timeout signal fired, or the browser could

@@ -4,9 +4,9 @@
 //! already expired, a refresh token pasted instead of an access token, and the user
 //! id that the returned `state` must match.
 
+use crate::json::Json;
 use crate::problem::Problem;
 use crate::secret::Jwt;
-use serde::Deserialize;
 
 /// The claims the helper looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,16 +28,6 @@ pub enum JwtProblem {
     Expired { expired_at: i64 },
 }
 
-#[derive(Deserialize)]
-struct RawClaims {
-    #[serde(default)]
-    user_id: Option<serde_json::Value>,
-    #[serde(default)]
-    exp: Option<serde_json::Value>,
-    #[serde(default)]
-    token_type: Option<String>,
-}
-
 /// Reads the JWT field: a usable access token and its claims, or why it is not one.
 pub fn check_input(input: &str, now: i64) -> Result<(Jwt, JwtClaims), JwtProblem> {
     let jwt = Jwt::from_input(input).ok_or(JwtProblem::Empty)?;
@@ -55,23 +45,19 @@ impl JwtClaims {
             return Err(JwtProblem::NotAJwt);
         };
         let bytes = base64url_decode(payload).ok_or(JwtProblem::Unreadable)?;
-        // Only an object is a claims set (serde would also read a struct from an array).
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|_| JwtProblem::Unreadable)?;
-        if !value.is_object() {
-            return Err(JwtProblem::Unreadable);
-        }
-        let raw: RawClaims = serde_json::from_value(value).map_err(|_| JwtProblem::Unreadable)?;
-        let user_id = raw.user_id.and_then(|id| match id {
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            serde_json::Value::String(s) => Some(s),
+        let text = String::from_utf8(bytes).map_err(|_| JwtProblem::Unreadable)?;
+        let json = Json::parse(&text).ok_or(JwtProblem::Unreadable)?;
+        let claims = json.object().map_err(|_| JwtProblem::Unreadable)?;
+        let user_id = claims.get("user_id").and_then(|id| match id {
+            Json::Number(n) | Json::String(n) => Some(n.clone()),
             _ => None,
         });
-        let expires_at = raw.exp.and_then(|exp| exp.as_f64()).map(|exp| exp as i64);
         Ok(Self {
             user_id,
-            expires_at,
-            token_type: raw.token_type,
+            expires_at: claims.get("exp").and_then(Json::as_integer),
+            token_type: claims
+                .opt_str("token_type")
+                .map_err(|_| JwtProblem::Unreadable)?,
         })
     }
 

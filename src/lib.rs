@@ -9,6 +9,7 @@ pub mod backend_url;
 pub mod contract;
 pub mod curl;
 pub mod doctor;
+pub mod json;
 pub mod jwt;
 pub mod keys;
 pub mod pasted;

@@ -5,6 +5,7 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use trakt_oauth_helper::contract::{Connected, Expiry};
+use trakt_oauth_helper::json::Json;
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
     AuthorizeStep, CallbackResult, ConnectForm, Load, ProblemView, Session, StatusCard,
@@ -72,8 +73,8 @@ async fn token(query: &str) -> String {
         .send()
         .await
         .unwrap();
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
+    let body = Json::parse(&response.text().await.unwrap()).unwrap();
+    body.object().unwrap().str("token").unwrap()
 }
 
 fn type_into(input: &web_sys::HtmlElement, value: &str) {

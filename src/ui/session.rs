@@ -6,11 +6,13 @@ use crate::authorize::AuthorizeLink;
 use crate::backend_url::{BackendUrl, Endpoint};
 use crate::browser;
 use crate::contract::{
-    ApiKeys, AuthStatus, Authenticate, CallbackAnswer, CallbackRequest, Connected, Connection,
-    CurrentUser, Expiry, JwtRefresh, Login, SaveTraktKey, StoredMovies, SyncStarted, TraktRefresh,
+    callback_body, login_body, refresh_body, save_trakt_key_body, ApiKeys, AuthStatus,
+    Authenticate, CallbackAnswer, Connected, Connection, CurrentUser, Expiry, JwtRefresh, Login,
+    StoredMovies, SyncStarted, TraktRefresh,
 };
 use crate::doctor::{self, Check, Verdict};
 use crate::http;
+use crate::json::Json;
 use crate::jwt::{check_input, JwtClaims, JwtProblem};
 use crate::keys::StorageKey;
 use crate::pasted::read_pasted;
@@ -20,7 +22,6 @@ use crate::returned::{check_state, Returned};
 use crate::secret::{AuthCode, Jwt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 /// Something fetched from the backend, as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,8 +213,8 @@ impl Session {
         );
         if let (true, Some(refresh)) = (expired, browser::load(StorageKey::RefreshJwt)) {
             let backend = self.backend()?;
-            let body = json!({ "refresh": refresh });
-            match http::post::<_, JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
+            let body = refresh_body(&refresh);
+            match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, body).await {
                 Ok(renewed) => {
                     self.jwt_input.set(renewed.access);
                     self.save();
@@ -326,12 +327,12 @@ impl Session {
         self.sign_in.set(Load::Busy);
         self.sign_in_fields.set(Vec::new());
         spawn_local(async move {
-            let body = json!({ "username": username, "password": password });
-            match http::post::<_, Login>(&backend, Endpoint::Login, None, &body).await {
+            let body = login_body(&username, &password);
+            match http::post::<Login>(&backend, Endpoint::Login, None, body).await {
                 Ok(login) => {
                     browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
-                    browser::save(StorageKey::SignedInAs, Some(&login.user.username), false);
-                    self.signed_in_as.set(Some(login.user.username));
+                    browser::save(StorageKey::SignedInAs, Some(&login.username), false);
+                    self.signed_in_as.set(Some(login.username));
                     self.jwt_input.set(login.access);
                     self.save();
                     self.sign_in.set(Load::Ready(()));
@@ -370,18 +371,9 @@ impl Session {
         spawn_local(async move {
             let saved = self
                 .load(self.key_save, |c| async move {
-                    let body = SaveTraktKey {
-                        service_name: "trakt",
-                        service_user_id: client_id.trim(),
-                        api_key: client_secret.trim(),
-                    };
-                    match http::post::<_, serde_json::Value>(
-                        &c.backend,
-                        Endpoint::ApiKeys,
-                        Some(&c.jwt),
-                        &body,
-                    )
-                    .await
+                    let body = save_trakt_key_body(client_id.trim(), client_secret.trim());
+                    match http::post::<Json>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt), body)
+                        .await
                     {
                         Ok(_) => Ok(()),
                         Err(error) => {
@@ -453,15 +445,12 @@ impl Session {
                     })
                 }
             };
-            let body = CallbackRequest {
-                code: code.secret(),
-                state: &state,
-            };
-            let answer = http::post::<_, CallbackAnswer>(
+            let body = callback_body(code.secret(), &state);
+            let answer = http::post::<CallbackAnswer>(
                 &credentials.backend,
                 Endpoint::OAuthCallback,
                 Some(&credentials.jwt),
-                &body,
+                body,
             )
             .await;
             let outcome = match answer {
