@@ -192,14 +192,21 @@ async fn status_card_stops_an_expired_jwt_before_sending_it() {
 }
 
 #[wasm_bindgen_test]
-async fn authorize_step_offers_the_trakt_link_and_remembers_its_state() {
+async fn authorize_step_offers_the_trakt_link_when_asked_and_remembers_its_state() {
     let root = wrapper();
     let session = Session::new(standin(), &token("user=alice").await, false);
     let _mounted = mount_to(
         root.clone(),
         move || view! { <AuthorizeStep session=session /> },
     );
-    session.fetch_link();
+    session.check_status();
+    // Not connected: the link is offered, but fetched only on the person's click.
+    wait_for_text(&root, "get-link", "Get the authorize link").await;
+    assert!(by_testid(&root, "authorize-link").is_none());
+    by_testid(&root, "get-link")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
     wait_for_text(&root, "authorize-link", "Authorize on Trakt").await;
     let link: web_sys::HtmlAnchorElement =
         by_testid(&root, "authorize-link").unwrap().unchecked_into();

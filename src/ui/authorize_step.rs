@@ -19,18 +19,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
             <StepHeading number=3 title="Authorize on Trakt" id="authorize-title" />
             <div aria-live="polite">
                 {move || match session.offer.get() {
-                    Load::Idle => view! {
-                        <p class="muted" data-testid="authorize-idle">
-                            {move || match session.status.get() {
-                                Load::Ready(Connection::Connected { .. }) => {
-                                    "Trakt is already connected. To connect again (for example another \
-                                     Trakt account), click “Authorize again” above."
-                                }
-                                _ => "The authorize link appears here once the status shows Trakt is not connected.",
-                            }}
-                        </p>
-                    }
-                    .into_any(),
+                    Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
                     Load::Busy => view! {
                         <p class="muted" data-testid="authorize-busy">"Getting the authorize link…"</p>
                     }
@@ -43,6 +32,39 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
             <TraktCredentialsForm session=session />
             <PasteReturn session=session />
         </section>
+    }
+}
+
+/// Before the link: what happens next. The link is fetched only when asked for, since
+/// each fetch starts an authorization on the backend (a new `state`).
+#[component]
+fn LinkPrompt(session: Session) -> impl IntoView {
+    move || {
+        match session.status.get() {
+        Load::Ready(Connection::Connected { .. }) => view! {
+            <p class="muted" data-testid="authorize-idle">
+                "Trakt is already connected. To connect again (for example another Trakt account), \
+                 click “Authorize again” above."
+            </p>
+        }
+        .into_any(),
+        Load::Ready(connection) if connection.needs_authorization() => view! {
+            <p class="hint">
+                "The backend makes a Trakt link for your account; this page checks where it leads \
+                 and where Trakt will send you back before you follow it."
+            </p>
+            <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
+                "Get the authorize link"
+            </button>
+        }
+        .into_any(),
+        _ => view! {
+            <p class="muted" data-testid="authorize-idle">
+                "The authorize link is offered here once the status shows Trakt is not connected."
+            </p>
+        }
+        .into_any(),
+    }
     }
 }
 

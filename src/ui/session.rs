@@ -268,21 +268,15 @@ impl Session {
         }
     }
 
-    /// `GET /trakt/auth-status/`; when not connected, fetches the authorize link next.
+    /// `GET /trakt/auth-status/`, and nothing else: the link waits for “Get the authorize link”.
     pub fn check_status(self) {
         spawn_local(async move {
-            let ok = self
-                .load(self.status, |c| async move {
-                    let answer =
-                        http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt))
-                            .await;
-                    explain(answer.map(|status| Connection::from(&status)), &c.backend)
-                })
-                .await;
-            let needs_link = matches!(self.status.get_untracked(), Load::Ready(ref c) if c.needs_authorization());
-            if ok && needs_link {
-                self.fetch_link();
-            }
+            self.load(self.status, |c| async move {
+                let answer =
+                    http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt)).await;
+                explain(answer.map(|status| Connection::from(&status)), &c.backend)
+            })
+            .await;
         });
     }
 

@@ -40,6 +40,7 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { error: canary } });
         const { context, helper } = await connected();
+        await helper.getLink();
         await textContains(helper.authorizeProblem(), canary);
         return { context, helper };
       },
@@ -58,6 +59,7 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { client_id: [canary] } });
         const { context, helper } = await connected();
+        await helper.getLink();
         await textContains(helper.authorizeProblem(), `client_id: ${canary}`);
         return { context, helper };
       },
@@ -90,6 +92,7 @@ describe('canaries in every outside string show as text and never run', () => {
         const body = { auth_url: `https://evil.example/${canary}` };
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
         const { context, helper } = await connected();
+        await helper.getLink();
         await textContains(helper.authorizeProblem(), canary);
         return { context, helper };
       },
@@ -107,6 +110,7 @@ describe('canaries in every outside string show as text and never run', () => {
       name: '"state" in the address bar',
       async run(canary) {
         const { context, helper } = await connected();
+        await helper.getLink();
         await helper.authorizeLink().waitFor();
         await helper.open(`?${new URLSearchParams({ code: hex64('c'), state: canary })}`);
         await textContains(helper.callbackProblem(), `got ${canary}`);
@@ -164,6 +168,7 @@ describe('authorize links that must be refused', () => {
     test(name, async () => {
       await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
       const { context, helper } = await connected();
+      await helper.getLink();
       const problem = await textContains(helper.authorizeProblem(), reason);
       assert.ok(problem.includes('What to do:'));
       assert.equal(await helper.authorizeLink().count(), 0);
@@ -295,6 +300,7 @@ describe('the return from trakt.tv', () => {
   for (const [name, suffix, expected] of returns) {
     test(`${name}: explained, removed from the address, nothing sent`, async () => {
       const { context, helper } = await connected();
+      await helper.getLink();
       await helper.authorizeLink().waitFor();
       // A fresh load, as a redirect from trakt.tv is (a fragment alone would not reload).
       await helper.page.goto('about:blank');
@@ -324,6 +330,7 @@ describe('sending once', () => {
       if (frame === helper.page.mainFrame() && frame.url().includes('code=')) returnUrl = frame.url();
     });
     if (double) {
+      await helper.getLink();
       await helper.authorizeLink().dblclick();
       await helper.page.getByRole('link', { name: 'Yes' }).click();
       await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();

@@ -31,6 +31,7 @@ test('served under /static/trakt-helper/, the whole flow completes and comes bac
   await helper.open();
   assert.equal(await helper.backendUrl().inputValue(), standin.url, 'the API is at the origin, not under the prefix');
   await helper.connect({ jwt: await standin.token() });
+  await helper.getLink();
   await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
   await helper.authorize();
   await textContains(helper.callbackResult(), 'Trakt is connected.');

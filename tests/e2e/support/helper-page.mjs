@@ -35,6 +35,11 @@ export class HelperPage {
     return this.page.getByTestId('status-problem');
   }
 
+  /** The page asks the backend for the authorize link only when the person does. */
+  async getLink() {
+    await this.page.getByRole('button', { name: 'Get the authorize link' }).click();
+  }
+
   authorizeLink() {
     return this.page.getByRole('link', { name: 'Authorize on Trakt' });
   }
@@ -55,8 +60,9 @@ export class HelperPage {
     return this.page.getByTestId('callback-problem');
   }
 
-  /** Follows the link to (the stand-in for) trakt.tv and answers its question. */
+  /** Gets the link unless it is shown, follows it to (the stand-in for) trakt.tv and answers. */
   async authorize({ approve = true } = {}) {
+    if (!(await this.authorizeLink().isVisible())) await this.getLink();
     await this.authorizeLink().click();
     await this.page.getByRole('heading', { name: 'Authorize NowPlaying?' }).waitFor();
     await this.page.getByRole('link', { name: approve ? 'Yes' : 'No' }).click();
