@@ -1,43 +1,169 @@
-// Hosting: the release dist/ works unchanged under a path prefix on any static server.
-import { after, before, test } from 'node:test';
+// Hosting: the release dist/ works unchanged under a path prefix on any static server, and
+// the README's two recipes (deploy/nginx, deploy/django) work as written.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStandin } from './support/standin.mjs';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { distDir, startStandin } from './support/standin.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { textContains } from './support/wait.mjs';
+import { eventually, textContains } from './support/wait.mjs';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const prefix = '/static/trakt-helper/';
 let browser;
-let standin;
 
 before(async () => {
   browser = await launchBrowser();
-  standin = await startStandin(['--static-prefix', prefix]);
 });
 
-after(async () => {
-  await browser?.close();
-  await standin?.stop();
-});
+after(() => browser?.close());
 
-test('served under /static/trakt-helper/, the whole flow completes and comes back there', async () => {
+/**
+ * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
+ * status, link, a redirect check that says Trakt comes back to this very page, approval, and
+ * the exchange. Every file the page asks for must load.
+ */
+async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } = {}) {
   const context = await newContext(browser, standin);
   const page = await context.newPage();
   const failed = [];
   page.on('response', (response) => {
     if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });
-  const helper = new HelperPage(page, `${standin.url}${prefix}`);
+  const helper = new HelperPage(page, pageUrl);
   await helper.open();
-  assert.equal(await helper.backendUrl().inputValue(), standin.url, 'the API is at the origin, not under the prefix');
-  await helper.connect({ jwt: await standin.token() });
+  if (defaultBackend) assert.equal(await helper.backendUrl().inputValue(), defaultBackend, 'the backend the page assumes');
+  await helper.connect({ backendUrl, jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
   await helper.getLink();
   await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
   await helper.authorize();
   await textContains(helper.callbackResult(), 'Trakt is connected.');
-  assert.equal(helper.address(), `${standin.url}${prefix}`);
-  assert.deepEqual(failed, [], 'every asset loaded from under the prefix');
-  const root = await fetch(`${standin.url}/index.html`);
-  assert.equal(root.status, 404, 'nothing is served outside the prefix');
+  assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
+  assert.deepEqual(failed, [], 'every file loaded');
+  assert.equal((await standin.stats()).callback_posts, 1);
   await context.close();
+}
+
+/** A loopback port nobody listens on right now. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts `command` and waits until `url` answers; returns a stop function. */
+async function serve(command, args, url, options = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await eventually(async () => {
+      assert.equal(child.exitCode, null, `${command} exited: ${errors}`);
+      await fetch(url);
+    }, { timeout: 20_000, interval: 100 });
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return async () => {
+    child.kill();
+    await exited;
+  };
+}
+
+const wasmFile = async () => (await readdir(distDir)).find((name) => name.endsWith('.wasm'));
+
+test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async () => {
+  const standin = await startStandin(['--static-prefix', prefix]);
+  try {
+    // The API is at the origin, not under the prefix.
+    await completeFlowAt(`${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
+    const outside = await fetch(`${standin.url}/index.html`);
+    assert.equal(outside.status, 404, 'nothing is served outside the prefix');
+  } finally {
+    await standin.stop();
+  }
+});
+
+describe('the README recipes', () => {
+  test('nginx: deploy/nginx/trakt-helper.conf serves the page and proxies the backend', async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    // The backend behind nginx, which sends Trakt back to the page's address under nginx.
+    const standin = await startStandin(['--redirect-uri', `${origin}${prefix}`]);
+    const work = await mkdtemp(path.join(tmpdir(), 'nginx-'));
+    let recipe = await readFile(path.join(root, 'deploy/nginx/trakt-helper.conf'), 'utf8');
+    for (const [example, here] of [['/srv/trakt-helper/dist/', `${distDir}/`], ['http://127.0.0.1:8000', standin.url]]) {
+      assert.ok(recipe.includes(example), `the recipe names ${example}`);
+      recipe = recipe.replaceAll(example, here);
+    }
+    await writeFile(path.join(work, 'trakt-helper.conf'), recipe);
+    // The rest of a minimal nginx.conf, so nginx runs unprivileged in a scratch folder.
+    const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`);
+    await writeFile(path.join(work, 'nginx.conf'), `
+      daemon off; master_process off; pid ${work}/nginx.pid; error_log ${work}/error.log;
+      events {}
+      http {
+        include /etc/nginx/mime.types;
+        access_log off;
+        ${temps.join('\n        ')}
+        server { listen 127.0.0.1:${port}; include ${work}/trakt-helper.conf; }
+      }`);
+    const nginx = process.env.NGINX ?? '/usr/sbin/nginx';
+    const stop = await serve(nginx, ['-p', work, '-e', `${work}/error.log`, '-c', `${work}/nginx.conf`], `${origin}${prefix}`);
+    try {
+      const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
+      assert.equal(bare.status, 301);
+      assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
+      const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
+      assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
+      // The backend is the page's own origin, through nginx.
+      await completeFlowAt(`${origin}${prefix}`, standin, { defaultBackend: origin });
+    } finally {
+      await stop();
+      await standin.stop();
+    }
+  });
+
+  test('Django: deploy/django/settings.py serves the page with whitenoise at TRAKT_REDIRECT_URI', async () => {
+    const python = process.env.DJANGO_PYTHON;
+    assert.ok(python, 'scripts/setup installs Django and sets DJANGO_PYTHON');
+    const project = path.join(root, 'deploy/django');
+    const env = {
+      ...process.env,
+      STATIC_ROOT: await mkdtemp(path.join(tmpdir(), 'django-static-')),
+      TRAKT_HELPER_DIST: distDir,
+    };
+    const manage = (...args) => promisify(execFile)(python, ['manage.py', ...args], { cwd: project, env });
+    await manage('collectstatic', '--noinput');
+    const { stdout } = await manage('shell', '-c', 'from django.conf import settings; print(settings.TRAKT_REDIRECT_URI)');
+    const redirectPath = new URL(stdout.trim().split('\n').pop()).pathname;
+    assert.equal(redirectPath, prefix);
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    // Here Django serves only the page; the stand-in is the API, on another origin (CORS).
+    const standin = await startStandin(['--cors-origin', origin, '--redirect-uri', `${origin}${redirectPath}`]);
+    const stop = await serve(python, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], `${origin}${prefix}`, { cwd: project, env });
+    try {
+      const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
+      assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
+      const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
+      assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+      await completeFlowAt(`${origin}${prefix}`, standin, { backendUrl: standin.url });
+    } finally {
+      await stop();
+      await standin.stop();
+    }
+  });
 });

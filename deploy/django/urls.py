@@ -1,0 +1,2 @@
+# The recipe needs no URL: whitenoise answers /static/ before URL routing.
+urlpatterns = []
