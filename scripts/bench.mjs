@@ -9,6 +9,10 @@ import { distDir, startStandin } from '../tests/e2e/support/standin.mjs';
 import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 
 const loads = Number(process.argv[2] ?? 15);
+// Issue 5's budget for the whole first load, gzip -9, which this build does not meet yet
+// (README, "Figures"); and the ceiling CI holds meanwhile, so the load cannot grow unseen.
+const BUDGET_BYTES = 80_000;
+const CEILING_BYTES = 160_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function sizes() {
@@ -50,6 +54,14 @@ console.log('first load (release dist/)');
 for (const row of rows) console.log(`  ${row.name.padEnd(44)} ${kib(row.raw).padStart(10)} raw ${kib(row.gzip).padStart(10)} gzip -9`);
 const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), { raw: 0, gzip: 0 });
 console.log(`  ${'total'.padEnd(44)} ${kib(total.raw).padStart(10)} raw ${kib(total.gzip).padStart(10)} gzip -9`);
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+console.log(`  budget ${kb(BUDGET_BYTES)}: ${total.gzip <= BUDGET_BYTES ? 'met' : `not met, ${kb(total.gzip - BUDGET_BYTES)} over`}`);
+if (total.gzip > CEILING_BYTES) {
+  console.error(`  FAIL: the first load (${kb(total.gzip)} gzip -9) is over CI's ceiling of ${kb(CEILING_BYTES)}`);
+  process.exitCode = 1;
+} else {
+  console.log(`  within CI's ceiling of ${kb(CEILING_BYTES)}`);
+}
 
 // The plain page it replaces, served by the same server from a copy of dist/.
 const served = await mkdtemp(path.join(tmpdir(), 'bench-dist-'));

@@ -151,22 +151,22 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
     const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret (the “Trakt \
          credentials” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
          then try again.";
-    const AUTHORIZE: &str = "Connect Trakt first with “Authorize on Trakt”.";
+    const AUTHORIZE: &str = "Connect Trakt first: “Get the authorize link” in step 3.";
     let known: [(&str, &str); 11] = [
         ("no trakt api key found", ADD_KEY),
         ("trakt api credentials not found", ADD_KEY),
         (
             "failed to exchange code for token",
             "The code was already used or has expired (codes work once, for a few minutes), or the \
-             stored Client Secret is wrong. Click “Authorize on Trakt” to get a new code; if it \
+             stored Client Secret is wrong. Get a new authorize link in step 3 for a new code; if it \
              fails again, save the Trakt credentials again.",
         ),
         (
             "invalid state parameter",
             "The authorization was started by another user. Paste the JWT of the user who \
-             started it, or click “Authorize on Trakt” again as this user.",
+             started it, or get a new authorize link in step 3 as this user.",
         ),
-        ("authorization code is required", "Click “Authorize on Trakt” and approve access to get a code."),
+        ("authorization code is required", "Get the authorize link in step 3 and approve access to get a code."),
         ("trakt token not found", AUTHORIZE),
         ("no trakt token found", AUTHORIZE),
         (
@@ -456,7 +456,7 @@ mod tests {
             ("Invalid state parameter", "started by another user"),
             (
                 "No Trakt token found. Please authenticate with Trakt first.",
-                "Authorize on Trakt",
+                "Get the authorize link",
             ),
         ] {
             assert!(

@@ -131,11 +131,11 @@ pub fn trakt_connected(
         }
         Ok(Connection::Expired { .. }) => Verdict::Failed(Problem::new(
             "The Trakt token has expired.",
-            "Refresh it, or click “Authorize on Trakt” to connect again.",
+            "Refresh it, or get a new authorize link in step 3.",
         )),
         Ok(Connection::NotConnected) => Verdict::Failed(Problem::new(
             "Trakt is not connected yet.",
-            "Click “Authorize on Trakt” and approve access.",
+            "Get the authorize link in step 3 and approve access.",
         )),
         Err(error) => Verdict::Failed(error.problem(backend, page_origin)),
     }

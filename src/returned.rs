@@ -98,7 +98,7 @@ impl Returned {
 
     /// The problem to show instead of exchanging a code, if any.
     pub fn problem(&self) -> Option<Problem> {
-        let start_again = "Click “Authorize on Trakt” to start again.";
+        let start_again = "Get a new authorize link in step 3 to start again.";
         match self {
             Self::Nothing | Self::Code { .. } => None,
             Self::Error { error, description } if error == "access_denied" => Some(
@@ -184,7 +184,7 @@ pub fn check_state(
 impl StateProblem {
     pub fn problem(&self) -> Problem {
         let start_again =
-            "Nothing was sent. Click “Authorize on Trakt” in this tab to start again.";
+            "Nothing was sent. Get a new authorize link in step 3, in this tab, to start again.";
         match self {
             Self::NothingPending => Problem::new(
                 "This page did not start an authorization that is waiting for this code, \

@@ -53,9 +53,11 @@ fn LinkPrompt(session: Session) -> impl IntoView {
                 "The backend makes a Trakt link for your account; this page checks where it leads \
                  and where Trakt will send you back before you follow it."
             </p>
-            <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
-                "Get the authorize link"
-            </button>
+            <div class="actions">
+                <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
+                    "Get the authorize link"
+                </button>
+            </div>
         }
         .into_any(),
         _ => view! {

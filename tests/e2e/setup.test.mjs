@@ -223,7 +223,7 @@ describe('6. the token lifecycle', () => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: false });
     await helper.page.getByRole('button', { name: 'Test sync' }).click();
     const problem = await textContains(helper.page.getByTestId('tool-problem'), 'No Trakt token found');
-    assert.ok(problem.includes('Authorize on Trakt'));
+    assert.ok(problem.includes('Get the authorize link'), problem);
     await context.close();
   });
 });
