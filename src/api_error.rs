@@ -189,7 +189,9 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
             "Sign in to NowPlaying again (or use “Sign in” on this page) to get a new JWT.",
         ),
     ];
-    let message = message.to_lowercase();
+    // The known phrases are ASCII, so ASCII case folding is enough (and far smaller than
+    // Unicode's tables).
+    let message = message.to_ascii_lowercase();
     known
         .iter()
         .find(|(words, _)| message.contains(words))
@@ -202,7 +204,7 @@ impl ApiError {
         matches!(self, Self::Refused { message: Some(message), .. }
             if ["no trakt api key found", "trakt api credentials not found"]
                 .iter()
-                .any(|words| message.to_lowercase().contains(words)))
+                .any(|words| message.to_ascii_lowercase().contains(words)))
     }
 
     /// Explains the failure of a call to `backend` made from a page at `page_origin`.

@@ -1,31 +1,49 @@
 //! The one place that talks HTTP: headers, timeout and decoding are set here once.
+//!
+//! `get` and `post` call `fetch` before they return; only the answer is awaited. So a request
+//! made while the page is still rendering is already on the wire, not waiting for a later tick.
 
 use crate::api_error::{decode, ApiError, TIMEOUT_SECONDS};
 use crate::backend_url::{BackendUrl, Endpoint};
 use crate::json::FromJson;
 use crate::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
+use std::future::Future;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestMode};
 
 /// `GET` an endpoint, with the JWT when there is one.
-pub async fn get<T: FromJson>(
+pub fn get<T: FromJson>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
-) -> Result<T, ApiError> {
-    let (status, body) = exchange(Request::get(&backend.endpoint(endpoint)), jwt, None).await?;
-    decode(status, &body)
+) -> impl Future<Output = Result<T, ApiError>> {
+    read(exchange(
+        Request::get(&backend.endpoint(endpoint)),
+        jwt,
+        None,
+    ))
 }
 
 /// `POST` a JSON body (see `contract`'s body builders), with the JWT when there is one.
-pub async fn post<T: FromJson>(
+pub fn post<T: FromJson>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
     body: String,
+) -> impl Future<Output = Result<T, ApiError>> {
+    read(exchange(
+        Request::post(&backend.endpoint(endpoint)),
+        jwt,
+        Some(body),
+    ))
+}
+
+async fn read<T: FromJson>(
+    answer: impl Future<Output = Result<(u16, String), ApiError>>,
 ) -> Result<T, ApiError> {
-    let request = Request::post(&backend.endpoint(endpoint));
-    let (status, body) = exchange(request, jwt, Some(body)).await?;
+    let (status, body) = answer.await?;
     decode(status, &body)
 }
 
@@ -42,28 +60,42 @@ pub async fn probe(backend: &BackendUrl, endpoint: Endpoint, cors: bool) -> Resu
         .mode(mode)
         .build()
         .map_err(|_| ApiError::Unreachable)?;
-    let response = request.send().await.map_err(failure)?;
+    let response = request.send().await.map_err(|error| match error {
+        gloo_net::Error::JsError(js) => failure(js.name.as_str()),
+        _ => ApiError::Unreachable,
+    })?;
     Ok(response.status())
 }
 
-/// Sends a request and reads the whole answer as text: the one path every call shares.
-async fn exchange(
+/// Sends a request now and reads the whole answer as text: the one path every call shares.
+fn exchange(
     builder: RequestBuilder,
     jwt: Option<&Jwt>,
     json_body: Option<String>,
-) -> Result<(u16, String), ApiError> {
+) -> impl Future<Output = Result<(u16, String), ApiError>> {
     let builder = prepare(builder, jwt);
     let request = match json_body {
         Some(body) => builder
             .header("Content-Type", "application/json")
             .body(body),
         None => builder.build(),
+    };
+    let sent = request
+        .ok()
+        .zip(web_sys::window())
+        .map(|(request, window)| {
+            JsFuture::from(window.fetch_with_request(&web_sys::Request::from(request)))
+        });
+    async move {
+        let response: web_sys::Response = sent
+            .ok_or(ApiError::Unreachable)?
+            .await
+            .map_err(rejected)?
+            .unchecked_into();
+        let text = response.text().map_err(rejected)?;
+        let body = JsFuture::from(text).await.map_err(rejected)?;
+        Ok((response.status(), body.as_string().unwrap_or_default()))
     }
-    .map_err(|_| ApiError::Unreachable)?;
-    let response = request.send().await.map_err(failure)?;
-    let status = response.status();
-    let body = response.text().await.map_err(failure)?;
-    Ok((status, body))
 }
 
 fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
@@ -81,11 +113,17 @@ fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
     }
 }
 
-/// A fetch that failed without a status: the timeout signal fired, or the browser could
-/// not reach the backend (down, wrong address, or blocked by CORS; it cannot tell which).
-fn failure(error: gloo_net::Error) -> ApiError {
-    match error {
-        gloo_net::Error::JsError(js) if js.name == "TimeoutError" => ApiError::TimedOut,
+/// A fetch that failed without a status, by the name of its error: the timeout signal fired,
+/// or the browser could not reach the backend (down, wrong address, or blocked by CORS; it
+/// cannot tell which).
+fn failure(name: &str) -> ApiError {
+    match name {
+        "TimeoutError" => ApiError::TimedOut,
         _ => ApiError::Unreachable,
     }
+}
+
+fn rejected(error: JsValue) -> ApiError {
+    let name = js_sys::Reflect::get(&error, &JsValue::from_str("name")).ok();
+    failure(&name.and_then(|name| name.as_string()).unwrap_or_default())
 }

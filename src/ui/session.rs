@@ -270,10 +270,21 @@ impl Session {
 
     /// `GET /trakt/auth-status/`, and nothing else: the link waits for “Get the authorize link”.
     pub fn check_status(self) {
+        // With a usable JWT the request starts right here, so at page open it travels while
+        // the page renders; an expired one is renewed first, inside `load`.
+        let early = self
+            .credentials()
+            .ok()
+            .map(|c| http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt)));
         spawn_local(async move {
             self.load(self.status, |c| async move {
-                let answer =
-                    http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt)).await;
+                let answer = match early {
+                    Some(answer) => answer.await,
+                    None => {
+                        http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt))
+                            .await
+                    }
+                };
                 explain(answer.map(|status| Connection::from(&status)), &c.backend)
             })
             .await;
