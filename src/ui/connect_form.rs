@@ -50,6 +50,21 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
             }
         }
     });
+    // The JWT field gets its first value as an attribute and later ones (signing in,
+    // “Forget”) as its property: setting a password field's value while the page mounts
+    // makes Chromium lay out the whole page there and then, some 20 ms of every page open.
+    let jwt_field = NodeRef::<leptos::html::Input>::new();
+    Effect::watch(
+        move || session.jwt_input.get(),
+        move |value, _, _| {
+            if let Some(field) = jwt_field.get_untracked() {
+                if field.value() != *value {
+                    field.set_value(value);
+                }
+            }
+        },
+        false,
+    );
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.offer.set(Load::Idle);
@@ -91,7 +106,8 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     spellcheck="false"
                     placeholder="eyJhbGciOi…"
                     aria-describedby="jwt-hint"
-                    prop:value=move || session.jwt_input.get()
+                    node_ref=jwt_field
+                    value=session.jwt_input.get_untracked()
                     on:input=move |ev| {
                         session.signed_in_as.set(None);
                         session.jwt_input.set(event_target_value(&ev));
@@ -136,6 +152,21 @@ fn SignInForm(session: Session) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = move || session.sign_in.with(|s| s.is_busy());
+    // The JWT field gets its first value as an attribute and later ones (signing in,
+    // “Forget”) as its property: setting a password field's value while the page mounts
+    // makes Chromium lay out the whole page there and then, some 20 ms of every page open.
+    let jwt_field = NodeRef::<leptos::html::Input>::new();
+    Effect::watch(
+        move || session.jwt_input.get(),
+        move |value, _, _| {
+            if let Some(field) = jwt_field.get_untracked() {
+                if field.value() != *value {
+                    field.set_value(value);
+                }
+            }
+        },
+        false,
+    );
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.sign_in(username.get_untracked(), password.get_untracked());

@@ -1,0 +1,15 @@
+import { startStandin } from '../tests/e2e/support/standin.mjs';
+import { launchBrowser } from '../tests/e2e/support/browser.mjs';
+import { writeFileSync } from 'node:fs';
+const browser = await launchBrowser();
+const standin = await startStandin([]);
+const jwt = await standin.token();
+const context = await browser.newContext();
+await context.addInitScript((t) => sessionStorage.setItem('trakt-helper.jwt', t), jwt);
+const page = await context.newPage();
+await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute'] });
+await page.goto(`${standin.url}/`);
+await page.waitForFunction(() => { const s = document.querySelector('[data-testid="status"]'); return s && /Not connected|Connected/.test(s.textContent); });
+const buf = await browser.stopTracing();
+writeFileSync('/tmp/trace.json', buf);
+await browser.close(); await standin.stop();
