@@ -1,4 +1,5 @@
 use super::copy_button::CopyButton;
+use super::disclosure::Disclosure;
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::text_field::TextField;
@@ -188,17 +189,13 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
         client_secret.set(String::new());
     };
     view! {
-        <details
+        <Disclosure
+            summary="Trakt credentials (Client ID and Client Secret)"
             class="credentials"
-            data-testid="trakt-credentials"
-            prop:open=move || session.needs_trakt_key.get()
-            on:toggle=move |ev| {
-                if event_target::<web_sys::HtmlDetailsElement>(&ev).open() {
-                    session.load_trakt_key();
-                }
-            }
+            testid="trakt-credentials"
+            open=session.needs_trakt_key
+            on_open=move |_| session.load_trakt_key()
         >
-            <summary>"Trakt credentials (Client ID and Client Secret)"</summary>
             <p class="hint" data-testid="trakt-key-status" aria-live="polite">
                 {move || match session.trakt_key.get() {
                     Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
@@ -239,7 +236,7 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
                     _ => None,
                 }}
             </form>
-        </details>
+        </Disclosure>
     }
 }
 
@@ -253,8 +250,11 @@ fn PasteReturn(session: Session) -> impl IntoView {
         pasted.set(String::new());
     };
     view! {
-        <details class="paste" data-testid="paste-return">
-            <summary>"Trakt sent you somewhere else? Paste the address or the code"</summary>
+        <Disclosure
+            summary="Trakt sent you somewhere else? Paste the address or the code"
+            class="paste"
+            testid="paste-return"
+        >
             <form on:submit=on_submit novalidate>
                 <TextField id="pasted-return" label="Redirected address or code" value=pasted />
                 <p class="hint">
@@ -265,6 +265,6 @@ fn PasteReturn(session: Session) -> impl IntoView {
                     <button type="submit">"Use this code"</button>
                 </div>
             </form>
-        </details>
+        </Disclosure>
     }
 }

@@ -1,3 +1,4 @@
+use super::disclosure::Disclosure;
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
 use super::text_field::TextField;
@@ -152,29 +153,17 @@ fn SignInForm(session: Session) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = move || session.sign_in.with(|s| s.is_busy());
-    // The JWT field gets its first value as an attribute and later ones (signing in,
-    // “Forget”) as its property: setting a password field's value while the page mounts
-    // makes Chromium lay out the whole page there and then, some 20 ms of every page open.
-    let jwt_field = NodeRef::<leptos::html::Input>::new();
-    Effect::watch(
-        move || session.jwt_input.get(),
-        move |value, _, _| {
-            if let Some(field) = jwt_field.get_untracked() {
-                if field.value() != *value {
-                    field.set_value(value);
-                }
-            }
-        },
-        false,
-    );
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.sign_in(username.get_untracked(), password.get_untracked());
         password.set(String::new());
     };
     view! {
-        <details class="sign-in" data-testid="sign-in">
-            <summary>"No JWT at hand? Sign in with your NowPlaying user name and password"</summary>
+        <Disclosure
+            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
+            class="sign-in"
+            testid="sign-in"
+        >
             <form on:submit=on_submit novalidate>
                 <TextField
                     id="sign-in-username"
@@ -210,6 +199,6 @@ fn SignInForm(session: Session) -> impl IntoView {
                     _ => None,
                 }}
             </form>
-        </details>
+        </Disclosure>
     }
 }

@@ -5,6 +5,7 @@ mod authorize_step;
 mod callback_result;
 mod connect_form;
 mod copy_button;
+mod disclosure;
 mod doctor_card;
 mod problem_view;
 mod session;
