@@ -12,7 +12,7 @@ const loads = Number(process.argv[2] ?? 15);
 // Issue 5's budget for the whole first load, gzip -9, which this build does not meet yet
 // (README, "Figures"); and the ceiling CI holds meanwhile, so the load cannot grow unseen.
 const BUDGET_BYTES = 80_000;
-const CEILING_BYTES = 160_000;
+const CEILING_BYTES = 155_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function sizes() {
