@@ -42,32 +42,32 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
 fn LinkPrompt(session: Session) -> impl IntoView {
     move || {
         match session.status.get() {
-        Load::Ready(Connection::Connected { .. }) => view! {
-            <p class="muted" data-testid="authorize-idle">
-                "Trakt is already connected. To connect again (for example another Trakt account), \
-                 click “Authorize again” above."
-            </p>
+            Load::Ready(Connection::Connected { .. }) => view! {
+                <p class="muted" data-testid="authorize-idle">
+                    "Trakt is already connected. To connect again (for example another Trakt account), \
+                     click “Authorize again” above."
+                </p>
+            }
+            .into_any(),
+            Load::Ready(connection) if connection.needs_authorization() => view! {
+                <p class="hint">
+                    "The backend makes a Trakt link for your account; this page checks where it leads \
+                     and where Trakt will send you back before you follow it."
+                </p>
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
+                        "Get the authorize link"
+                    </button>
+                </div>
+            }
+            .into_any(),
+            _ => view! {
+                <p class="muted" data-testid="authorize-idle">
+                    "The authorize link is offered here once the status shows Trakt is not connected."
+                </p>
+            }
+            .into_any(),
         }
-        .into_any(),
-        Load::Ready(connection) if connection.needs_authorization() => view! {
-            <p class="hint">
-                "The backend makes a Trakt link for your account; this page checks where it leads \
-                 and where Trakt will send you back before you follow it."
-            </p>
-            <div class="actions">
-                <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
-                    "Get the authorize link"
-                </button>
-            </div>
-        }
-        .into_any(),
-        _ => view! {
-            <p class="muted" data-testid="authorize-idle">
-                "The authorize link is offered here once the status shows Trakt is not connected."
-            </p>
-        }
-        .into_any(),
-    }
     }
 }
 
