@@ -444,9 +444,9 @@ impl Session {
                         ),
                         detail: None,
                         next_step: format!(
-                        "Nothing was sent. Fix this, then get a new authorize link in step 3. {}",
-                        problem.next_step
-                    ),
+                            "Nothing was sent. Fix this, then get a new authorize link. {}",
+                            problem.next_step
+                        ),
                     })
                 }
             };
