@@ -3,7 +3,7 @@ use super::disclosure::Disclosure;
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::text_field::TextField;
-use super::StepHeading;
+use super::StepCard;
 use crate::authorize::Destination;
 use crate::browser;
 use crate::contract::Connection;
@@ -16,8 +16,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AuthorizeStep(session: Session) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="authorize-title">
-            <StepHeading number=3 title="Authorize on Trakt" id="authorize-title" />
+        <StepCard session=session number=3 title="Authorize on Trakt" id="authorize-title">
             <div aria-live="polite">
                 {move || match session.offer.get() {
                     Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
@@ -32,7 +31,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
             </div>
             <TraktCredentialsForm session=session />
             <PasteReturn session=session />
-        </section>
+        </StepCard>
     }
 }
 

@@ -12,6 +12,11 @@ use leptos::prelude::*;
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
         session.completion.get().map(|completion| {
+            let tone = match completion {
+                Load::Ready(_) => "card result good",
+                Load::Failed(_) => "card result bad",
+                _ => "card result",
+            };
             let body = match completion {
                 Load::Idle | Load::Busy => view! {
                     <p class="status" data-testid="callback-busy" role="status">
@@ -38,7 +43,7 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                 .into_any(),
             };
             view! {
-                <section class="card result" aria-labelledby="result-title" aria-live="polite">
+                <section class=tone aria-labelledby="result-title" aria-live="polite">
                     <h2 id="result-title">"Back from Trakt"</h2>
                     {body}
                 </section>

@@ -2,7 +2,7 @@ use super::disclosure::Disclosure;
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
 use super::text_field::TextField;
-use super::StepHeading;
+use super::StepCard;
 use crate::backend_url::BackendUrl;
 use crate::jwt::{check_input, JwtProblem};
 use crate::time::countdown;
@@ -73,8 +73,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     };
 
     view! {
-        <section class="card" aria-labelledby="connect-title">
-            <StepHeading number=1 title="Backend and sign-in" id="connect-title" />
+        <StepCard session=session number=1 title="Backend and sign-in" id="connect-title">
             <form on:submit=on_submit data-testid="connect-form" novalidate>
                 <label for="backend-url">"Backend URL"</label>
                 <input
@@ -143,7 +142,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 </div>
             </form>
             <SignInForm session=session />
-        </section>
+        </StepCard>
     }
 }
 

@@ -65,13 +65,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A numbered step heading, so the flow reads in order.
+/// One numbered step of the flow, marked when it is the one the person is on.
 #[component]
-fn StepHeading(number: u8, title: &'static str, id: &'static str) -> impl IntoView {
+fn StepCard(
+    session: Session,
+    number: u8,
+    title: &'static str,
+    id: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let current = move || session.current_step() == number;
     view! {
-        <h2 id=id>
-            <span class="step-number" aria-hidden="true">{number}</span>
-            {title}
-        </h2>
+        <section class="card step" class:current=current aria-labelledby=id>
+            <h2 id=id aria-current=move || current().then_some("step")>
+                <span class="step-number" aria-hidden="true">{number}</span>
+                {title}
+            </h2>
+            {children()}
+        </section>
     }
 }

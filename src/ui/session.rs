@@ -174,6 +174,16 @@ impl Session {
         self.connect_limit.set_value(Some(origin));
     }
 
+    /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
+    /// authorizing, 2 once it is connected (its tools are there).
+    pub fn current_step(self) -> u8 {
+        match self.status.get() {
+            Load::Ready(connection) if connection.needs_authorization() => 3,
+            Load::Ready(_) | Load::Busy => 2,
+            Load::Idle | Load::Failed(_) => 1,
+        }
+    }
+
     /// Whether there is anything to check without the person typing first.
     pub fn has_settings(self) -> bool {
         !self.jwt_input.get_untracked().trim().is_empty()

@@ -1,6 +1,6 @@
 use super::problem_view::ProblemView;
 use super::session::{Load, Session, ToolResult};
-use super::StepHeading;
+use super::StepCard;
 use crate::browser;
 use crate::contract::{Connection, Expiry};
 use leptos::prelude::*;
@@ -48,8 +48,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
     };
 
     view! {
-        <section class="card" aria-labelledby="status-title">
-            <StepHeading number=2 title="Trakt connection" id="status-title" />
+        <StepCard session=session number=2 title="Trakt connection" id="status-title">
             <p class=tone data-testid="status" role="status" aria-live="polite" aria-busy=move || busy().to_string()>
                 {text}
             </p>
@@ -82,7 +81,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                     </button>
                 </Show>
             </div>
-        </section>
+        </StepCard>
     }
 }
 

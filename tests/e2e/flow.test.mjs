@@ -21,8 +21,10 @@ describe('the helper, end to end', () => {
     const jwt = await standin.token();
     assert.equal(await helper.backendUrl().inputValue(), standin.url, 'backend defaults to the page origin');
 
+    await textContains(helper.currentStep(), 'Backend and sign-in');
     await helper.connect({ backendUrl: standin.url, jwt });
     await textContains(helper.status(), 'Not connected to Trakt.');
+    await textContains(helper.currentStep(), 'Authorize on Trakt');
     await helper.getLink();
     await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
     await helper.authorize();
@@ -30,6 +32,8 @@ describe('the helper, end to end', () => {
     const result = await textContains(helper.callbackResult(), 'Trakt is connected. The token expires');
     assert.match(result, /\(in (89|90) days\)/);
     await textContains(helper.status(), 'Connected — the Trakt token expires');
+    await textContains(helper.currentStep(), 'Trakt connection');
+    assert.equal(await helper.currentStep().count(), 1, 'one step is current');
     await textContains(helper.page.getByTestId('authorize-idle'), '(for example another Trakt account)');
     assert.equal(helper.address(), `${standin.url}/`, 'code and state are gone from the address bar');
     assert.equal(await callbackPosts(), 1);

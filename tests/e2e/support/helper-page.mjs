@@ -31,6 +31,11 @@ export class HelperPage {
     return this.page.getByTestId('status');
   }
 
+  /** The heading of the step marked as the one the person is on. */
+  currentStep() {
+    return this.page.locator('h2[aria-current="step"]');
+  }
+
   statusProblem() {
     return this.page.getByTestId('status-problem');
   }
