@@ -1,7 +1,9 @@
 // Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any screen, light or dark,
-// desktop or 360 px wide.
+// desktop or 360 px wide. Each screen it checks is also saved as a screenshot, to
+// target/screenshots/ or $SCREENSHOTS_DIR (docs/screenshots for the README's).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStandin } from './support/standin.mjs';
@@ -10,13 +12,16 @@ import { HelperPage } from './support/helper-page.mjs';
 import { screens } from './support/screens.mjs';
 import { textContains } from './support/wait.mjs';
 
-const axePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/axe-core/axe.min.js');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const axePath = path.join(root, 'node_modules/axe-core/axe.min.js');
+const shots = path.resolve(root, process.env.SCREENSHOTS_DIR ?? 'target/screenshots');
 let browser;
 let standin;
 
 before(async () => {
   browser = await launchBrowser();
   standin = await startStandin();
+  await mkdir(shots, { recursive: true });
 });
 
 after(async () => {
@@ -40,6 +45,7 @@ for (const [look, options] of looks) {
         const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
         await helper.open();
         await screens(standin)[name](helper);
+        await helper.page.screenshot({ path: path.join(shots, `${name}-${look}.png`), fullPage: true });
         await helper.page.addScriptTag({ path: axePath });
         const violations = await helper.page.evaluate(async () => {
           const result = await window.axe.run(document, {
