@@ -177,11 +177,11 @@ impl Session {
     /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
     /// authorizing, 2 once it is connected (its tools are there).
     pub fn current_step(self) -> u8 {
-        match self.status.get() {
+        self.status.with(|status| match status {
             Load::Ready(connection) if connection.needs_authorization() => 3,
             Load::Ready(_) | Load::Busy => 2,
             Load::Idle | Load::Failed(_) => 1,
-        }
+        })
     }
 
     /// Whether there is anything to check without the person typing first.
@@ -214,48 +214,78 @@ impl Session {
         Ok(Credentials { backend, jwt })
     }
 
-    /// Like `credentials`, but an access token that expired is first renewed with the
-    /// refresh token from signing in on this page, if there is one.
-    async fn fresh_credentials(self) -> Result<Credentials, Problem> {
+    /// Renews an access token that expired with the refresh token from signing in on this
+    /// page, if there is one. Says whether the JWT field now holds a renewed token.
+    async fn renew(self) -> bool {
         let expired = matches!(
             check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000),
             Err(JwtProblem::Expired { .. })
         );
-        if let (true, Some(refresh)) = (expired, browser::load(StorageKey::RefreshJwt)) {
-            let backend = self.backend()?;
-            let body = refresh_body(&refresh);
-            match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, body).await {
-                Ok(renewed) => {
-                    self.jwt_input.set(renewed.access);
-                    self.save();
-                }
-                Err(_) => browser::save(StorageKey::RefreshJwt, None, false),
+        let (true, Some(refresh), Ok(backend)) = (
+            expired,
+            browser::load(StorageKey::RefreshJwt),
+            self.backend(),
+        ) else {
+            return false;
+        };
+        let body = refresh_body(&refresh);
+        match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, body).await {
+            Ok(renewed) => {
+                self.jwt_input.set(renewed.access);
+                self.save();
+                true
+            }
+            Err(_) => {
+                browser::save(StorageKey::RefreshJwt, None, false);
+                false
             }
         }
-        self.credentials()
+    }
+
+    /// Like `credentials`, but an access token that expired is renewed first (`renew`).
+    async fn fresh_credentials(self) -> Result<Credentials, Problem> {
+        let first = self.credentials();
+        if first.is_err() && self.renew().await {
+            return self.credentials();
+        }
+        first
     }
 
     /// Runs `work` with fresh credentials and stores its outcome in `target`, showing
-    /// `Busy` meanwhile. Returns whether it succeeded, for actions that go on from there.
-    async fn load<T: Send + Sync + 'static, F>(
+    /// `Busy` meanwhile; the future says whether it succeeded, for actions that go on.
+    /// Usable credentials reach `work` before this returns, so a request `work` makes at
+    /// once is already on its way; an expired access token is renewed first.
+    fn load<T: Send + Sync + 'static, F>(
         self,
         target: RwSignal<Load<T>>,
-        work: impl FnOnce(Credentials) -> F,
-    ) -> bool
+        work: impl FnOnce(Credentials) -> F + 'static,
+    ) -> impl std::future::Future<Output = bool>
     where
-        F: std::future::Future<Output = Result<T, Problem>>,
+        F: std::future::Future<Output = Result<T, Problem>> + 'static,
     {
         target.set(Load::Busy);
-        let outcome = match self.fresh_credentials().await {
-            Ok(credentials) => work(credentials).await,
-            Err(problem) => Err(problem),
+        let first = match self.credentials() {
+            Ok(credentials) => Ok(work(credentials)),
+            Err(problem) => Err((problem, work)),
         };
-        let ok = outcome.is_ok();
-        let shown = match outcome {
-            Ok(value) => Load::Ready(value),
-            Err(problem) => Load::Failed(problem),
-        };
-        target.try_set(shown).is_none() && ok
+        async move {
+            let outcome = match first {
+                Ok(started) => started.await,
+                Err((problem, work)) => match self.renew().await {
+                    true => match self.credentials() {
+                        Ok(credentials) => work(credentials).await,
+                        Err(problem) => Err(problem),
+                    },
+                    false => Err(problem),
+                },
+            };
+            let ok = outcome.is_ok();
+            let shown = match outcome {
+                Ok(value) => Load::Ready(value),
+                Err(problem) => Load::Failed(problem),
+            };
+            target.try_set(shown).is_none() && ok
+        }
     }
 
     /// Reacts to how the page was opened: finishes a return from trakt.tv, or shows the
@@ -280,31 +310,26 @@ impl Session {
 
     /// `GET /trakt/auth-status/`, and nothing else: the link waits for “Get the authorize link”.
     pub fn check_status(self) {
-        // With a usable JWT the request starts right here, so at page open it travels while
-        // the page renders; an expired one is renewed first, inside `load`.
-        let early = self
-            .credentials()
-            .ok()
-            .map(|c| http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt)));
+        // Loaded before spawning, with the request made outside an `async` block: it starts
+        // right here, so at page open it travels while the page renders.
+        let checked = self.load(self.status, |c| {
+            let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
+            async move {
+                explain(
+                    answer.await.map(|status| Connection::from(&status)),
+                    &c.backend,
+                )
+            }
+        });
         spawn_local(async move {
-            self.load(self.status, |c| async move {
-                let answer = match early {
-                    Some(answer) => answer.await,
-                    None => {
-                        http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt))
-                            .await
-                    }
-                };
-                explain(answer.map(|status| Connection::from(&status)), &c.backend)
-            })
-            .await;
+            checked.await;
         });
     }
 
     /// `GET /trakt/authenticate/`, then checks the link before offering it.
     pub fn fetch_link(self) {
         spawn_local(async move {
-            self.load(self.offer, |c| async move {
+            self.load(self.offer, move |c| async move {
                 let answer =
                     http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
                         .await;
@@ -385,7 +410,7 @@ impl Session {
         self.key_fields.set(Vec::new());
         spawn_local(async move {
             let saved = self
-                .load(self.key_save, |c| async move {
+                .load(self.key_save, move |c| async move {
                     let body = save_trakt_key_body(client_id.trim(), client_secret.trim());
                     match http::post::<Json>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt), body)
                         .await
