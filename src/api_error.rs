@@ -145,12 +145,14 @@ pub fn field_errors(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The next step for a backend that has no Trakt credentials for the user.
+const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret (the “Trakt \
+     credentials” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
+     then try again.";
+
 /// A backend message this page knows, with the step that fixes it. Covers the contract's
 /// messages and the setup guide's troubleshooting list; matched without regard to case.
 pub fn explain_message(message: &str) -> Option<&'static str> {
-    const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret (the “Trakt \
-         credentials” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
-         then try again.";
     const AUTHORIZE: &str = "Connect Trakt first: “Get the authorize link” in step 3.";
     let known: [(&str, &str); 11] = [
         ("no trakt api key found", ADD_KEY),
@@ -202,9 +204,7 @@ impl ApiError {
     /// Whether the backend said it has no Trakt credentials for this user.
     pub fn is_missing_trakt_key(&self) -> bool {
         matches!(self, Self::Refused { message: Some(message), .. }
-            if ["no trakt api key found", "trakt api credentials not found"]
-                .iter()
-                .any(|words| message.to_ascii_lowercase().contains(words)))
+            if explain_message(message) == Some(ADD_KEY))
     }
 
     /// Explains the failure of a call to `backend` made from a page at `page_origin`.
