@@ -74,10 +74,10 @@ fn StepCard(
     id: &'static str,
     children: Children,
 ) -> impl IntoView {
-    let current = Memo::new(move |_| session.current_step() == number);
+    let current = move || session.current_step() == number;
     view! {
         <section class="card step" class:current=current aria-labelledby=id>
-            <h2 id=id aria-current=move || current.get().then_some("step")>
+            <h2 id=id aria-current=move || current().then_some("step")>
                 <span class="step-number" aria-hidden="true">{number}</span>
                 {title}
             </h2>
