@@ -66,6 +66,8 @@ fn main() {
 
 fn serve(stream: &TcpStream, backend: &Mutex<Backend>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    // Every answer is written whole, so nothing is gained by waiting to coalesce it.
+    let _ = stream.set_nodelay(true);
     let Some(request) = http::Request::read(stream) else {
         return;
     };
