@@ -28,17 +28,31 @@ async function sizes() {
 /**
  * Milliseconds from navigation start until `page` shows the backend's status, in a fresh
  * browser context; `prepare` runs before any of the page's scripts.
+ *
+ * The page times itself: a script added before its own records the first animation frame
+ * after the status text appears and reports it on the console. Polling from Playwright
+ * instead would inject Playwright's own script into the page while it loads, and that
+ * script's evaluation lands on the main thread at the very moment being measured.
  */
 async function timeToStatus(browser, url, selector, prepare) {
   const context = await browser.newContext();
   if (prepare) await context.addInitScript(prepare.script, prepare.arg);
-  const page = await context.newPage();
-  await page.goto(url);
-  const handle = await page.waitForFunction((wanted) => {
-    const status = document.querySelector(wanted);
-    return status && /Not connected|Connected/.test(status.textContent) && performance.now();
+  await context.addInitScript((wanted) => {
+    const observer = new MutationObserver(() => {
+      const status = document.querySelector(wanted);
+      if (!status || !/Not connected|Connected/.test(status.textContent)) return;
+      observer.disconnect();
+      requestAnimationFrame(() => console.debug(`first-status ${performance.now()}`));
+    });
+    observer.observe(document, { subtree: true, childList: true, characterData: true });
   }, selector);
-  const ms = await handle.jsonValue();
+  const page = await context.newPage();
+  const shown = page.waitForEvent('console', {
+    predicate: (message) => message.text().startsWith('first-status '),
+    timeout: 30_000,
+  });
+  await page.goto(url, { waitUntil: 'commit' });
+  const ms = Number((await shown).text().split(' ')[1]);
   await context.close();
   return ms;
 }
