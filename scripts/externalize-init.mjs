@@ -9,7 +9,8 @@ if (!dir) throw new Error('run by trunk as a post_build hook (TRUNK_STAGING_DIR 
 const indexPath = path.join(dir, 'index.html');
 const html = await readFile(indexPath, 'utf8');
 
-const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)];
+// Trunk's minifier (release builds) drops the quotes: type=module.
+const inline = [...html.matchAll(/<script type="?module"?>([\s\S]*?)<\/script>/g)];
 if (inline.length !== 1) throw new Error(`expected one inline module script, found ${inline.length}`);
 const [tag, code] = inline[0];
 
