@@ -1,7 +1,7 @@
 """The smallest Django project that serves the helper the way a NowPlaying backend would.
 
 Only the block between the RECIPE lines belongs in your settings; the rest makes this a
-project that tests/e2e/deploy.test.mjs can run (`manage.py collectstatic`, then serve).
+project that tests/e2e/hosting.test.mjs can run (`manage.py collectstatic`, then serve).
 """
 
 import os
