@@ -153,8 +153,12 @@ async fn status_card_shows_what_the_backend_reports() {
         move || view! { <StatusCard session=session /> },
     );
     assert!(text(&root, "status").contains("Not checked yet"));
+    let check_again = by_testid(&root, "check-again").unwrap();
+    let hidden = || check_again.closest("[hidden]").unwrap().is_some();
+    assert!(hidden(), "nothing to check again yet");
     session.check_status();
     wait_for_text(&root, "status", "Not connected to Trakt.").await;
+    assert!(!hidden());
 }
 
 #[wasm_bindgen_test]

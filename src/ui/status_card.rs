@@ -40,6 +40,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
         Load::Ready(_) | Load::Failed(_) => "status bad",
         _ => "status",
     };
+    let unchecked = move || session.status.with(|s| matches!(s, Load::Idle));
     let connected = move || {
         matches!(
             session.status.get(),
@@ -59,7 +60,8 @@ pub fn StatusCard(session: Session) -> impl IntoView {
             <Show when=connected>
                 <TokenTools session=session />
             </Show>
-            <div class="actions">
+            // Nothing to check again, or to authorize again, before the first check.
+            <div class="actions" hidden=unchecked>
                 <button
                     type="button"
                     class="secondary"
