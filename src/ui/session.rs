@@ -242,9 +242,9 @@ impl Session {
         }
     }
 
-    /// Like `credentials`, but an access token that expired is renewed first (`renew`).
-    async fn fresh_credentials(self) -> Result<Credentials, Problem> {
-        let first = self.credentials();
+    /// `first`, the outcome of `credentials`; when it failed and an expired access token
+    /// could be renewed (`renew`), the credentials read again.
+    async fn or_renewed(self, first: Result<Credentials, Problem>) -> Result<Credentials, Problem> {
         if first.is_err() && self.renew().await {
             return self.credentials();
         }
@@ -254,7 +254,7 @@ impl Session {
     /// Runs `work` with fresh credentials and stores its outcome in `target`, showing
     /// `Busy` meanwhile; the future says whether it succeeded, for actions that go on.
     /// Usable credentials reach `work` before this returns, so a request `work` makes at
-    /// once is already on its way; an expired access token is renewed first.
+    /// once is already on its way; an expired access token is renewed first (`or_renewed`).
     fn load<T: Send + Sync + 'static, F>(
         self,
         target: RwSignal<Load<T>>,
@@ -271,12 +271,9 @@ impl Session {
         async move {
             let outcome = match first {
                 Ok(started) => started.await,
-                Err((problem, work)) => match self.renew().await {
-                    true => match self.credentials() {
-                        Ok(credentials) => work(credentials).await,
-                        Err(problem) => Err(problem),
-                    },
-                    false => Err(problem),
+                Err((problem, work)) => match self.or_renewed(Err(problem)).await {
+                    Ok(credentials) => work(credentials).await,
+                    Err(problem) => Err(problem),
                 },
             };
             let ok = outcome.is_ok();
@@ -332,13 +329,13 @@ impl Session {
             self.load(self.offer, move |c| async move {
                 let answer =
                     http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
-                        .await;
-                let answer = answer.map_err(|error| {
-                    if error.is_missing_trakt_key() {
-                        let _ = self.needs_trakt_key.try_set(true);
-                    }
-                    error.problem(&c.backend, &browser::page_origin())
-                })?;
+                        .await
+                        .inspect_err(|error| {
+                            if error.is_missing_trakt_key() {
+                                let _ = self.needs_trakt_key.try_set(true);
+                            }
+                        });
+                let answer = explain(answer, &c.backend)?;
                 let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
                     .map_err(|p| p.problem())?;
                 let registered = answer
@@ -368,7 +365,14 @@ impl Session {
         self.sign_in_fields.set(Vec::new());
         spawn_local(async move {
             let body = login_body(&username, &password);
-            match http::post::<Login>(&backend, Endpoint::Login, None, body).await {
+            let login = http::post::<Login>(&backend, Endpoint::Login, None, body)
+                .await
+                .inspect_err(|error| {
+                    if let ApiError::Refused { fields, .. } = error {
+                        self.sign_in_fields.set(fields.clone());
+                    }
+                });
+            match explain(login, &backend) {
                 Ok(login) => {
                     browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
                     browser::save(StorageKey::SignedInAs, Some(&login.username), false);
@@ -378,14 +382,7 @@ impl Session {
                     self.sign_in.set(Load::Ready(()));
                     self.check_status();
                 }
-                Err(error) => {
-                    if let ApiError::Refused { fields, .. } = &error {
-                        self.sign_in_fields.set(fields.clone());
-                    }
-                    self.sign_in.set(Load::Failed(
-                        error.problem(&backend, &browser::page_origin()),
-                    ));
-                }
+                Err(problem) => self.sign_in.set(Load::Failed(problem)),
             }
         });
     }
@@ -412,17 +409,15 @@ impl Session {
             let saved = self
                 .load(self.key_save, move |c| async move {
                     let body = save_trakt_key_body(client_id.trim(), client_secret.trim());
-                    match http::post::<Json>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt), body)
-                        .await
-                    {
-                        Ok(_) => Ok(()),
-                        Err(error) => {
-                            if let ApiError::Refused { fields, .. } = &error {
-                                let _ = self.key_fields.try_set(fields.clone());
-                            }
-                            Err(error.problem(&c.backend, &browser::page_origin()))
-                        }
-                    }
+                    let saved =
+                        http::post::<Json>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt), body)
+                            .await
+                            .inspect_err(|error| {
+                                if let ApiError::Refused { fields, .. } = error {
+                                    let _ = self.key_fields.try_set(fields.clone());
+                                }
+                            });
+                    explain(saved, &c.backend).map(|_| ())
                 })
                 .await;
             if saved {
@@ -469,7 +464,7 @@ impl Session {
         };
         self.completion.set(Some(Load::Busy));
         spawn_local(async move {
-            let credentials = match self.fresh_credentials().await {
+            let credentials = match self.or_renewed(self.credentials()).await {
                 Ok(credentials) => credentials,
                 Err(problem) => {
                     return fail(Problem {
@@ -493,10 +488,7 @@ impl Session {
                 body,
             )
             .await;
-            let outcome = match answer {
-                Ok(answer) => answer.outcome(),
-                Err(error) => Err(error.problem(&credentials.backend, &browser::page_origin())),
-            };
+            let outcome = explain(answer, &credentials.backend).and_then(CallbackAnswer::outcome);
             let connected = outcome.is_ok();
             if !connected {
                 let _ = self.sent_code.try_set(Some(SentCode { code, state }));
@@ -655,6 +647,7 @@ pub fn remember_state(link: &AuthorizeLink) {
     browser::save(StorageKey::PendingState, link.state.as_deref(), false);
 }
 
+/// A failed call to `backend`, explained for the person at this page.
 fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
     answer.map_err(|error| error.problem(backend, &browser::page_origin()))
 }
