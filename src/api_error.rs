@@ -54,13 +54,14 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
-    pub fn of(body: &str) -> Self {
+    /// The kind of `body`, given what it parsed to as JSON.
+    pub fn of(body: &str, json: Option<&Json>) -> Self {
         let start = body.trim_start();
         if start.is_empty() {
             Self::Empty
         } else if start.starts_with('<') {
             Self::Html
-        } else if Json::parse(body).is_some() {
+        } else if json.is_some() {
             Self::Json
         } else {
             Self::Text
@@ -70,7 +71,10 @@ impl BodyKind {
 
 /// Reads an answer: a 2xx JSON body of the expected shape, or the failure it stands for.
 pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
-    let kind = BodyKind::of(body);
+    // Parsed once: every reading below works from this tree.
+    let json = Json::parse(body);
+    let json = json.as_ref();
+    let kind = BodyKind::of(body, json);
     match status {
         200..=299 => match kind {
             BodyKind::Html | BodyKind::Empty => Err(ApiError::Broken {
@@ -78,25 +82,25 @@ pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
                 message: None,
                 body: kind,
             }),
-            _ => Json::parse(body)
-                .and_then(|json| T::from_json(&json).ok())
+            _ => json
+                .and_then(|json| T::from_json(json).ok())
                 .ok_or_else(|| ApiError::NotUnderstood {
                     status,
                     excerpt: truncate(body.trim(), SHOWN_CHARS),
                 }),
         },
         401 => Err(ApiError::NotSignedIn {
-            message: error_message(body),
+            message: error_message(json),
         }),
         400..=499 => Err(ApiError::Refused {
             status,
-            message: error_message(body),
+            message: error_message(json),
             body: kind,
-            fields: field_errors(body),
+            fields: field_errors(json),
         }),
         500..=599 => Err(ApiError::Broken {
             status,
-            message: error_message(body),
+            message: error_message(json),
             body: kind,
         }),
         _ => Err(ApiError::NotUnderstood {
@@ -108,15 +112,14 @@ pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
 
 /// The backend's own words from any of its error shapes: `{"error": …}`, `{"detail": …}`,
 /// or a field map such as `{"username": ["This field is required."]}`.
-pub fn error_message(body: &str) -> Option<String> {
-    let json = Json::parse(body)?;
-    let object = json.object().ok()?;
+pub fn error_message(json: Option<&Json>) -> Option<String> {
+    let object = json?.object().ok()?;
     for key in ["error", "detail"] {
         if let Some(text) = object.get(key).and_then(Json::as_str) {
             return Some(truncate(text, SHOWN_CHARS));
         }
     }
-    let fields: Vec<String> = field_errors(body)
+    let fields: Vec<String> = field_errors(json)
         .into_iter()
         .map(|(field, text)| match field.as_str() {
             "non_field_errors" => text,
@@ -127,8 +130,8 @@ pub fn error_message(body: &str) -> Option<String> {
 }
 
 /// DRF's per-field errors, in the body's order: `(field, all its messages)`.
-pub fn field_errors(body: &str) -> Vec<(String, String)> {
-    let Some(Json::Object(members)) = Json::parse(body) else {
+pub fn field_errors(json: Option<&Json>) -> Vec<(String, String)> {
+    let Some(Json::Object(members)) = json else {
         return Vec::new();
     };
     members
@@ -154,6 +157,8 @@ const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret 
 /// messages and the setup guide's troubleshooting list; matched without regard to case.
 pub fn explain_message(message: &str) -> Option<&'static str> {
     const AUTHORIZE: &str = "Connect Trakt first: “Get the authorize link” in step 3.";
+    const CLIENT_REFUSED: &str = "Trakt refused the Client ID or Client Secret: copy both again \
+         from your Trakt application and save them with the “Trakt credentials” form.";
     let known: [(&str, &str); 11] = [
         ("no trakt api key found", ADD_KEY),
         ("trakt api credentials not found", ADD_KEY),
@@ -176,16 +181,8 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
             "The redirect URI must match the Trakt application's Redirect URI exactly (scheme, \
              host, port, path, trailing slash): see the redirect check on this page.",
         ),
-        (
-            "invalid_client",
-            "Trakt refused the Client ID or Client Secret: copy both again from your Trakt \
-             application and save them with the “Trakt credentials” form.",
-        ),
-        (
-            "client authentication failed",
-            "Trakt refused the Client ID or Client Secret: copy both again from your Trakt \
-             application and save them with the “Trakt credentials” form.",
-        ),
+        ("invalid_client", CLIENT_REFUSED),
+        ("client authentication failed", CLIENT_REFUSED),
         (
             "token is invalid or expired",
             "Sign in to NowPlaying again (or use “Sign in” on this page) to get a new JWT.",
@@ -299,6 +296,14 @@ fn with_message(problem: Problem, message: &Option<String>) -> Problem {
 mod tests {
     use super::*;
 
+    fn message(body: &str) -> Option<String> {
+        error_message(Json::parse(body).as_ref())
+    }
+
+    fn fields(body: &str) -> Vec<(String, String)> {
+        field_errors(Json::parse(body).as_ref())
+    }
+
     #[derive(Debug, PartialEq)]
     struct Shape {
         authenticated: bool,
@@ -384,34 +389,34 @@ mod tests {
     #[test]
     fn reads_the_three_error_shapes() {
         assert_eq!(
-            error_message(r#"{"error":"Invalid state parameter"}"#).as_deref(),
+            message(r#"{"error":"Invalid state parameter"}"#).as_deref(),
             Some("Invalid state parameter")
         );
         assert_eq!(
-            error_message(r#"{"detail":"Unsupported media type"}"#).as_deref(),
+            message(r#"{"detail":"Unsupported media type"}"#).as_deref(),
             Some("Unsupported media type")
         );
         assert_eq!(
-            error_message(r#"{"non_field_errors":["Invalid credentials"]}"#).as_deref(),
+            message(r#"{"non_field_errors":["Invalid credentials"]}"#).as_deref(),
             Some("Invalid credentials")
         );
         assert_eq!(
-            error_message(
+            message(
                 r#"{"password":["This field is required."],"username":["This field is required."]}"#
             )
             .as_deref(),
             Some("password: This field is required.; username: This field is required.")
         );
-        assert_eq!(error_message("<html>"), None);
-        assert_eq!(error_message(""), None);
-        assert_eq!(error_message("[1]"), None);
-        assert_eq!(error_message(r#"{"count":3}"#), None);
+        assert_eq!(message("<html>"), None);
+        assert_eq!(message(""), None);
+        assert_eq!(message("[1]"), None);
+        assert_eq!(message(r#"{"count":3}"#), None);
     }
 
     #[test]
     fn reads_field_errors_per_field() {
         assert_eq!(
-            field_errors(
+            fields(
                 r#"{"username":["This field is required."],"password":["Too short.","Too common."]}"#
             ),
             // In the body's order, which is the form's order in DRF.
@@ -421,14 +426,14 @@ mod tests {
             ]
         );
         assert_eq!(
-            field_errors(r#"{"non_field_errors":["Invalid credentials"]}"#),
+            fields(r#"{"non_field_errors":["Invalid credentials"]}"#),
             vec![(
                 "non_field_errors".to_owned(),
                 "Invalid credentials".to_owned()
             )]
         );
-        assert!(field_errors(r#"{"error":"x"}"#).is_empty());
-        assert!(field_errors("<html>").is_empty());
+        assert!(fields(r#"{"error":"x"}"#).is_empty());
+        assert!(fields("<html>").is_empty());
         assert!(matches!(
             decode::<Shape>(400, r#"{"api_key":["This field is required."]}"#),
             Err(ApiError::Refused { fields, .. }) if fields == vec![("api_key".to_owned(), "This field is required.".to_owned())]
@@ -490,7 +495,7 @@ mod tests {
     #[test]
     fn long_messages_are_cut() {
         let body = format!(r#"{{"error":"{}"}}"#, "x".repeat(5000));
-        assert!(error_message(&body).unwrap().chars().count() < 400);
+        assert!(message(&body).unwrap().chars().count() < 400);
     }
 
     #[test]
