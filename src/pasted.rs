@@ -4,6 +4,7 @@
 use crate::problem::Problem;
 use crate::returned::Returned;
 use crate::secret::AuthCode;
+use crate::url_parts::UrlParts;
 
 /// Reads what was pasted into a [`Returned`], exactly as if the browser had come back:
 /// a full address (`http://…/?code=…&state=…`), its query (`code=…&state=…`), or a bare
@@ -16,15 +17,23 @@ pub fn read_pasted(text: &str) -> Result<Returned, Problem> {
             "Paste the whole address Trakt sent you to, or just the code from it.",
         ));
     }
-    if text.contains("://") || text.contains('?') || text.contains('=') {
-        let after_path = text.split_once('?').map_or(text, |(_, rest)| rest);
-        let (query, fragment) = after_path.split_once('#').unwrap_or((after_path, ""));
-        let query = if text.contains("://") && !text.contains('?') {
-            ""
-        } else {
-            query
-        };
-        return match Returned::from_address(query, fragment) {
+    let address = if text.contains("://") {
+        // A whole address, read by the same parser as every other URL on this page.
+        UrlParts::parse(text).ok().map(|url| {
+            (
+                url.query.unwrap_or_default(),
+                url.fragment.unwrap_or_default(),
+            )
+        })
+    } else if text.contains('?') || text.contains('=') {
+        // Its query alone (with or without the `?`).
+        let (query, fragment) = text.split_once('#').unwrap_or((text, ""));
+        Some((query.to_owned(), fragment.to_owned()))
+    } else {
+        None
+    };
+    if let Some((query, fragment)) = address {
+        return match Returned::from_address(&query, &fragment) {
             Returned::Nothing => Err(Problem::new(
                 "The pasted address carries no code.",
                 "Paste the address Trakt sent you to after you approved: it contains “code=”.",
@@ -104,6 +113,11 @@ mod tests {
             read_pasted(&format!("http://x/#code={CODE}&state=1")),
             Ok(Returned::Malformed(Malformed::InFragment))
         );
+        // A `?` inside the fragment does not start a query.
+        assert!(!matches!(
+            read_pasted(&format!("http://x/#top?code={CODE}&state=1")),
+            Ok(Returned::Code { .. })
+        ));
     }
 
     #[test]
