@@ -40,7 +40,7 @@ impl FromJson for Authenticate {
     }
 }
 
-/// A 2xx answer to `POST /trakt/oauth-callback/`, whose body is `{code, state}`.
+/// A 2xx answer to `POST /trakt/oauth-callback/` (sent `{code, state}`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallbackAnswer {
     pub success: Option<bool>,
@@ -194,6 +194,19 @@ impl FromJson for StoredMovies {
     }
 }
 
+impl StoredMovies {
+    /// “Inception (2010)”, one per movie, as the person reads them.
+    pub fn titles(&self) -> Vec<String> {
+        self.movies
+            .iter()
+            .map(|m| match m.year {
+                Some(year) => format!("{} ({year})", truncate(&m.title, 100)),
+                None => truncate(&m.title, 100),
+            })
+            .collect()
+    }
+}
+
 /// One entry of `movies`, read through its `movie` member.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MovieInfo {
@@ -233,19 +246,6 @@ pub fn login_body(username: &str, password: &str) -> String {
 /// The body of `POST /auth/token/refresh/`.
 pub fn refresh_body(refresh: &str) -> String {
     object_of_strings(&[("refresh", refresh)])
-}
-
-impl StoredMovies {
-    /// “Inception (2010)”, one a movie, as the person reads them.
-    pub fn titles(&self) -> Vec<String> {
-        self.movies
-            .iter()
-            .map(|m| match m.year {
-                Some(year) => format!("{} ({year})", truncate(&m.title, 100)),
-                None => truncate(&m.title, 100),
-            })
-            .collect()
-    }
 }
 
 /// A moment from the backend, kept as sent and, when it parses, as epoch milliseconds.

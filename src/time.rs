@@ -125,7 +125,7 @@ pub fn relative(target_ms: i64, now_ms: i64) -> String {
     }
 }
 
-/// A countdown: “59:32” under an hour, “1:02:03” under a day, else [`relative`];
+/// A countdown: “in 59:32” under an hour, “in 1:02:03” under a day, else [`relative`];
 /// “expired” once past.
 pub fn countdown(target_ms: i64, now_ms: i64) -> String {
     let seconds = (target_ms - now_ms).div_euclid(1000);

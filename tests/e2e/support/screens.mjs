@@ -1,5 +1,5 @@
-// Every screen of the helper, as steps from a freshly opened page: shared by the
-// accessibility suite, which checks each one and saves its screenshot.
+// Every screen of the helper, as steps from a freshly opened page, for the accessibility
+// suite, which checks each one and saves its screenshot.
 import { textContains } from './wait.mjs';
 
 export function screens(standin) {
