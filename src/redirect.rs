@@ -170,33 +170,19 @@ mod tests {
         assert_eq!(diff.first_difference, Some(19));
         assert_eq!(diff.parts, vec!["port", "path"]);
         assert_eq!(
-            compare_uris(page, "http://127.0.0.1:8080").parts,
-            vec!["trailing slash"]
-        );
-        assert_eq!(
             compare_uris(page, "http://127.0.0.1:8080").first_difference,
             Some(21)
         );
-        assert_eq!(
-            compare_uris(page, "https://127.0.0.1:8080/").parts,
-            vec!["scheme"]
-        );
-        assert_eq!(
-            compare_uris("http://h/Helper/", "http://h/helper/").parts,
-            vec!["letter case"]
-        );
-        assert_eq!(
-            compare_uris("http://h/x/", "http://H/x/").parts,
-            vec!["letter case"]
-        );
-        assert_eq!(
-            compare_uris("http://h/", "http://h/?a=1").parts,
-            vec!["query"]
-        );
-        assert_eq!(
-            compare_uris("http://h/", "urn:x").parts,
-            vec!["not a web address"]
-        );
+        for (expected, actual, part) in [
+            (page, "http://127.0.0.1:8080", "trailing slash"),
+            (page, "https://127.0.0.1:8080/", "scheme"),
+            ("http://h/Helper/", "http://h/helper/", "letter case"),
+            ("http://h/x/", "http://H/x/", "letter case"),
+            ("http://h/", "http://h/?a=1", "query"),
+            ("http://h/", "urn:x", "not a web address"),
+        ] {
+            assert_eq!(compare_uris(expected, actual).parts, vec![part], "{actual}");
+        }
     }
 
     #[test]
