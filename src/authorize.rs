@@ -36,12 +36,18 @@ pub enum LinkProblem {
     NotTrakt(String),
     HasUserInfo(String),
     NotAuthorizePage(String),
+    /// A parameter that decides where the code goes appears more than once: which one
+    /// Trakt would use is not for this page to guess.
+    RepeatedParameter(&'static str),
 }
+
+/// The parameters of an authorize link that must appear at most once.
+const SINGLE_PARAMETERS: [&str; 4] = ["response_type", "client_id", "redirect_uri", "state"];
 
 impl AuthorizeLink {
     /// Accepts `https://trakt.tv/oauth/authorize?…` or `https://api.trakt.tv/oauth/authorize?…`,
-    /// nothing else; the only exception is a stand-in authorize page served by a backend
-    /// on this machine, at that backend's own origin.
+    /// nothing else; the only exception is the stand-in's authorize page, exactly
+    /// `/oauth/authorize` at the origin of a backend on this machine.
     pub fn parse(auth_url: Option<&str>, backend: &BackendUrl) -> Result<Self, LinkProblem> {
         let raw = auth_url
             .map(str::trim)
@@ -62,19 +68,21 @@ impl AuthorizeLink {
         } else {
             Destination::Trakt
         };
-        let path_ok = match destination {
-            Destination::Trakt => parts.path == AUTHORIZE_PATH,
-            Destination::LocalStandIn => parts.path.ends_with(AUTHORIZE_PATH),
-        };
-        if !path_ok {
+        if parts.path != AUTHORIZE_PATH {
             return Err(LinkProblem::NotAuthorizePage(shown()));
         }
         let pairs = query::pairs(parts.query.as_deref().unwrap_or(""));
-        let first = |name: &str| query::values(&pairs, name).first().map(|v| (*v).to_owned());
+        if let Some(name) = SINGLE_PARAMETERS
+            .into_iter()
+            .find(|name| query::values(&pairs, name).len() > 1)
+        {
+            return Err(LinkProblem::RepeatedParameter(name));
+        }
+        let one = |name: &str| query::values(&pairs, name).first().map(|v| (*v).to_owned());
         Ok(Self {
             href: raw.to_owned(),
-            state: first("state"),
-            redirect_uri: first("redirect_uri"),
+            state: one("state"),
+            redirect_uri: one("redirect_uri"),
             destination,
         })
     }
@@ -124,6 +132,13 @@ impl LinkProblem {
                 check,
             )
             .with_detail(url.clone()),
+            Self::RepeatedParameter(name) => Problem::new(
+                format!(
+                    "Refused an authorize link that names “{name}” more than once: where Trakt \
+                     would send the code cannot be told."
+                ),
+                check,
+            ),
         }
     }
 }
@@ -235,6 +250,19 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_parameter_given_twice() {
+        for name in SINGLE_PARAMETERS {
+            let url = format!("{CURRENT}&{name}=other");
+            assert_eq!(
+                parse(&url),
+                Err(LinkProblem::RepeatedParameter(name)),
+                "{url}"
+            );
+        }
+        assert!(parse(&format!("{CURRENT}&scope=a&scope=b")).is_ok());
+    }
+
+    #[test]
     fn refuses_empty_or_missing() {
         assert_eq!(
             AuthorizeLink::parse(None, &backend()),
@@ -249,6 +277,14 @@ mod tests {
         assert_eq!(link.destination, Destination::LocalStandIn);
         assert!(parse("http://127.0.0.1:9999/oauth/authorize").is_err());
         assert!(parse("http://127.0.0.1:8000/logout").is_err());
+        for elsewhere in [
+            "http://127.0.0.1:8000/steal/oauth/authorize",
+            "http://127.0.0.1:8000/oauth/authorize/",
+            "http://127.0.0.1:8000//oauth/authorize",
+            "http://localhost:8000/oauth/authorize",
+        ] {
+            assert!(parse(elsewhere).is_err(), "{elsewhere}");
+        }
         let remote = BackendUrl::parse("http://192.0.2.10:8000").unwrap();
         assert!(
             AuthorizeLink::parse(Some("http://192.0.2.10:8000/oauth/authorize"), &remote).is_err()

@@ -19,6 +19,9 @@ pub enum BackendUrlProblem {
     UnsupportedScheme(String),
     HasUserInfo,
     HasQueryOrFragment,
+    /// An IPv6 address such as `[::1]`: the page's Content-Security-Policy, which lists the
+    /// backend it may call, cannot name one, so every call would be blocked.
+    Ipv6Address,
 }
 
 /// The backend calls this helper makes.
@@ -70,6 +73,9 @@ impl BackendUrl {
         if parts.query.is_some() || parts.fragment.is_some() {
             return Err(BackendUrlProblem::HasQueryOrFragment);
         }
+        if parts.host.starts_with('[') {
+            return Err(BackendUrlProblem::Ipv6Address);
+        }
         let prefix = parts.path.trim_end_matches('/');
         let base = format!("{}{prefix}", parts.origin());
         Ok(Self { base, parts })
@@ -117,6 +123,11 @@ impl BackendUrlProblem {
             Self::HasQueryOrFragment => Problem::new(
                 "The backend URL contains “?” or “#”.",
                 "Use only the base address, with its path prefix if it has one (such as /api).",
+            ),
+            Self::Ipv6Address => Problem::new(
+                "This page cannot call a backend by its IPv6 address: the browser's security \
+                 policy for this page cannot name one.",
+                "Use the backend's host name, or 127.0.0.1 instead of [::1].",
             ),
         }
     }
@@ -191,6 +202,13 @@ mod tests {
             BackendUrl::parse("http://host/#x"),
             Err(BackendUrlProblem::HasQueryOrFragment)
         );
+        for ipv6 in ["http://[::1]:8000", "https://[2001:db8::1]/api"] {
+            assert_eq!(
+                BackendUrl::parse(ipv6),
+                Err(BackendUrlProblem::Ipv6Address),
+                "{ipv6}"
+            );
+        }
     }
 
     #[test]
@@ -201,6 +219,7 @@ mod tests {
             BackendUrlProblem::UnsupportedScheme("ftp".into()),
             BackendUrlProblem::HasUserInfo,
             BackendUrlProblem::HasQueryOrFragment,
+            BackendUrlProblem::Ipv6Address,
         ] {
             assert!(!problem.problem().next_step.is_empty());
         }

@@ -23,18 +23,36 @@ pub struct JwtClaims {
 pub enum JwtProblem {
     Empty,
     NotAJwt,
+    /// A character a JWT never has (and an HTTP header cannot carry), such as “…”.
+    StrayCharacter(char),
+    /// An `exp` claim that is no real date (before 1970 or after the year 9999).
+    ImpossibleExpiry,
     Unreadable,
     RefreshToken,
-    Expired { expired_at: i64 },
+    Expired {
+        expired_at: i64,
+    },
 }
 
 /// Reads the JWT field: a usable access token and its claims, or why it is not one.
 pub fn check_input(input: &str, now: i64) -> Result<(Jwt, JwtClaims), JwtProblem> {
     let jwt = Jwt::from_input(input).ok_or(JwtProblem::Empty)?;
+    if let Some(stray) = jwt.secret().chars().find(|c| !is_jwt_char(*c)) {
+        return Err(JwtProblem::StrayCharacter(stray));
+    }
     let claims = JwtClaims::decode(&jwt)?;
     claims.usable_at(now)?;
     Ok((jwt, claims))
 }
+
+/// The characters of a compact JWT: base64url and the dots between its parts. Anything
+/// else could not even be sent, since a header value cannot carry it.
+pub fn is_jwt_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')
+}
+
+/// The latest `exp` taken as a date: 9999-12-31T23:59:59Z.
+const LAST_EXPIRY: i64 = 253_402_300_799;
 
 impl JwtClaims {
     pub fn decode(jwt: &Jwt) -> Result<Self, JwtProblem> {
@@ -52,9 +70,17 @@ impl JwtClaims {
             Json::Number(n) | Json::String(n) => Some(n.clone()),
             _ => None,
         });
+        let expires_at = match claims.get("exp") {
+            None => None,
+            Some(exp) => Some(
+                exp.as_integer()
+                    .filter(|exp| (0..=LAST_EXPIRY).contains(exp))
+                    .ok_or(JwtProblem::ImpossibleExpiry)?,
+            ),
+        };
         Ok(Self {
             user_id,
-            expires_at: claims.get("exp").and_then(Json::as_integer),
+            expires_at,
             token_type: claims
                 .opt_str("token_type")
                 .map_err(|_| JwtProblem::Unreadable)?,
@@ -81,6 +107,17 @@ impl JwtProblem {
             Self::Empty => Problem::new("No JWT yet.", GET_NEW),
             Self::NotAJwt => Problem::new(
                 "This is not a JWT: an access token has three parts separated by dots.",
+                GET_NEW,
+            ),
+            Self::StrayCharacter(c) => Problem::new(
+                format!(
+                    "This JWT contains “{}”, which a JWT never has: it was changed while copying.",
+                    c.escape_debug()
+                ),
+                "Copy the token again, exactly (letters, digits, “-”, “_” and dots only), or sign in below.",
+            ),
+            Self::ImpossibleExpiry => Problem::new(
+                "This JWT's expiry (“exp”) is not a real date, so it is not a NowPlaying token.",
                 GET_NEW,
             ),
             Self::Unreadable => Problem::new(
@@ -228,6 +265,47 @@ mod tests {
         assert_eq!(
             check_input(good.secret(), 2000).unwrap_err(),
             JwtProblem::Expired { expired_at: 2000 }
+        );
+    }
+
+    #[test]
+    fn characters_a_header_cannot_carry_are_refused_before_decoding() {
+        let good = token(r#"{"token_type":"access","exp":2000,"user_id":3}"#);
+        for stray in ['…', 'é', ' ', '\u{0}', '+', '/'] {
+            let input = format!("{}{stray}x", good.secret());
+            assert_eq!(
+                check_input(&input, 1000).unwrap_err(),
+                JwtProblem::StrayCharacter(stray),
+                "{input:?}"
+            );
+        }
+        assert!(JwtProblem::StrayCharacter('…')
+            .problem()
+            .title
+            .contains('…'));
+    }
+
+    #[test]
+    fn an_expiry_that_is_no_date_is_refused() {
+        for exp in [
+            "9223372036854775807",
+            "-1",
+            "253402300800",
+            "1e300",
+            "99999999999999999999999",
+            "\"soon\"",
+        ] {
+            let jwt = token(&format!(r#"{{"exp":{exp},"user_id":1}}"#));
+            assert_eq!(
+                JwtClaims::decode(&jwt),
+                Err(JwtProblem::ImpossibleExpiry),
+                "{exp}"
+            );
+        }
+        let last = token(r#"{"exp":253402300799,"user_id":1}"#);
+        assert_eq!(
+            JwtClaims::decode(&last).unwrap().expires_at,
+            Some(253_402_300_799)
         );
     }
 

@@ -65,6 +65,9 @@ fn split_offset(rest: &str) -> Option<(&str, i64)> {
             } else {
                 number(minutes, 2)?
             };
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
             Some((clock, sign * (hours * 60 + minutes)))
         }
         None => Some((rest, 0)),
@@ -99,7 +102,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// “in 90 days”, “in 1 day”, “in 5 hours”, “in 3 minutes”, “now”, or “3 days ago”,
 /// rounded to the nearest unit (a token issued for 90 days reads “in 90 days” a second later).
 pub fn relative(target_ms: i64, now_ms: i64) -> String {
-    let delta = (target_ms - now_ms) / 1000;
+    let delta = target_ms.saturating_sub(now_ms) / 1000;
     let ahead = delta >= 0;
     let seconds = delta.abs();
     let unit_seconds = if seconds >= 86_400 {
@@ -128,7 +131,7 @@ pub fn relative(target_ms: i64, now_ms: i64) -> String {
 /// A countdown: “in 59:32” under an hour, “in 1:02:03” under a day, else [`relative`];
 /// “expired” once past.
 pub fn countdown(target_ms: i64, now_ms: i64) -> String {
-    let seconds = (target_ms - now_ms).div_euclid(1000);
+    let seconds = target_ms.saturating_sub(now_ms).div_euclid(1000);
     match seconds {
         s if s <= 0 => "expired".to_owned(),
         s if s < 3600 => format!("in {}:{:02}", s / 60, s % 60),
@@ -188,6 +191,9 @@ mod tests {
             "2027-01-01T00:00:00.abcZ",
             "<img src=x onerror=alert(1)>",
             "2027-01-01T00:00:00:00Z",
+            "2027-01-01T00:00:00+99:99",
+            "2027-01-01T00:00:00+24:00",
+            "2027-01-01T00:00:00-05:60",
         ] {
             assert_eq!(parse_iso8601(text), None, "{text}");
         }

@@ -32,6 +32,15 @@ STATICFILES_DIRS = [
 WHITENOISE_INDEX_FILE = True
 # Keep the default storage: a manifest storage would rename the files index.html names.
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def refuse_framing(headers, path, url):
+    """Never inside another page's frame (the page's own meta CSP cannot say this)."""
+    headers["X-Frame-Options"] = "DENY"
+    headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = refuse_framing
 # The page's address, also registered as the Redirect URI of the Trakt application.
 TRAKT_REDIRECT_URI = "https://nowplaying.example/static/trakt-helper/"
 # --- RECIPE end ---

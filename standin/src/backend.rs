@@ -177,9 +177,13 @@ impl Backend {
         Some((delay, outcome))
     }
 
-    /// The CORS headers for a request from `origin`, when that origin is allowed.
+    /// The CORS headers for a request to the API (or the test controls) from `origin`,
+    /// when that origin is allowed. The page's own files are not shared with other origins.
     pub fn cors_headers(&self, request: &Request) -> Vec<(String, String)> {
-        let Some(origin) = request.header("origin") else {
+        let api = ["/auth/", "/trakt/", "/__standin/"]
+            .iter()
+            .any(|prefix| request.path.starts_with(prefix));
+        let Some(origin) = request.header("origin").filter(|_| api) else {
             return Vec::new();
         };
         let allowed = match &self.config.cors_origins {
@@ -595,21 +599,30 @@ impl Backend {
         let Some(relative) = path.strip_prefix(&self.config.static_prefix) else {
             return not_found();
         };
+        // Only files under the folder, whatever the path says: leading slashes (`//etc/x`)
+        // are dropped and every part must be a plain name, not `..` or a hidden file.
+        let relative = relative.trim_start_matches('/');
         let relative = if relative.is_empty() || relative.ends_with('/') {
             format!("{relative}index.html")
         } else {
             relative.to_owned()
         };
-        if relative
-            .split('/')
-            .any(|part| part == ".." || part.starts_with('.'))
-        {
+        let inside = std::path::Path::new(&relative)
+            .components()
+            .all(|part| match part {
+                std::path::Component::Normal(name) => !name.to_string_lossy().starts_with('.'),
+                _ => false,
+            });
+        if !inside {
             return not_found();
         }
         let file = dir.join(&relative);
         match std::fs::read(&file) {
+            // The page must not be framed by another (a meta CSP cannot say so).
             Ok(bytes) => Response::new(200, content_type(&relative), bytes)
-                .with_header("Cache-Control", "no-cache"),
+                .with_header("Cache-Control", "no-cache")
+                .with_header("X-Frame-Options", "DENY")
+                .with_header("Content-Security-Policy", "frame-ancestors 'none'"),
             Err(_) => not_found(),
         }
     }
@@ -1094,6 +1107,13 @@ mod tests {
         assert_eq!(b.static_file("/static/helper/index.html").status, 200);
         assert_eq!(b.static_file("/index.html").status, 404);
         assert_eq!(b.static_file("/static/helper/../Cargo.toml").status, 404);
+        assert_eq!(b.static_file("/static/helper//etc/hostname").status, 404);
+        assert_eq!(b.static_file("/static/helper/.hidden").status, 404);
+        assert_eq!(b.static_file("/static/helper//index.html").status, 200);
+        let framed = b.static_file("/static/helper/");
+        assert!(framed
+            .headers
+            .contains(&("X-Frame-Options".to_owned(), "DENY".to_owned())));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -41,7 +41,6 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   if (defaultBackend) assert.equal(await helper.backendUrl().inputValue(), defaultBackend, 'the backend the page assumes');
   await helper.connect({ backendUrl, jwt: await standin.token() });
   await textContains(helper.status(), 'Not connected to Trakt.');
-  await helper.getLink();
   await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
   await helper.authorize();
   await textContains(helper.callbackResult(), 'Trakt is connected.');
@@ -49,6 +48,14 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   assert.deepEqual(failed, [], 'every file loaded');
   assert.equal((await standin.stats()).callback_posts, 1);
   await context.close();
+}
+
+/** The page's own address answers with the headers that keep it out of other pages' frames. */
+async function assertNotFramable(pageUrl) {
+  const page = await fetch(pageUrl);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('x-frame-options'), 'DENY');
+  assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'none'");
 }
 
 /** A loopback port nobody listens on right now. */
@@ -88,6 +95,7 @@ test('served under /static/trakt-helper/ by a plain static server, the flow comp
   try {
     // The API is at the origin, not under the prefix.
     await completeFlowAt(`${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
+    await assertNotFramable(`${standin.url}${prefix}`);
     const outside = await fetch(`${standin.url}/index.html`);
     assert.equal(outside.status, 404, 'nothing is served outside the prefix');
   } finally {
@@ -127,6 +135,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
+      await assertNotFramable(`${origin}${prefix}`);
       // The backend is the page's own origin, through nginx.
       await completeFlowAt(`${origin}${prefix}`, standin, { defaultBackend: origin });
     } finally {
@@ -160,6 +169,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+      await assertNotFramable(`${origin}${prefix}`);
       await completeFlowAt(`${origin}${prefix}`, standin, { backendUrl: standin.url });
     } finally {
       await stop();
