@@ -156,7 +156,7 @@ const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret 
 /// A backend message this page knows, with the step that fixes it. Covers the contract's
 /// messages and the setup guide's troubleshooting list; matched without regard to case.
 pub fn explain_message(message: &str) -> Option<&'static str> {
-    const AUTHORIZE: &str = "Connect Trakt first: “Get the authorize link” in step 3.";
+    const AUTHORIZE: &str = "Connect Trakt first: “Authorize on Trakt” in step 3.";
     const CLIENT_REFUSED: &str = "Trakt refused the Client ID or Client Secret: copy both again \
          from your Trakt application and save them with the “Trakt credentials” form.";
     let known: [(&str, &str); 11] = [
@@ -165,15 +165,15 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
         (
             "failed to exchange code for token",
             "The code was already used or has expired (codes work once, for a few minutes), or the \
-             stored Client Secret is wrong. Get a new authorize link in step 3 for a new code; if it \
+             stored Client Secret is wrong. Follow “Authorize on Trakt” in step 3 again for a new code; if it \
              fails again, save the Trakt credentials again.",
         ),
         (
             "invalid state parameter",
             "The authorization was started by another user. Paste the JWT of the user who \
-             started it, or get a new authorize link in step 3 as this user.",
+             started it, or follow “Authorize on Trakt” in step 3 as this user.",
         ),
-        ("authorization code is required", "Get the authorize link in step 3 and approve access to get a code."),
+        ("authorization code is required", "Follow “Authorize on Trakt” in step 3 and approve access to get a code."),
         ("trakt token not found", AUTHORIZE),
         ("no trakt token found", AUTHORIZE),
         (
@@ -463,7 +463,7 @@ mod tests {
             ("Invalid state parameter", "started by another user"),
             (
                 "No Trakt token found. Please authenticate with Trakt first.",
-                "Get the authorize link",
+                "Authorize on Trakt",
             ),
         ] {
             assert!(

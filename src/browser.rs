@@ -1,7 +1,8 @@
 //! The few browser facilities the page uses: storage, the address bar and the clock.
 
-use crate::keys::{StorageKey, Store};
+use crate::keys::{claim_name, StorageKey, Store, CLAIM_PREFIX, STORAGE_PREFIX};
 use crate::returned::{clean_address, Returned};
+use crate::secret::AuthCode;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -43,18 +44,32 @@ pub fn save(key: StorageKey, value: Option<&str>, remember_jwt: bool) {
     }
 }
 
-/// Removes everything this page ever stored.
+/// Removes everything this page ever stored: every name with the page's prefix, in both
+/// stores, so nothing is left behind whatever a version of the page kept.
 pub fn forget_all() {
-    for key in StorageKey::ALL {
-        save(key, None, false);
+    for store in [Store::Local, Store::Session] {
+        let Some(storage) = storage(store) else {
+            continue;
+        };
+        for name in names_starting(&storage, STORAGE_PREFIX) {
+            let _ = storage.remove_item(&name);
+        }
     }
 }
 
-/// Reads and removes the `state` remembered when the person left for trakt.tv.
-pub fn take_pending_state() -> Option<String> {
-    let state = load(StorageKey::PendingState);
-    save(StorageKey::PendingState, None, false);
-    state
+/// Every name in `storage` that starts with `prefix`, read before any is removed.
+fn names_starting(storage: &web_sys::Storage, prefix: &str) -> Vec<String> {
+    (0..storage.length().unwrap_or(0))
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|name| name.starts_with(prefix))
+        .collect()
+}
+
+/// Reads a value and removes it, so it is used once.
+pub fn take(key: StorageKey) -> Option<String> {
+    let value = load(key);
+    save(key, None, false);
+    value
 }
 
 pub fn page_origin() -> String {
@@ -71,21 +86,140 @@ pub fn page_address() -> String {
     )
 }
 
-/// Reads what trakt.tv put in the address and removes it from the address bar at once,
-/// so a reload, a bookmark or the history never carries the code again.
-pub fn take_returned() -> Returned {
+/// What trakt.tv put in the address, read and removed from the address bar at once, so a
+/// reload, a bookmark or the history never carries the code again.
+pub struct Arrival {
+    pub returned: Returned,
+    /// `false` when the browser refused to change the address: the code is still in it.
+    pub address_cleaned: bool,
+}
+
+pub fn take_returned() -> Arrival {
     let location = window().location();
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
     let returned = Returned::from_address(&search, &hash);
+    let mut address_cleaned = true;
     if returned.is_present() {
         let path = location.pathname().unwrap_or_default();
+        // A whole address with the origin: a bare path such as `//host/` would read as
+        // another origin, which the browser refuses to put in the address bar.
+        let clean = format!(
+            "{}{}",
+            location.origin().unwrap_or_default(),
+            clean_address(&path, &search, &hash)
+        );
         if let Ok(history) = window().history() {
-            let clean = clean_address(&path, &search, &hash);
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
         }
+        let (search, hash) = (
+            location.search().unwrap_or_default(),
+            location.hash().unwrap_or_default(),
+        );
+        address_cleaned = !Returned::from_address(&search, &hash).is_present();
     }
-    returned
+    Arrival {
+        returned,
+        address_cleaned,
+    }
+}
+
+/// Claims a returned code for this tab. Of several tabs holding the same return (a
+/// duplicated tab, one opened from this page), exactly one gets `true` and sends it: the
+/// claim is written where all tabs share it, left to settle, and read back, and the last
+/// writer wins in every tab alike. A code claimed before is never claimed again.
+pub async fn claim(code: &AuthCode) -> bool {
+    const SETTLE_MS: i32 = 150;
+    let Some(shared) = storage(Store::Local) else {
+        // Without shared storage no other tab can hold the return either.
+        return true;
+    };
+    let name = claim_name(code.secret());
+    if shared.get_item(&name).ok().flatten().is_some() {
+        return false;
+    }
+    let mine = format!("{}:{}", now_ms(), js_sys::Math::random());
+    if shared.set_item(&name, &mine).is_err() {
+        return true;
+    }
+    sleep(SETTLE_MS).await;
+    shared.get_item(&name).ok().flatten().as_deref() == Some(mine.as_str())
+}
+
+/// Removes claims older than an hour (codes expire within minutes).
+pub fn forget_old_claims() {
+    const HOUR_MS: i64 = 3_600_000;
+    let Some(shared) = storage(Store::Local) else {
+        return;
+    };
+    let old: Vec<String> = names_starting(&shared, CLAIM_PREFIX)
+        .into_iter()
+        .filter(|name| {
+            let made: Option<i64> = shared
+                .get_item(name)
+                .ok()
+                .flatten()
+                .and_then(|value| value.split(':').next()?.parse().ok());
+            made.is_none_or(|made| now_ms() - made > HOUR_MS)
+        })
+        .collect();
+    for name in old {
+        let _ = shared.remove_item(&name);
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Tells every other open tab of this page to forget (see [`on_forget_elsewhere`]).
+pub fn forget_everywhere() {
+    if let Some(shared) = storage(Store::Local) {
+        let name = StorageKey::ForgetEverywhere.name();
+        let _ = shared.set_item(name, &now_ms().to_string());
+        let _ = shared.remove_item(name);
+    }
+}
+
+/// Runs `forget` when another tab of this page clicked “Forget”.
+pub fn on_forget_elsewhere(forget: impl Fn() + 'static) {
+    let listener =
+        Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            let ours = event.key().as_deref() == Some(StorageKey::ForgetEverywhere.name());
+            if ours && event.new_value().is_some() {
+                forget();
+            }
+        });
+    let _ = window().add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    listener.forget();
+}
+
+/// Whether another page shows this one in a frame (where a hidden click could land on
+/// it). A meta CSP cannot forbid framing; the hosting recipes send the headers that do.
+pub fn is_framed() -> bool {
+    let window = window();
+    window
+        .top()
+        .ok()
+        .flatten()
+        .is_none_or(|top| !js_sys::Object::is(&top, &window))
+}
+
+/// Shows, instead of the page, that it only works in a tab of its own.
+pub fn refuse_frame() {
+    let Some(body) = window().document().and_then(|document| document.body()) else {
+        return;
+    };
+    let notice = format!(
+        "This page does not work inside another page. Open it in a tab of its own: {}",
+        page_address()
+    );
+    body.set_text_content(Some(&notice));
+    let _ = body.set_attribute("data-testid", "framed-notice");
 }
 
 pub fn now_ms() -> i64 {
@@ -162,7 +296,21 @@ pub fn show_crash_notice() {
     let _ = notice.set_attribute("data-testid", "crash-notice");
     notice.set_text_content(Some(
         "Something went wrong in this page and it stopped working. Reload the page to start again: \
-         your settings are kept, and a code that was already sent is never sent twice.",
+         your settings are kept, and a code that was already sent is never sent twice. If it \
+         stops again, clear what this page stored: ",
     ));
+    if let Ok(way_out) = document.create_element("button") {
+        let _ = way_out.set_attribute("type", "button");
+        let _ = way_out.set_attribute("data-testid", "crash-forget");
+        way_out.set_text_content(Some("Forget this page's data and reload"));
+        let on_click = Closure::<dyn Fn()>::new(|| {
+            forget_all();
+            reload();
+        });
+        let _ =
+            way_out.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        on_click.forget();
+        let _ = notice.append_child(&way_out);
+    }
     let _ = body.prepend_with_node_1(&notice);
 }

@@ -314,7 +314,7 @@ impl CallbackAnswer {
         if self.success == Some(false) {
             let problem = Problem::new(
                 "The backend did not confirm the Trakt connection.",
-                "Get a new authorize link in step 3 to try again; if it repeats, check the backend's logs.",
+                "Follow “Authorize on Trakt” in step 3 again to retry; if it repeats, check the backend's logs.",
             );
             return Err(match self.message {
                 Some(message) => problem.with_detail(truncate(&message, 300)),

@@ -131,11 +131,11 @@ pub fn trakt_connected(
         }
         Ok(Connection::Expired { .. }) => Verdict::Failed(Problem::new(
             "The Trakt token has expired.",
-            "Refresh it, or get a new authorize link in step 3.",
+            "Refresh it, or follow “Authorize on Trakt” in step 3 again.",
         )),
         Ok(Connection::NotConnected) => Verdict::Failed(Problem::new(
             "Trakt is not connected yet.",
-            "Get the authorize link in step 3 and approve access.",
+            "Follow “Authorize on Trakt” in step 3 and approve access.",
         )),
         Err(error) => Verdict::Failed(error.problem(backend, page_origin)),
     }

@@ -1,7 +1,13 @@
 //! Every name this page stores or reads from the address bar, in one place.
 
+use strum::EnumIter;
+
+/// Every name the page stores starts with this, so “Forget” can find them all, including
+/// any stored by an older or newer version of the page.
+pub const STORAGE_PREFIX: &str = "trakt-helper.";
+
 /// What the page keeps in the browser between visits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
 pub enum StorageKey {
     BackendUrl,
     Jwt,
@@ -13,6 +19,17 @@ pub enum StorageKey {
     RefreshJwt,
     /// The user name from signing in on this page.
     SignedInAs,
+    /// The backend the JWT and the refresh token belong to: the one that issued them by
+    /// signing in, or that accepted the JWT. They never go to another backend.
+    TokensFrom,
+    /// Written and removed at once by “Forget”: every other open tab of the page hears
+    /// it (the `storage` event) and forgets too.
+    ForgetEverywhere,
+    /// Half-typed fields, kept only through the reload that reaching another backend
+    /// needs (the page's CSP allows one backend per load), and read back once.
+    DraftUserName,
+    DraftClientId,
+    DraftPasted,
 }
 
 /// Where a value lives.
@@ -25,13 +42,6 @@ pub enum Store {
 }
 
 impl StorageKey {
-    pub const ALL: [Self; 4] = [
-        Self::BackendUrl,
-        Self::Jwt,
-        Self::RememberJwt,
-        Self::PendingState,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             Self::BackendUrl => "trakt-helper.backend-url",
@@ -40,6 +50,11 @@ impl StorageKey {
             Self::PendingState => "trakt-helper.pending-state",
             Self::RefreshJwt => "trakt-helper.refresh-jwt",
             Self::SignedInAs => "trakt-helper.signed-in-as",
+            Self::TokensFrom => "trakt-helper.tokens-from",
+            Self::ForgetEverywhere => "trakt-helper.forget",
+            Self::DraftUserName => "trakt-helper.draft.user-name",
+            Self::DraftClientId => "trakt-helper.draft.client-id",
+            Self::DraftPasted => "trakt-helper.draft.pasted",
         }
     }
 
@@ -47,11 +62,32 @@ impl StorageKey {
     /// to be remembered; the pending state only has to survive one round trip.
     pub fn store(self, remember_jwt: bool) -> Store {
         match self {
-            Self::BackendUrl | Self::RememberJwt => Store::Local,
-            Self::Jwt if remember_jwt => Store::Local,
-            Self::Jwt | Self::PendingState | Self::RefreshJwt | Self::SignedInAs => Store::Session,
+            Self::BackendUrl | Self::RememberJwt | Self::ForgetEverywhere => Store::Local,
+            Self::Jwt | Self::TokensFrom if remember_jwt => Store::Local,
+            Self::Jwt
+            | Self::TokensFrom
+            | Self::PendingState
+            | Self::RefreshJwt
+            | Self::SignedInAs
+            | Self::DraftUserName
+            | Self::DraftClientId
+            | Self::DraftPasted => Store::Session,
         }
     }
+}
+
+/// The start of every claim's name (see [`claim_name`]).
+pub const CLAIM_PREFIX: &str = "trakt-helper.claim.";
+
+/// The name under which a tab claims a returned code before sending it, so that of two
+/// tabs holding the same return only one sends it. It holds a fingerprint of the code,
+/// never the code.
+pub fn claim_name(code: &str) -> String {
+    // FNV-1a: a stable fingerprint, not a secret one; a clash only makes a tab wait.
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{CLAIM_PREFIX}{hash:016x}")
 }
 
 /// Parameters trakt.tv adds to the address when it sends the browser back.
@@ -83,6 +119,7 @@ impl UrlParam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     #[test]
     fn jwt_stays_in_the_tab_unless_remembered() {
@@ -106,11 +143,22 @@ mod tests {
 
     #[test]
     fn names_are_distinct_and_prefixed() {
-        let names = StorageKey::ALL.map(StorageKey::name);
+        let names: Vec<_> = StorageKey::iter().map(StorageKey::name).collect();
+        assert_eq!(names.len(), 11);
         for (i, name) in names.iter().enumerate() {
-            assert!(name.starts_with("trakt-helper."));
+            assert!(name.starts_with(STORAGE_PREFIX));
             assert!(!names[i + 1..].contains(name));
         }
+    }
+
+    #[test]
+    fn a_claim_names_a_fingerprint_of_the_code_not_the_code() {
+        let code = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let name = claim_name(code);
+        assert!(name.starts_with(CLAIM_PREFIX) && CLAIM_PREFIX.starts_with(STORAGE_PREFIX));
+        assert!(!name.contains(&code[..8]));
+        assert_eq!(name, claim_name(code), "the same code, the same claim");
+        assert_ne!(name, claim_name(&code.replace('9', "8")));
     }
 
     #[test]

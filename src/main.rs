@@ -3,7 +3,12 @@
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
-        trakt_oauth_helper::browser::install_crash_notice();
+        use trakt_oauth_helper::browser;
+        // Framed by another page, it reads nothing and shows nothing to click.
+        if browser::is_framed() {
+            return browser::refuse_frame();
+        }
+        browser::install_crash_notice();
         leptos::mount::mount_to_body(trakt_oauth_helper::ui::App);
     }
 }

@@ -45,6 +45,8 @@ pub enum StateProblem {
     NothingPending,
     /// trakt.tv sent no `state` back.
     Missing,
+    /// A pasted code with nothing pending, and no JWT whose user it could belong to.
+    NoUserToMatch,
     /// The `state` differs from the one in the link the person followed.
     Mismatch { expected: String, returned: String },
     /// The `state` names another user than the JWT does.
@@ -98,7 +100,7 @@ impl Returned {
 
     /// The problem to show instead of exchanging a code, if any.
     pub fn problem(&self) -> Option<Problem> {
-        let start_again = "Get a new authorize link in step 3 to start again.";
+        let start_again = "Follow “Authorize on Trakt” in step 3 to start again.";
         match self {
             Self::Nothing | Self::Code { .. } => None,
             Self::Error { error, description } if error == "access_denied" => Some(
@@ -155,19 +157,47 @@ fn outside_text(text: &str) -> String {
     truncate(text, 300)
 }
 
-/// Checks the returned `state` against the one remembered when the person left for
-/// trakt.tv, and against the user the JWT belongs to. On success gives the state to send.
+/// How a code reached the page, which decides what its `state` is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// trakt.tv sent the browser back to this page: only an authorization this tab
+    /// started may finish here.
+    Redirected,
+    /// The person pasted an address or a code. The authorization may have started
+    /// elsewhere (another tab or device, `oauth_setup.py`, the NowPlaying web app).
+    Pasted,
+}
+
+/// Checks the returned `state` before anything is sent, and gives the state to send.
+///
+/// With an authorization pending in this tab, the state must be the one in the link the
+/// person followed. A pasted code with nothing pending must carry the JWT's user id, which
+/// is how the backend makes `state`; a pasted code without a state gets that one. Either
+/// way the state must name the JWT's user.
 pub fn check_state(
     returned: Option<&str>,
     pending: Option<&str>,
     jwt_user_id: Option<&str>,
+    arrival: Arrival,
 ) -> Result<String, StateProblem> {
-    let expected = pending.ok_or(StateProblem::NothingPending)?;
-    let returned = returned.ok_or(StateProblem::Missing)?;
+    let expected = match (pending, arrival) {
+        (Some(pending), _) => pending,
+        (None, Arrival::Redirected) => return Err(StateProblem::NothingPending),
+        (None, Arrival::Pasted) => jwt_user_id.ok_or(StateProblem::NoUserToMatch)?,
+    };
+    let returned = match (returned, arrival) {
+        (Some(returned), _) => returned,
+        (None, Arrival::Pasted) => expected,
+        (None, Arrival::Redirected) => return Err(StateProblem::Missing),
+    };
     if returned != expected {
-        return Err(StateProblem::Mismatch {
-            expected: expected.to_owned(),
-            returned: returned.to_owned(),
+        let (expected, returned) = (expected.to_owned(), returned.to_owned());
+        return Err(match pending {
+            Some(_) => StateProblem::Mismatch { expected, returned },
+            None => StateProblem::OtherUser {
+                user_id: expected,
+                returned,
+            },
         });
     }
     if let Some(user_id) = jwt_user_id {
@@ -184,7 +214,7 @@ pub fn check_state(
 impl StateProblem {
     pub fn problem(&self) -> Problem {
         let start_again =
-            "Nothing was sent. Get a new authorize link in step 3, in this tab, to start again.";
+            "Nothing was sent. Follow “Authorize on Trakt” in step 3, in this tab, to start again.";
         match self {
             Self::NothingPending => Problem::new(
                 "This page did not start an authorization that is waiting for this code, \
@@ -194,6 +224,11 @@ impl StateProblem {
             Self::Missing => Problem::new(
                 "Trakt sent a code without the “state” check value.",
                 start_again,
+            ),
+            Self::NoUserToMatch => Problem::new(
+                "The pasted code cannot be checked: there is no JWT on this page to say whose \
+                 authorization it is.",
+                "Nothing was sent. Paste your JWT or sign in in step 1, then paste the code again.",
             ),
             Self::Mismatch { expected, returned } => Problem::new(
                 "The returned “state” does not match the authorize link this page opened. \
@@ -362,18 +397,25 @@ mod tests {
 
     #[test]
     fn state_must_match_what_was_pending() {
-        assert_eq!(check_state(Some("1"), Some("1"), Some("1")), Ok("1".into()));
-        assert_eq!(check_state(Some("1"), Some("1"), None), Ok("1".into()));
+        use Arrival::Redirected;
         assert_eq!(
-            check_state(Some("1"), None, Some("1")),
+            check_state(Some("1"), Some("1"), Some("1"), Redirected),
+            Ok("1".into())
+        );
+        assert_eq!(
+            check_state(Some("1"), Some("1"), None, Redirected),
+            Ok("1".into())
+        );
+        assert_eq!(
+            check_state(Some("1"), None, Some("1"), Redirected),
             Err(StateProblem::NothingPending)
         );
         assert_eq!(
-            check_state(None, Some("1"), Some("1")),
+            check_state(None, Some("1"), Some("1"), Redirected),
             Err(StateProblem::Missing)
         );
         assert_eq!(
-            check_state(Some("2"), Some("1"), Some("1")),
+            check_state(Some("2"), Some("1"), Some("1"), Redirected),
             Err(StateProblem::Mismatch {
                 expected: "1".into(),
                 returned: "2".into()
@@ -384,9 +426,57 @@ mod tests {
     #[test]
     fn state_must_name_the_jwt_user() {
         assert_eq!(
-            check_state(Some("1"), Some("1"), Some("2")),
+            check_state(Some("1"), Some("1"), Some("2"), Arrival::Redirected),
             Err(StateProblem::OtherUser {
                 user_id: "2".into(),
+                returned: "1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_pasted_code_started_elsewhere_must_carry_the_jwt_user() {
+        use Arrival::Pasted;
+        assert_eq!(
+            check_state(Some("1"), None, Some("1"), Pasted),
+            Ok("1".into())
+        );
+        assert_eq!(
+            check_state(Some("2"), None, Some("1"), Pasted),
+            Err(StateProblem::OtherUser {
+                user_id: "1".into(),
+                returned: "2".into()
+            })
+        );
+        assert_eq!(
+            check_state(Some("1"), None, None, Pasted),
+            Err(StateProblem::NoUserToMatch)
+        );
+    }
+
+    #[test]
+    fn a_pasted_code_without_state_goes_with_the_pending_one_or_the_jwt_user() {
+        use Arrival::Pasted;
+        assert_eq!(
+            check_state(None, Some("7"), Some("7"), Pasted),
+            Ok("7".into())
+        );
+        assert_eq!(check_state(None, None, Some("3"), Pasted), Ok("3".into()));
+        assert_eq!(
+            check_state(None, Some("7"), Some("3"), Pasted),
+            Err(StateProblem::OtherUser {
+                user_id: "3".into(),
+                returned: "7".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_pasted_code_with_a_pending_authorization_is_held_to_it() {
+        assert_eq!(
+            check_state(Some("1"), Some("9"), Some("1"), Arrival::Pasted),
+            Err(StateProblem::Mismatch {
+                expected: "9".into(),
                 returned: "1".into()
             })
         );
@@ -397,6 +487,7 @@ mod tests {
         for problem in [
             StateProblem::NothingPending,
             StateProblem::Missing,
+            StateProblem::NoUserToMatch,
             StateProblem::Mismatch {
                 expected: "1".into(),
                 returned: "2".into(),

@@ -196,22 +196,21 @@ async fn status_card_stops_an_expired_jwt_before_sending_it() {
 }
 
 #[wasm_bindgen_test]
-async fn authorize_step_offers_the_trakt_link_when_asked_and_remembers_its_state() {
+async fn authorize_step_offers_the_trakt_link_once_not_connected_and_remembers_its_state() {
     let root = wrapper();
     let session = Session::new(standin(), &token("user=alice").await, false);
     let _mounted = mount_to(
         root.clone(),
         move || view! { <AuthorizeStep session=session /> },
     );
-    session.check_status();
-    // Not connected: the link is offered, but fetched only on the person's click.
-    wait_for_text(&root, "get-link", "Get the authorize link").await;
     assert!(by_testid(&root, "authorize-link").is_none());
-    by_testid(&root, "get-link")
-        .unwrap()
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
+    session.check_status();
+    // Not connected: the link follows the status with no other click.
     wait_for_text(&root, "authorize-link", "Authorize on Trakt").await;
+    assert!(
+        by_testid(&root, "get-link").is_none(),
+        "nothing to click first"
+    );
     let link: web_sys::HtmlAnchorElement =
         by_testid(&root, "authorize-link").unwrap().unchecked_into();
     assert!(
@@ -251,6 +250,10 @@ async fn authorize_step_says_how_to_add_missing_trakt_credentials() {
     let problem = wait_for_text(&root, "authorize-problem", "No Trakt API key found").await;
     assert!(problem.contains("Client ID and Client Secret"), "{problem}");
     assert!(by_testid(&root, "authorize-link").is_none());
+    let form: web_sys::HtmlDetailsElement = by_testid(&root, "trakt-credentials")
+        .unwrap()
+        .unchecked_into();
+    assert!(form.open(), "the credentials form opens by itself");
 }
 
 #[wasm_bindgen_test]

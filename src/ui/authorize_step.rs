@@ -1,5 +1,6 @@
 use super::copy_button::CopyButton;
 use super::disclosure::Disclosure;
+use super::drafts;
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::text_field::TextField;
@@ -7,12 +8,14 @@ use super::StepCard;
 use crate::authorize::Destination;
 use crate::browser;
 use crate::contract::Connection;
+use crate::keys::StorageKey;
 use crate::redirect::{compare_uris, RedirectCheck};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-/// Step 3: the authorize link, whether Trakt will send the person back here, the Trakt
-/// credentials when the backend has none, and pasting a code that went elsewhere.
+/// Step 3: the authorize link (fetched as soon as the status says Trakt is not connected),
+/// whether Trakt will send the person back here, the Trakt credentials when the backend
+/// has none, and pasting a code that went elsewhere.
 #[component]
 pub fn AuthorizeStep(session: Session) -> impl IntoView {
     view! {
@@ -20,13 +23,19 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
             <div aria-live="polite">
                 {move || match session.offer.get() {
                     Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
-                    Load::Busy => view! {
-                        <p class="muted" data-testid="authorize-busy">"Getting the authorize link…"</p>
+                    Load::Busy => view! { <GettingLink /> }.into_any(),
+                    Load::Ready(offer) => view! { <OfferView offer=offer /> }.into_any(),
+                    // Asking again helps unless the credentials are missing: saving them
+                    // below asks by itself.
+                    Load::Failed(problem) => view! {
+                        <ProblemView problem=problem testid="authorize-problem" />
+                        <div class="actions" hidden=move || session.needs_trakt_key.get()>
+                            <button type="button" class="secondary" data-testid="get-link" on:click=move |_| session.fetch_link()>
+                                "Get the link again"
+                            </button>
+                        </div>
                     }
                     .into_any(),
-                    Load::Ready(offer) => view! { <OfferView offer=offer /> }.into_any(),
-                    Load::Failed(problem) => view! { <ProblemView problem=problem testid="authorize-problem" /> }
-                        .into_any(),
                 }}
             </div>
             <TraktCredentialsForm session=session />
@@ -35,38 +44,32 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
     }
 }
 
-/// Before the link: what happens next. The link is fetched only when asked for, since
-/// each fetch starts an authorization on the backend (a new `state`).
+#[component]
+fn GettingLink() -> impl IntoView {
+    view! { <p class="muted" data-testid="authorize-busy">"Getting the authorize link…"</p> }
+}
+
+/// Before the link: what happens next.
 #[component]
 fn LinkPrompt(session: Session) -> impl IntoView {
-    move || {
-        match session.status.get() {
-            Load::Ready(Connection::Connected { .. }) => view! {
-                <p class="muted" data-testid="authorize-idle">
-                    "Trakt is already connected. To connect again (for example another Trakt account), \
-                     click “Authorize again” above."
-                </p>
-            }
-            .into_any(),
-            Load::Ready(connection) if connection.needs_authorization() => view! {
-                <p class="hint">
-                    "The backend makes a Trakt link for your account; this page checks where it leads \
-                     and where Trakt will send you back before you follow it."
-                </p>
-                <div class="actions">
-                    <button type="button" class="primary" data-testid="get-link" on:click=move |_| session.fetch_link()>
-                        "Get the authorize link"
-                    </button>
-                </div>
-            }
-            .into_any(),
-            _ => view! {
-                <p class="muted" data-testid="authorize-idle">
-                    "The authorize link is offered here once the status shows Trakt is not connected."
-                </p>
-            }
-            .into_any(),
+    move || match session.status.get() {
+        Load::Ready(Connection::Connected { .. }) => view! {
+            <p class="muted" data-testid="authorize-idle">
+                "Trakt is already connected. To connect again (for example another Trakt account), \
+                 click “Authorize again” above."
+            </p>
         }
+        .into_any(),
+        // The link is on its way: the status check asks for it next.
+        Load::Ready(connection) if connection.needs_authorization() => {
+            view! { <GettingLink /> }.into_any()
+        }
+        _ => view! {
+            <p class="muted" data-testid="authorize-idle">
+                "The authorize link appears here once the status shows Trakt is not connected."
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -151,8 +154,9 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
         .into_any(),
         RedirectCheck::Unknown => view! {
             <p class="hint" data-testid="redirect-check">
-                "The backend did not say where Trakt sends you back. If it is not this page, \
-                 paste the address you land on below."
+                "The link does not say where Trakt sends you back (no redirect_uri): Trakt uses \
+                 the application's registered Redirect URI. If it is not this page, paste the \
+                 address you land on below."
             </p>
         }
         .into_any(),
@@ -178,8 +182,9 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
 /// shell. Opens by itself when the backend says it has none.
 #[component]
 fn TraktCredentialsForm(session: Session) -> impl IntoView {
-    let client_id = RwSignal::new(String::new());
+    let client_id = drafts::draft(StorageKey::DraftClientId);
     let client_secret = RwSignal::new(String::new());
+    let had_draft = !client_id.get_untracked().is_empty();
     let busy = move || session.key_save.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -192,7 +197,7 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
             summary="Trakt credentials (Client ID and Client Secret)"
             class="credentials"
             testid="trakt-credentials"
-            open=session.needs_trakt_key
+            open=Signal::derive(move || had_draft || session.needs_trakt_key.get())
             on_open=move |_| session.load_trakt_key()
         >
             <p class="hint" data-testid="trakt-key-status" aria-live="polite">
@@ -242,7 +247,8 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
 /// For when Trakt sent the browser somewhere else: paste that address, or the code.
 #[component]
 fn PasteReturn(session: Session) -> impl IntoView {
-    let pasted = RwSignal::new(String::new());
+    let pasted = drafts::draft(StorageKey::DraftPasted);
+    let open = !pasted.get_untracked().is_empty();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         session.paste(pasted.get_untracked());
@@ -253,6 +259,7 @@ fn PasteReturn(session: Session) -> impl IntoView {
             summary="Trakt sent you somewhere else? Paste the address or the code"
             class="paste"
             testid="paste-return"
+            open=Signal::stored(open)
         >
             <form on:submit=on_submit novalidate>
                 <TextField id="pasted-return" label="Redirected address or code" value=pasted />

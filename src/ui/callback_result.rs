@@ -46,6 +46,12 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                 <section class=tone aria-labelledby="result-title" aria-live="polite">
                     <h2 id="result-title">"Back from Trakt"</h2>
                     {body}
+                    {move || session.address_left.get().then(|| view! {
+                        <p class="notice warning" data-testid="address-left" role="alert">
+                            "The browser would not remove the code from the address bar. Do not \
+                             bookmark or share this address, and close this tab when you are done."
+                        </p>
+                    })}
                 </section>
             }
         })

@@ -1,10 +1,12 @@
 use super::disclosure::Disclosure;
+use super::drafts;
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
 use super::text_field::TextField;
 use super::StepCard;
 use crate::backend_url::BackendUrl;
 use crate::jwt::{check_input, JwtProblem};
+use crate::keys::StorageKey;
 use crate::time::countdown;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -87,6 +89,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     aria-describedby="backend-url-hint"
                     prop:value=move || session.backend_input.get()
                     on:input=move |ev| session.backend_input.set(event_target_value(&ev))
+                    on:change=move |_| session.backend_changed()
                 />
                 <p
                     id="backend-url-hint"
@@ -149,8 +152,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
 /// Signing in with a NowPlaying user name and password instead of pasting a JWT.
 #[component]
 fn SignInForm(session: Session) -> impl IntoView {
-    let username = RwSignal::new(String::new());
+    let username = drafts::draft(StorageKey::DraftUserName);
     let password = RwSignal::new(String::new());
+    // A name typed before a reload brings its form back open.
+    let open = !username.get_untracked().is_empty();
     let busy = move || session.sign_in.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -162,6 +167,7 @@ fn SignInForm(session: Session) -> impl IntoView {
             summary="No JWT at hand? Sign in with your NowPlaying user name and password"
             class="sign-in"
             testid="sign-in"
+            open=Signal::stored(open)
         >
             <form on:submit=on_submit novalidate>
                 <TextField

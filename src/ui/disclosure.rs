@@ -7,7 +7,7 @@ pub fn Disclosure(
     summary: &'static str,
     class: &'static str,
     testid: &'static str,
-    #[prop(optional)] open: Option<RwSignal<bool>>,
+    #[prop(optional, into)] open: Option<Signal<bool>>,
     #[prop(optional, into)] on_open: Option<Callback<()>>,
     children: ChildrenFn,
 ) -> impl IntoView {

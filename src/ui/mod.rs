@@ -7,6 +7,7 @@ mod connect_form;
 mod copy_button;
 mod disclosure;
 mod doctor_card;
+mod drafts;
 mod problem_view;
 mod session;
 mod status_card;
@@ -21,22 +22,25 @@ pub use session::{AuthorizeOffer, Load, SentCode, Session, ToolResult};
 pub use status_card::StatusCard;
 
 use crate::browser;
+use crate::keys::StorageKey;
 use leptos::prelude::*;
 
 /// The whole helper. Reads the address before anything else, so a returned code is
 /// removed from the address bar at once.
 #[component]
 pub fn App() -> impl IntoView {
-    let returned = browser::take_returned();
-    let pending_state = if returned.is_present() {
-        browser::take_pending_state()
+    let arrival = browser::take_returned();
+    let pending_state = if arrival.returned.is_present() {
+        browser::take(StorageKey::PendingState)
     } else {
         None
     };
+    browser::forget_old_claims();
     let session = Session::from_storage();
-    session.limit_connections();
+    session.address_left.set(!arrival.address_cleaned);
     session.persist();
-    session.start(returned, pending_state);
+    session.start(arrival.returned, pending_state);
+    browser::on_forget_elsewhere(move || session.forget_here());
     // The clock behind the JWT countdown.
     set_interval(
         move || session.now_ms.set(browser::now_ms()),

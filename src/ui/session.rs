@@ -1,6 +1,7 @@
 //! The page's state and the actions a person can take. Each action reads the inputs,
 //! calls the pure logic and the HTTP module, and stores the outcome in a signal.
 
+use super::drafts;
 use crate::api_error::ApiError;
 use crate::authorize::AuthorizeLink;
 use crate::backend_url::{BackendUrl, Endpoint};
@@ -13,12 +14,12 @@ use crate::contract::{
 use crate::doctor::{self, Check, Verdict};
 use crate::http;
 use crate::json::Json;
-use crate::jwt::{check_input, JwtClaims, JwtProblem};
+use crate::jwt::{check_input, is_jwt_char, JwtClaims, JwtProblem};
 use crate::keys::StorageKey;
 use crate::pasted::read_pasted;
 use crate::problem::Problem;
 use crate::redirect::{check_redirect, RedirectCheck};
-use crate::returned::{check_state, Returned};
+use crate::returned::{check_state, Arrival, Returned};
 use crate::secret::{AuthCode, Jwt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,7 +43,8 @@ impl<T> Load<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeOffer {
     pub link: AuthorizeLink,
-    /// The `redirect_uri` the backend reported (newer backends only).
+    /// The `redirect_uri` the backend reported besides the link (newer backends only),
+    /// shown in the redirect check; what the page promises comes from the link.
     pub backend_redirect: Option<String>,
     pub redirect: RedirectCheck,
 }
@@ -91,8 +93,12 @@ pub struct Session {
     pub sent_code: RwSignal<Option<SentCode>>,
     pub tools: RwSignal<Load<ToolResult>>,
     pub doctor: RwSignal<Option<Vec<(Check, Verdict)>>>,
+    /// Set when the browser would not remove a returned code from the address bar.
+    pub address_left: RwSignal<bool>,
     /// The backend origin the page's CSP allows besides its own, once it is narrowed.
     connect_limit: StoredValue<Option<String>>,
+    /// The backend the status, link and tool results on screen came from.
+    shown_for: StoredValue<Option<String>>,
 }
 
 /// A backend and a usable JWT, read from the inputs.
@@ -121,7 +127,9 @@ impl Session {
             sent_code: RwSignal::new(None),
             tools: RwSignal::new(Load::Idle),
             doctor: RwSignal::new(None),
+            address_left: RwSignal::new(false),
             connect_limit: StoredValue::new(None),
+            shown_for: StoredValue::new(None),
         }
     }
 
@@ -156,22 +164,14 @@ impl Session {
         let backend = self.backend_input.get_untracked();
         let jwt = self.jwt_input.get_untracked();
         let backend = Some(backend.trim()).filter(|b| !b.is_empty() && *b != origin);
+        // Only what could be sent is kept: a JWT with a stray character (the hint says
+        // which) is never stored, so no stored value can break the next visit.
+        let jwt = Jwt::from_input(&jwt).filter(|jwt| jwt.secret().chars().all(is_jwt_char));
         browser::save(StorageKey::BackendUrl, backend, remember);
         browser::save(StorageKey::RememberJwt, remember.then_some("1"), remember);
-        browser::save(
-            StorageKey::Jwt,
-            Some(jwt.trim()).filter(|j| !j.is_empty()),
-            remember,
-        );
-    }
-
-    /// Narrows the page's CSP to the backend it starts with. Called once, before any request.
-    pub fn limit_connections(self) {
-        let origin = BackendUrl::parse(&self.backend_input.get_untracked())
-            .map(|backend| backend.origin())
-            .unwrap_or_else(|_| browser::page_origin());
-        browser::limit_connections(&origin);
-        self.connect_limit.set_value(Some(origin));
+        browser::save(StorageKey::Jwt, jwt.as_ref().map(Jwt::secret), remember);
+        let tokens_from = browser::load(StorageKey::TokensFrom);
+        browser::save(StorageKey::TokensFrom, tokens_from.as_deref(), remember);
     }
 
     /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
@@ -189,22 +189,97 @@ impl Session {
         !self.jwt_input.get_untracked().trim().is_empty()
     }
 
-    /// The backend URL from the input, once the page may call it.
+    /// The backend URL from the input, once the page may call it. What belongs to another
+    /// backend is dropped first ([`Self::settle_on`]). The first call narrows the page's CSP
+    /// to that backend's origin, so a backend typed on a fresh page is reached at once;
+    /// reaching another origin later takes a reload ([`Self::backend_changed`]).
     fn backend(self) -> Result<BackendUrl, Problem> {
         let backend =
             BackendUrl::parse(&self.backend_input.get_untracked()).map_err(|p| p.problem())?;
+        self.settle_on(&backend);
+        let origin = backend.origin();
+        match self.connect_limit.get_value() {
+            None => {
+                browser::limit_connections(&origin);
+                self.connect_limit.set_value(Some(origin));
+            }
+            Some(allowed) if allowed != origin && origin != browser::page_origin() => {
+                return Err(self.reload_for(&origin));
+            }
+            Some(_) => {}
+        }
+        Ok(backend)
+    }
+
+    /// Called when the person has changed the backend URL (the field's `change`). What
+    /// belongs to the old backend goes at once, and a backend the page's CSP does not allow
+    /// yet is reached through a reload now, while the person has typed nothing else,
+    /// instead of on their next click.
+    pub fn backend_changed(self) {
+        let Ok(backend) = BackendUrl::parse(&self.backend_input.get_untracked()) else {
+            return;
+        };
+        self.settle_on(&backend);
         let origin = backend.origin();
         let allowed = self.connect_limit.get_value();
         if allowed.is_some_and(|allowed| allowed != origin && origin != browser::page_origin()) {
-            // The CSP only lets the page reach the backend it started with: save, start again.
-            self.save();
-            browser::reload();
-            return Err(Problem::new(
-                format!("Reloading the page so it may call {origin}…"),
-                "Nothing: the page checks the status again once it has reloaded.",
-            ));
+            self.reload_for(&origin);
         }
-        Ok(backend)
+    }
+
+    /// Drops what belongs to another backend than `backend`: the tokens that backend issued
+    /// or accepted (they are never sent to another) and what the page shows of it.
+    fn settle_on(self, backend: &BackendUrl) {
+        let base = backend.as_str();
+        if browser::load(StorageKey::TokensFrom).is_some_and(|from| from != base) {
+            for key in [
+                StorageKey::TokensFrom,
+                StorageKey::RefreshJwt,
+                StorageKey::SignedInAs,
+            ] {
+                browser::save(key, None, false);
+            }
+            self.signed_in_as.set(None);
+            self.sign_in.set(Load::Idle);
+            self.jwt_input.set(String::new());
+        }
+        if self
+            .shown_for
+            .get_value()
+            .is_some_and(|shown| shown != base)
+        {
+            self.clear_shown();
+        }
+        self.shown_for.set_value(Some(base.to_owned()));
+    }
+
+    /// Forgets what the page shows of a backend: the status, the link, the credentials,
+    /// the tools and the doctor.
+    fn clear_shown(self) {
+        self.status.set(Load::Idle);
+        self.offer.set(Load::Idle);
+        self.needs_trakt_key.set(false);
+        self.trakt_key.set(Load::Idle);
+        self.key_save.set(Load::Idle);
+        self.tools.set(Load::Idle);
+        self.doctor.set(None);
+    }
+
+    /// Records that the JWT (and a refresh token) belong to `backend`.
+    fn tokens_from(self, backend: &BackendUrl) {
+        let remember = self.remember.get_untracked();
+        browser::save(StorageKey::TokensFrom, Some(backend.as_str()), remember);
+    }
+
+    /// Saves the settings and the half-typed fields, and reloads; says so.
+    fn reload_for(self, origin: &str) -> Problem {
+        self.save();
+        drafts::keep();
+        browser::reload();
+        Problem::new(
+            format!("Reloading the page so it may call {origin}…"),
+            "Nothing: the page checks the status again once it has reloaded.",
+        )
     }
 
     fn credentials(self) -> Result<Credentials, Problem> {
@@ -221,11 +296,11 @@ impl Session {
             check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000),
             Err(JwtProblem::Expired { .. })
         );
-        let (true, Some(refresh), Ok(backend)) = (
-            expired,
-            browser::load(StorageKey::RefreshJwt),
-            self.backend(),
-        ) else {
+        // The backend first: a refresh token another backend issued is dropped there.
+        let backend = self.backend();
+        let (true, Ok(backend), Some(refresh)) =
+            (expired, backend, browser::load(StorageKey::RefreshJwt))
+        else {
             return false;
         };
         let body = refresh_body(&refresh);
@@ -263,11 +338,12 @@ impl Session {
     where
         F: std::future::Future<Output = Result<T, Problem>> + 'static,
     {
-        target.set(Load::Busy);
+        // Read first: reading may clear what belonged to another backend.
         let first = match self.credentials() {
             Ok(credentials) => Ok(work(credentials)),
             Err(problem) => Err((problem, work)),
         };
+        target.set(Load::Busy);
         async move {
             let outcome = match first {
                 Ok(started) => started.await,
@@ -288,7 +364,7 @@ impl Session {
     /// Reacts to how the page was opened: finishes a return from trakt.tv, or shows the
     /// status when settings are already there. Called once, at start.
     pub fn start(self, returned: Returned, pending_state: Option<String>) {
-        self.handle_return(returned, pending_state);
+        self.handle_return(returned, pending_state, Arrival::Redirected);
         // An exchange under way checks the status itself once it is over.
         let exchanging = matches!(self.completion.get_untracked(), Some(Load::Busy));
         if !exchanging && self.has_settings() {
@@ -296,30 +372,41 @@ impl Session {
         }
     }
 
-    fn handle_return(self, returned: Returned, pending_state: Option<String>) {
+    fn handle_return(self, returned: Returned, pending_state: Option<String>, arrival: Arrival) {
         if let Some(problem) = returned.problem() {
             self.completion.set(Some(Load::Failed(problem)));
         }
         if let Returned::Code { code, state } = returned {
-            self.complete(code, state, pending_state);
+            self.complete(code, state, pending_state, arrival);
         }
     }
 
-    /// `GET /trakt/auth-status/`, and nothing else: the link waits for “Get the authorize link”.
+    /// `GET /trakt/auth-status/`; when Trakt is not connected (or its token expired), the
+    /// authorize link right after, so it is on screen without another click.
     pub fn check_status(self) {
+        self.offer.set(Load::Idle);
         // Loaded before spawning, with the request made outside an `async` block: it starts
         // right here, so at page open it travels while the page renders.
-        let checked = self.load(self.status, |c| {
+        let checked = self.load(self.status, move |c| {
             let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
             async move {
-                explain(
+                let connection = explain(
                     answer.await.map(|status| Connection::from(&status)),
                     &c.backend,
-                )
+                )?;
+                // The backend accepted the JWT: it is that backend's.
+                self.tokens_from(&c.backend);
+                Ok(connection)
             }
         });
         spawn_local(async move {
-            checked.await;
+            let needs_link = checked.await
+                && self.status.with_untracked(|status| {
+                    matches!(status, Load::Ready(connection) if connection.needs_authorization())
+                });
+            if needs_link {
+                self.fetch_link();
+            }
         });
     }
 
@@ -338,11 +425,10 @@ impl Session {
                 let answer = explain(answer, &c.backend)?;
                 let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
                     .map_err(|p| p.problem())?;
-                let registered = answer
-                    .redirect_uri
-                    .as_deref()
-                    .or(link.redirect_uri.as_deref());
-                let redirect = check_redirect(registered, &browser::page_address());
+                // What the page promises comes from the link the person will follow, not
+                // from the answer's separate `redirect_uri` field.
+                let redirect =
+                    check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
                 remember_state(&link);
                 Ok(AuthorizeOffer {
                     link,
@@ -374,6 +460,7 @@ impl Session {
                 });
             match explain(login, &backend) {
                 Ok(login) => {
+                    self.tokens_from(&backend);
                     browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
                     browser::save(StorageKey::SignedInAs, Some(&login.username), false);
                     self.signed_in_as.set(Some(login.username));
@@ -428,37 +515,42 @@ impl Session {
         });
     }
 
-    /// A redirect address or code pasted by the person, handled exactly like a return
-    /// through the address bar. A bare code carries no state: it goes with the state of
-    /// the authorization this tab started.
+    /// A redirect address or code pasted by the person, checked like a return through the
+    /// address bar, except that an authorization started elsewhere is accepted when its
+    /// `state` is the JWT's user (see [`check_state`]).
     pub fn paste(self, text: String) {
         match read_pasted(&text) {
             Err(problem) => self.completion.set(Some(Load::Failed(problem))),
             Ok(returned) => {
-                let pending = browser::take_pending_state();
-                let returned = match returned {
-                    Returned::Code { code, state: None } => Returned::Code {
-                        code,
-                        state: pending.clone(),
-                    },
-                    other => other,
-                };
+                let pending = browser::take(StorageKey::PendingState);
                 self.completion.set(None);
-                self.handle_return(returned, pending);
+                self.handle_return(returned, pending, Arrival::Pasted);
             }
         }
     }
 
     /// Exchanges a returned code, once: the address was already cleaned and the pending
     /// state consumed, so nothing can send this code again.
-    fn complete(self, code: AuthCode, state: Option<String>, pending_state: Option<String>) {
+    fn complete(
+        self,
+        code: AuthCode,
+        state: Option<String>,
+        pending_state: Option<String>,
+        arrival: Arrival,
+    ) {
         let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
         // The state comes first: a code this tab did not ask for is never ours to send.
         // The JWT's user counts even when it expired (it is renewed before sending).
         let claims = Jwt::from_input(&self.jwt_input.get_untracked())
             .and_then(|jwt| JwtClaims::decode(&jwt).ok());
         let jwt_user = claims.as_ref().and_then(|c| c.user_id.as_deref());
-        let state = match check_state(state.as_deref(), pending_state.as_deref(), jwt_user) {
+        let checked = check_state(
+            state.as_deref(),
+            pending_state.as_deref(),
+            jwt_user,
+            arrival,
+        );
+        let state = match checked {
             Ok(state) => state,
             Err(problem) => return fail(problem.problem()),
         };
@@ -474,12 +566,19 @@ impl Session {
                         ),
                         detail: None,
                         next_step: format!(
-                            "Nothing was sent. Fix this, then get a new authorize link. {}",
-                            problem.next_step
-                        ),
+                        "Nothing was sent. Fix this, then follow “Authorize on Trakt” again. {}",
+                        problem.next_step
+                    ),
                     })
                 }
             };
+            if !browser::claim(&code).await {
+                return fail(Problem::new(
+                    "Another tab of this page is already finishing this authorization.",
+                    "Nothing was sent from this tab: the other tab shows the outcome. Click \
+                     “Check again” here to see the connection.",
+                ));
+            }
             let body = callback_body(code.secret(), &state);
             let answer = http::post::<CallbackAnswer>(
                 &credentials.backend,
@@ -623,22 +722,26 @@ impl Session {
         }
     }
 
-    /// Clears everything the page stored and every field.
+    /// Clears everything the page stored and every field, in every open tab of the page.
     pub fn forget(self) {
+        self.forget_here();
+        browser::forget_everywhere();
+    }
+
+    /// Clears everything the page stored and every field, in this tab.
+    pub fn forget_here(self) {
         browser::forget_all();
+        drafts::clear();
         self.backend_input.set(browser::page_origin());
         self.jwt_input.set(String::new());
         self.remember.set(false);
         self.signed_in_as.set(None);
         self.sign_in.set(Load::Idle);
-        self.status.set(Load::Idle);
-        self.offer.set(Load::Idle);
-        self.needs_trakt_key.set(false);
-        self.trakt_key.set(Load::Idle);
+        self.clear_shown();
+        self.shown_for.set_value(None);
         self.completion.set(None);
         self.sent_code.set(None);
-        self.tools.set(Load::Idle);
-        self.doctor.set(None);
+        self.address_left.set(false);
     }
 }
 

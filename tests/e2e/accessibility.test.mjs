@@ -88,8 +88,6 @@ describe('keyboard alone', () => {
     await page.keyboard.type(await standin.token());
     await page.keyboard.press('Enter');
     await textContains(helper.status(), 'Not connected to Trakt.');
-    await tabTo(page, '[data-testid="get-link"]');
-    await page.keyboard.press('Enter');
     await helper.authorizeLink().waitFor();
     const outline = await tabTo(page, '[data-testid="authorize-link"]');
     assert.match(outline, /^solid 3px$/, 'the focused link shows the focus ring');

@@ -25,7 +25,7 @@ describe('the helper, end to end', () => {
     await helper.connect({ backendUrl: standin.url, jwt });
     await textContains(helper.status(), 'Not connected to Trakt.');
     await textContains(helper.currentStep(), 'Authorize on Trakt');
-    await helper.getLink();
+    // The link is there with no other click.
     await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
     await helper.authorize();
 
@@ -105,7 +105,6 @@ describe('the helper, end to end', () => {
   test('a state that does not match the link stops everything; nothing is POSTed', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token() });
-    await helper.getLink();
     await helper.authorizeLink().waitFor();
     const forged = 'a'.repeat(64);
     await helper.open(`?code=${forged}&state=2`);
@@ -161,7 +160,6 @@ describe('the helper, end to end', () => {
   test('a backend without Trakt credentials says how to add them', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-    await helper.getLink();
     const problem = await textContains(helper.authorizeProblem(), 'No Trakt API key found');
     assert.ok(problem.includes('Client ID and Client Secret'));
     assert.equal(await helper.authorizeLink().count(), 0);
@@ -172,7 +170,6 @@ describe('the helper, end to end', () => {
     const { context, helper } = await freshHelper();
     const jwt = await standin.token();
     await helper.connect({ jwt });
-    await helper.getLink();
     await helper.authorizeLink().click();
     const yes = await helper.page.getByRole('link', { name: 'Yes' }).getAttribute('href');
     // Approve outside the browser and spend the code, then bring the browser back with it.
@@ -193,14 +190,18 @@ describe('the helper, end to end', () => {
 });
 
 describe('requests at page open', () => {
-  test('none without settings; exactly the status with settings, and no polling', async () => {
+  test('none without settings; the status, then the link only when not connected; no polling', async () => {
     const backendRequests = async () => (await suite.standin.stats()).requests.filter((r) => !r.path.includes('.') && r.path !== '/');
     const { context, helper } = await suite.open();
     await helper.page.waitForTimeout(1500);
     assert.deepEqual(await backendRequests(), [], 'a fresh page asks the backend nothing');
 
     await helper.jwt().fill(await suite.standin.token());
-    for (const [connected, shown] of [[true, 'Connected'], [false, 'Not connected to Trakt.']]) {
+    const cases = [
+      [true, 'Connected', ['GET /trakt/auth-status/']],
+      [false, 'Not connected to Trakt.', ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']],
+    ];
+    for (const [connected, shown, asked] of cases) {
       await suite.standin.reset();
       await suite.standin.setUser({ user: 'alice', trakt_connected: connected });
       await helper.page.reload();
@@ -208,7 +209,7 @@ describe('requests at page open', () => {
       await helper.page.waitForTimeout(2500);
       assert.deepEqual(
         (await backendRequests()).map((r) => `${r.method} ${r.path}`),
-        ['GET /trakt/auth-status/'],
+        asked,
         `with Trakt ${connected ? '' : 'not '}connected`,
       );
     }
@@ -226,7 +227,6 @@ describe('a backend whose redirect URI is not this page', () => {
   test('shows where the code will go and the exact value to register', async () => {
     const { context, helper } = await freshHelper(elsewhere);
     await helper.connect({ jwt: await elsewhere.token() });
-    await helper.getLink();
     const notice = await textContains(helper.redirectCheck(), 'Trakt will send the code to');
     assert.ok(notice.includes('http://127.0.0.1:9/trakt/oauth-callback/'));
     assert.equal(await helper.page.getByTestId('redirect-to-register').textContent(), `${elsewhere.url}/`);

@@ -3,9 +3,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { distDir, startStandin } from './support/standin.mjs';
 import { assertNoLeak, helperSuite } from './support/suite.mjs';
+import { newContext } from './support/browser.mjs';
+import { HelperPage } from './support/helper-page.mjs';
 import { eventually, textContains } from './support/wait.mjs';
 
 const suite = helperSuite();
@@ -40,7 +43,6 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { error: canary } });
         const { context, helper } = await connected();
-        await helper.getLink();
         await textContains(helper.authorizeProblem(), canary);
         return { context, helper };
       },
@@ -59,7 +61,6 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { client_id: [canary] } });
         const { context, helper } = await connected();
-        await helper.getLink();
         await textContains(helper.authorizeProblem(), `client_id: ${canary}`);
         return { context, helper };
       },
@@ -92,7 +93,6 @@ describe('canaries in every outside string show as text and never run', () => {
         const body = { auth_url: `https://evil.example/${canary}` };
         await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
         const { context, helper } = await connected();
-        await helper.getLink();
         await textContains(helper.authorizeProblem(), canary);
         return { context, helper };
       },
@@ -110,7 +110,6 @@ describe('canaries in every outside string show as text and never run', () => {
       name: '"state" in the address bar',
       async run(canary) {
         const { context, helper } = await connected();
-        await helper.getLink();
         await helper.authorizeLink().waitFor();
         await helper.open(`?${new URLSearchParams({ code: hex64('c'), state: canary })}`);
         await textContains(helper.callbackProblem(), `got ${canary}`);
@@ -132,7 +131,7 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         const { context, helper } = await suite.open();
         await helper.jwt().fill(canary);
-        await textContains(helper.page.getByTestId('jwt-hint'), 'This is not a JWT');
+        await textContains(helper.page.getByTestId('jwt-hint'), 'which a JWT never has');
         const claims = Buffer.from(JSON.stringify({ user_id: canary, exp: 9999999999 })).toString('base64url');
         await helper.jwt().fill(`e30.${claims}.sig`);
         await textContains(helper.page.getByTestId('jwt-hint'), `Access token for user ${canary}`);
@@ -168,7 +167,6 @@ describe('authorize links that must be refused', () => {
     test(name, async () => {
       await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body });
       const { context, helper } = await connected();
-      await helper.getLink();
       const problem = await textContains(helper.authorizeProblem(), reason);
       assert.ok(problem.includes('What to do:'));
       assert.equal(await helper.authorizeLink().count(), 0);
@@ -300,7 +298,6 @@ describe('the return from trakt.tv', () => {
   for (const [name, suffix, expected] of returns) {
     test(`${name}: explained, removed from the address, nothing sent`, async () => {
       const { context, helper } = await connected();
-      await helper.getLink();
       await helper.authorizeLink().waitFor();
       // A fresh load, as a redirect from trakt.tv is (a fragment alone would not reload).
       await helper.page.goto('about:blank');
@@ -330,7 +327,6 @@ describe('sending once', () => {
       if (frame === helper.page.mainFrame() && frame.url().includes('code=')) returnUrl = frame.url();
     });
     if (double) {
-      await helper.getLink();
       await helper.authorizeLink().dblclick();
       await helper.page.getByRole('link', { name: 'Yes' }).click();
       await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();
@@ -370,7 +366,8 @@ describe('the JWT', () => {
   const header = part({ alg: 'HS256', typ: 'JWT' });
   const cases = [
     ['not three parts', 'abc.def', 'This is not a JWT'],
-    ['bad base64', `${header}.@@@.sig`, 'cannot be read'],
+    ['bad base64', `${header}.a.sig`, 'cannot be read'],
+    ['a character no JWT has', `${header}.${part({ user_id: 1 })}.sig@`, 'contains “@”'],
     ['not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.sig`, 'cannot be read'],
     ['an exp in the past', `${header}.${part({ token_type: 'access', exp: 1000, user_id: 1 })}.sig`, 'This JWT has expired.'],
     ['a refresh token', null, 'This is a refresh token'],
@@ -467,6 +464,271 @@ describe('guarantees', () => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
     await helper.connect({ jwt });
     await textContains(helper.page.getByTestId('crash-notice'), 'Reload the page to start again');
+    await context.close();
+  });
+});
+
+describe('round two', () => {
+  const hostileHttp = (url, requestPath, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(url);
+      const request = http.get({ hostname, port, path: requestPath, headers }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body }));
+      });
+      request.on('error', reject);
+    });
+  /** A JWT whose claims are `payload` (JSON text), signed by nobody. */
+  const unsignedJwt = (payload) => {
+    const part = (text) => Buffer.from(text).toString('base64url');
+    return `${part('{"alg":"HS256","typ":"JWT"}')}.${part(payload)}.c2ln`;
+  };
+  const trakt = async () => (await suite.traktRequests()).map((r) => `${r.method} ${r.path}`);
+
+  test('1. a JWT with a character a header cannot carry is refused, never stored, and the page lives on', async () => {
+    const { context, helper } = await suite.open();
+    await helper.page.getByLabel('Remember on this device').check();
+    await helper.connect({ jwt: `${await suite.standin.token()}…` });
+    await textContains(helper.statusProblem(), 'contains “…”');
+    await textContains(helper.page.getByTestId('jwt-hint'), 'contains “…”');
+    assert.equal(await helper.page.getByTestId('crash-notice').count(), 0, 'no crash');
+    const stored = await helper.stored();
+    assert.equal(stored.local['trakt-helper.jwt'], undefined, 'not stored');
+    assert.equal(stored.session['trakt-helper.jwt'], undefined, 'not stored');
+    assert.deepEqual(await trakt(), [], 'nothing sent');
+    await helper.page.reload();
+    await helper.jwt().waitFor();
+    assert.equal(await helper.page.getByTestId('crash-notice').count(), 0, 'the next visit starts');
+    await context.close();
+  });
+
+  test('1. the crash notice offers a way out that clears what the page stored', async () => {
+    const { context, helper } = await suite.open();
+    await helper.page.getByLabel('Remember on this device').check();
+    await helper.jwt().fill(await suite.standin.token());
+    await helper.page.evaluate(() => {
+      Date.prototype.toLocaleString = () => {
+        throw new Error('broken Intl');
+      };
+    });
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    await helper.page.getByRole('button', { name: 'Check status' }).click();
+    await helper.page.getByTestId('crash-forget').click();
+    await helper.page.waitForLoadState();
+    await helper.jwt().waitFor();
+    assert.deepEqual(await helper.stored(), { local: {}, session: {} });
+    assert.equal(await helper.jwt().inputValue(), '');
+    await context.close();
+  });
+
+  test('2. two tabs holding the same return send its code exactly once', async () => {
+    const { context, helper } = await connected();
+    await helper.authorizeLink().waitFor();
+    // A tab opened from the page shares its tab storage: the JWT and the pending state.
+    const [second] = await Promise.all([
+      context.waitForEvent('page'),
+      helper.page.evaluate(() => window.open(location.href)),
+    ]);
+    await second.waitForLoadState();
+    const back = await suite.standin.approvedElsewhere();
+    await Promise.all([helper.page.goto(back.address), second.goto(back.address)]);
+    const outcomes = await eventually(async () => {
+      const texts = await Promise.all(
+        [helper.page, second].map((page) => page.locator('.card.result').textContent({ timeout: 1000 })),
+      );
+      assert.ok(texts.every((text) => !text.includes('Finishing')), texts.join(' | '));
+      return texts;
+    });
+    assert.equal(await suite.callbackPosts(), 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('Another tab')).length, 1, outcomes.join(' | '));
+    await context.close();
+  });
+
+  test('3. the stand-in serves only files under its folder, and shares none with other origins', async () => {
+    for (const sneaky of ['//etc/hostname', '///etc/hostname', '/..//etc/hostname', '/%2e%2e/%2e%2e/etc/hostname']) {
+      const answer = await hostileHttp(suite.standin.url, sneaky, { origin: 'http://evil.example' });
+      assert.equal(answer.status, 404, sneaky);
+      assert.equal(answer.headers['access-control-allow-origin'], undefined, sneaky);
+    }
+    const page = await hostileHttp(suite.standin.url, '/', { origin: 'http://evil.example' });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['access-control-allow-origin'], undefined, 'the page is not shared cross-origin');
+  });
+
+  test('4. the promise comes from the link: its own redirect_uri, whatever the answer says', async () => {
+    const evil = 'https://evil.example/steal';
+    const body = {
+      auth_url: `https://api.trakt.tv/oauth/authorize?response_type=code&client_id=alice-client&redirect_uri=${encodeURIComponent(evil)}&state=1`,
+      redirect_uri: `${suite.standin.url}/`,
+    };
+    await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body, times: 1 });
+    const { context, helper } = await connected();
+    const notice = await textContains(helper.redirectCheck(), 'Trakt will send the code to');
+    assert.ok(notice.includes(evil), notice);
+    assert.ok(!notice.includes('send you back to this page'), notice);
+    await context.close();
+  });
+
+  for (const name of ['redirect_uri', 'client_id', 'state', 'response_type']) {
+    test(`4. a link naming ${name} twice is refused`, async () => {
+      const auth_url = `https://api.trakt.tv/oauth/authorize?response_type=code&client_id=alice-client&redirect_uri=${encodeURIComponent(`${suite.standin.url}/`)}&state=1&${name}=other`;
+      await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url } });
+      const { context, helper } = await connected();
+      await textContains(helper.authorizeProblem(), `names “${name}” more than once`);
+      assert.equal(await helper.authorizeLink().count(), 0);
+      await context.close();
+    });
+  }
+
+  test('5. the loopback exception is exactly the stand-in\'s /oauth/authorize at the backend\'s origin', async () => {
+    for (const [link, shown] of [
+      [`${suite.standin.url}/steal/oauth/authorize?state=1`, 'not Trakt\'s authorize page'],
+      [`${suite.standin.url}/oauth/authorize/?state=1`, 'not Trakt\'s authorize page'],
+    ]) {
+      await suite.standin.reset();
+      await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url: link } });
+      const { context, helper } = await connected();
+      await textContains(helper.authorizeProblem(), shown);
+      assert.equal(await helper.authorizeLink().count(), 0, link);
+      await context.close();
+    }
+    await suite.standin.reset();
+    const exact = `${suite.standin.url}/oauth/authorize?response_type=code&state=1`;
+    await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url: exact } });
+    const { context, helper } = await connected();
+    await textContains(helper.page.getByTestId('standin-notice'), 'stand-in authorize page');
+    assert.equal(await helper.authorizeLink().getAttribute('href'), exact);
+    await context.close();
+  });
+
+  test('6. the code leaves the address bar even when the page is served at a path starting with //', async () => {
+    const { context, helper } = await suite.open();
+    await helper.page.goto(`${suite.standin.url}//?code=${hex64('d')}&state=1`);
+    await textContains(helper.callbackProblem(), 'did not start an authorization');
+    const address = new URL(helper.address());
+    assert.equal(address.pathname, '//');
+    assert.equal(address.search, '', 'no code in the address bar');
+    assert.equal(await suite.callbackPosts(), 0);
+    await context.close();
+  });
+
+  test('6. when the browser will not clean the address, the page says so', async () => {
+    const { context, helper } = await suite.open();
+    await context.addInitScript(() => {
+      History.prototype.replaceState = () => {
+        throw new DOMException('refused', 'SecurityError');
+      };
+    });
+    await helper.open(`?code=${hex64('e')}&state=1`);
+    await textContains(helper.page.getByTestId('address-left'), 'would not remove the code from the address bar');
+    await context.close();
+  });
+
+  describe('7. tokens belong to the backend that issued them', () => {
+    let other;
+    before(async () => {
+      other = await startStandin();
+    });
+    after(() => other?.stop());
+
+    test('switching backends drops the signed-in tokens and the status; the new backend never gets the old refresh token', async () => {
+      await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+      const { context, helper } = await suite.open();
+      await helper.signIn('alice', 'alice-password');
+      await textContains(helper.status(), 'Connected');
+      await helper.backendUrl().fill(other.url);
+      await helper.backendUrl().press('Tab');
+      await eventually(async () => assert.ok(!(await helper.status().textContent()).includes('Connected')));
+      await helper.jwt().waitFor();
+      assert.equal(await helper.jwt().inputValue(), '', 'the JWT the old backend issued is gone');
+      const stored = await helper.stored();
+      assert.equal(stored.session['trakt-helper.refresh-jwt'], undefined, 'the old refresh token is gone');
+      assert.equal(stored.session['trakt-helper.signed-in-as'], undefined);
+      await helper.connect({ jwt: await other.token({ expired: true }) });
+      await textContains(helper.statusProblem(), 'This JWT has expired.');
+      const refreshes = (await other.stats()).requests.filter((r) => r.path === '/auth/token/refresh/');
+      assert.deepEqual(refreshes, [], 'no refresh token went to the new backend');
+      await context.close();
+    });
+  });
+
+  test('8. Forget in one tab reaches every open tab', async () => {
+    const { context, helper } = await suite.open();
+    await helper.page.getByLabel('Remember on this device').check();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+    await second.open();
+    await eventually(async () => assert.match(await second.jwt().inputValue(), /^eyJ/));
+    await second.forget();
+    await eventually(async () => assert.equal(await helper.jwt().inputValue(), ''));
+    // Typing in the first tab afterwards writes no token back.
+    await helper.backendUrl().fill(`${suite.standin.url}/`);
+    await helper.page.waitForTimeout(200);
+    const left = await helper.stored();
+    assert.equal(left.local['trakt-helper.jwt'], undefined);
+    assert.equal(left.session['trakt-helper.jwt'], undefined);
+    await context.close();
+  });
+
+  test('9. an exp near the end of time is refused, not sent', async () => {
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: unsignedJwt('{"token_type":"access","exp":9223372036854775807,"user_id":1}') });
+    await textContains(helper.statusProblem(), 'not a real date');
+    assert.deepEqual(await trakt(), []);
+    await context.close();
+  });
+
+  test('9. an expires_at with an impossible offset is shown as the backend wrote it, not as a date', async () => {
+    const expires = '2027-01-01T00:00:00+99:99';
+    await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at: expires } });
+    const { context, helper } = await connected();
+    const status = await textContains(helper.status(), `expires ${expires}.`);
+    assert.doesNotMatch(status, /\(in \d+ days?\)/);
+    await context.close();
+  });
+
+  test('9. a backend at an IPv6 address is refused with the reason, not blamed on reachability', async () => {
+    const port = new URL(suite.standin.url).port;
+    const { context, helper } = await suite.open();
+    await helper.connect({ backendUrl: `http://[::1]:${port}`, jwt: await suite.standin.token() });
+    const problem = await textContains(helper.statusProblem(), 'IPv6');
+    assert.ok(problem.includes('127.0.0.1'), problem);
+    assert.ok(!problem.includes('Could not reach'), problem);
+    await context.close();
+  });
+
+  test('10. framed by another page, the page reads nothing and offers nothing to click', async () => {
+    const context = await newContext(suite.browser, suite.standin);
+    const helperUrl = `${suite.standin.url}/`;
+    const setup = await context.newPage();
+    await setup.goto(helperUrl);
+    await setup.evaluate(async (jwt) => {
+      localStorage.setItem('trakt-helper.remember-jwt', '1');
+      localStorage.setItem('trakt-helper.jwt', jwt);
+    }, await suite.standin.token());
+    await setup.close();
+    await suite.standin.reset();
+    // A host that sends no frame headers, and a page on another origin that frames it.
+    await context.route(helperUrl, async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['x-frame-options'];
+      delete headers['content-security-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await context.route('http://127.0.0.1:9/framer', (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<iframe src="${helperUrl}" style="opacity:.05"></iframe>` }),
+    );
+    const page = await context.newPage();
+    await page.goto('http://127.0.0.1:9/framer');
+    const frame = page.frameLocator('iframe');
+    await textContains(frame.getByTestId('framed-notice'), 'does not work inside another page');
+    assert.equal(await frame.locator('button, input').count(), 0, 'nothing to click or read');
+    await page.waitForTimeout(500);
+    assert.deepEqual(await trakt(), [], 'no authenticated call');
     await context.close();
   });
 });

@@ -59,7 +59,6 @@ describe('1. sign in instead of pasting a JWT', () => {
 describe('2. Trakt credentials without a Django shell', () => {
   test('when the backend has none, the form opens, saves them, and the flow goes on', async () => {
     const { context, helper } = await connected({ user: 'bob' });
-    await helper.getLink();
     await textContains(helper.authorizeProblem(), 'No Trakt API key found');
     await textContains(helper.page.getByTestId('trakt-key-status'), 'None stored yet');
     const secret = 'bob-very-secret-value';
@@ -77,7 +76,6 @@ describe('2. Trakt credentials without a Django shell', () => {
 
   test('a missing Client Secret is shown on its field', async () => {
     const { context, helper } = await connected({ user: 'bob' });
-    await helper.getLink();
     await textContains(helper.authorizeProblem(), 'No Trakt API key found');
     await helper.saveTraktCredentials('bob-client-id', '');
     await textContains(helper.page.getByTestId('trakt-key-problem'), 'api_key: This field is required.');
@@ -96,7 +94,6 @@ describe('3 and 4. when Trakt redirects elsewhere: the doctor, and pasting', () 
       const { context, helper } = await suite.open(backend);
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.url });
       await helper.connect({ jwt: await backend.token() });
-      await helper.getLink();
       await helper.authorizeLink().waitFor();
       await helper.page.getByText('Redirect URI check, character by character').click();
       const line = await textContains(helper.page.getByTestId('doctor-backend'), 'differs in path');
@@ -223,7 +220,7 @@ describe('6. the token lifecycle', () => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: false });
     await helper.page.getByRole('button', { name: 'Test sync' }).click();
     const problem = await textContains(helper.page.getByTestId('tool-problem'), 'No Trakt token found');
-    assert.ok(problem.includes('Get the authorize link'), problem);
+    assert.ok(problem.includes('Authorize on Trakt'), problem);
     await context.close();
   });
 });
@@ -238,7 +235,6 @@ describe('7. the error decoder', () => {
     test(`“${message}” gets its next step`, async () => {
       await suite.standin.fault({ path: '/trakt/authenticate/', status: 400, body: { error: message } });
       const { context, helper } = await connected();
-      await helper.getLink();
       const problem = await textContains(helper.authorizeProblem(), message);
       assert.ok(problem.includes(step), problem);
       await context.close();

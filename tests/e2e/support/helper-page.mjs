@@ -40,9 +40,9 @@ export class HelperPage {
     return this.page.getByTestId('status-problem');
   }
 
-  /** The page asks the backend for the authorize link only when the person does. */
-  async getLink() {
-    await this.page.getByRole('button', { name: 'Get the authorize link' }).click();
+  /** The button that asks for the authorize link again after it could not be had. */
+  getLinkAgain() {
+    return this.page.getByRole('button', { name: 'Get the link again' });
   }
 
   authorizeLink() {
@@ -65,9 +65,8 @@ export class HelperPage {
     return this.page.getByTestId('callback-problem');
   }
 
-  /** Gets the link unless it is shown, follows it to (the stand-in for) trakt.tv and answers. */
+  /** Follows the authorize link (shown by itself once not connected) to (the stand-in for) trakt.tv and answers. */
   async authorize({ approve = true } = {}) {
-    if (!(await this.authorizeLink().isVisible())) await this.getLink();
     await this.authorizeLink().click();
     await this.page.getByRole('heading', { name: 'Authorize NowPlaying?' }).waitFor();
     await this.page.getByRole('link', { name: approve ? 'Yes' : 'No' }).click();
@@ -79,10 +78,46 @@ export class HelperPage {
   }
 
   async signIn(username, password) {
-    if (!(await this.page.getByLabel('User name').isVisible())) await this.page.getByText('No JWT at hand?').click();
+    await this.openSignIn();
     await this.page.getByLabel('User name').fill(username);
     await this.page.getByLabel('Password', { exact: true }).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async openSignIn() {
+    if (!(await this.page.getByLabel('User name').isVisible())) await this.page.getByText('No JWT at hand?').click();
+  }
+
+  userName() {
+    return this.page.getByLabel('User name');
+  }
+
+  signInDone() {
+    return this.page.getByTestId('sign-in-done');
+  }
+
+  /** Everything the page keeps in both storages. */
+  stored() {
+    return this.page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
+  }
+
+  /** Marks the document now shown, so `sameDocument` can tell whether the page reloaded since. */
+  markDocument() {
+    return this.page.evaluate(() => {
+      window.__markedDocument = true;
+    });
+  }
+
+  sameDocument() {
+    return this.page.evaluate(() => window.__markedDocument === true);
+  }
+
+  forget() {
+    return this.page.getByRole('button', { name: 'Forget' }).click();
+  }
+
+  credentialsForm() {
+    return this.page.getByTestId('trakt-credentials');
   }
 
   async saveTraktCredentials(clientId, clientSecret) {

@@ -7,7 +7,6 @@ export function screens(standin) {
     fresh: async () => {},
     'not-connected': async (helper) => {
       await helper.connect({ jwt: await standin.token() });
-      await helper.getLink();
       await helper.authorizeLink().waitFor();
       await helper.page.getByText('Redirect URI check, character by character').click();
     },
@@ -23,13 +22,11 @@ export function screens(standin) {
     },
     'no-credentials': async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-      await helper.getLink();
       await helper.authorizeProblem().waitFor();
       await helper.page.getByTestId('trakt-key-status').getByText('None stored yet').waitFor();
     },
     doctor: async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
-      await helper.getLink();
       await helper.authorizeProblem().waitFor();
       await helper.runDoctor();
       await helper.doctorLines();

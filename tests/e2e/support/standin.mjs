@@ -50,6 +50,19 @@ class Standin {
     return (await this.control('GET', `token?${query}`)).token;
   }
 
+  /**
+   * An authorization approved outside this page (as `oauth_setup.py`, the NowPlaying web app
+   * or another device would start one): the address Trakt redirects to, with its code.
+   */
+  async approvedElsewhere({ user = 'alice' } = {}) {
+    const jwt = await this.token({ user });
+    const answer = await fetch(`${this.url}/trakt/authenticate/`, { headers: { authorization: `Bearer ${jwt}` } });
+    const link = new URL((await answer.json()).auth_url);
+    const decision = await fetch(`${this.url}/oauth/authorize/decide${link.search}&approve=yes`, { redirect: 'manual' });
+    const landed = new URL(decision.headers.get('location'));
+    return { address: landed.href, code: landed.searchParams.get('code'), state: landed.searchParams.get('state') };
+  }
+
   stats() {
     return this.control('GET', 'stats');
   }

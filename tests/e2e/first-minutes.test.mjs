@@ -1,0 +1,156 @@
+// What a person meets in the first minutes: the link shows without asking, a backend
+// typed first is reached on the first click, a code from elsewhere can be pasted, and
+// Forget leaves nothing behind.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStandin } from './support/standin.mjs';
+import { helperSuite } from './support/suite.mjs';
+import { textContains } from './support/wait.mjs';
+
+const suite = helperSuite();
+const backendRequests = async (standin) =>
+  (await standin.stats()).requests.filter((r) => r.path.startsWith('/trakt/') || r.path.startsWith('/auth/')).map((r) => `${r.method} ${r.path}`);
+
+describe('1. the authorize link is there as soon as Trakt is not connected', () => {
+  test('Check status → the link with its redirect check, with no other click; status and link asked once each', async () => {
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorizeLink().waitFor();
+    await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
+    assert.equal(await helper.getLinkAgain().count(), 0, 'nothing to click before the link');
+    await helper.page.waitForTimeout(1000);
+    assert.deepEqual(await backendRequests(suite.standin), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
+    await context.close();
+  });
+
+  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async () => {
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: await suite.standin.token({ user: 'bob' }) });
+    await textContains(helper.authorizeProblem(), 'No Trakt API key found. Please add it in profile settings.');
+    assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true, 'the form opened by itself');
+    await helper.saveTraktCredentials('bob-client-id', 'bob-secret');
+    await helper.authorizeLink().waitFor();
+    await helper.authorize();
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await context.close();
+  });
+});
+
+describe('2. a backend on another origin, typed first, is reached on the first click', () => {
+  let other;
+  before(async () => {
+    other = await startStandin();
+  });
+  after(() => other?.stop());
+
+  test('the first Sign in click signs in, without a reload', async () => {
+    await other.reset();
+    const { context, helper } = await suite.open();
+    await helper.backendUrl().fill(other.url);
+    await helper.markDocument();
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.signInDone(), 'Signed in');
+    assert.ok(await helper.sameDocument(), 'the page did not reload');
+    assert.match(await helper.jwt().inputValue(), /^eyJ/);
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const requests = await backendRequests(other);
+    assert.deepEqual(requests.filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/'], 'one sign-in');
+    assert.deepEqual(await backendRequests(suite.standin), [], 'nothing went to the page\'s own origin');
+    await context.close();
+  });
+
+  test('the first Check status click checks, without a reload', async () => {
+    await other.reset();
+    const { context, helper } = await suite.open();
+    await helper.markDocument();
+    await helper.connect({ backendUrl: other.url, jwt: await other.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorizeLink().waitFor();
+    assert.ok(await helper.sameDocument(), 'the page did not reload');
+    assert.deepEqual(await backendRequests(other), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
+    await context.close();
+  });
+
+  test('switching to another backend later reloads once, keeping the user name typed before', async () => {
+    await other.reset();
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.openSignIn();
+    await helper.userName().fill('alice');
+    await helper.markDocument();
+    await helper.backendUrl().fill(other.url);
+    await helper.backendUrl().press('Tab');
+    await helper.page.waitForFunction(() => window.__markedDocument === undefined);
+    await helper.userName().waitFor();
+    assert.equal(await helper.userName().inputValue(), 'alice', 'the user name survived the reload');
+    assert.equal(await helper.backendUrl().inputValue(), other.url);
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.signInDone(), 'Signed in');
+    assert.deepEqual((await backendRequests(other)).filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/']);
+    const stored = await helper.stored();
+    assert.ok(!Object.keys(stored.session).some((k) => k.includes('draft')), 'drafts are read once');
+    await context.close();
+  });
+});
+
+describe('3. pasting an authorization started elsewhere', () => {
+  test('with the JWT user\'s state and nothing pending: one POST, connected', async () => {
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Connected');
+    const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-state'));
+    assert.equal(pending, null, 'no authorization is pending in this tab');
+    const elsewhere = await suite.standin.approvedElsewhere();
+    assert.equal(elsewhere.state, '1', 'the backend makes state the user id');
+    await helper.paste(elsewhere.address);
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    assert.equal(await suite.callbackPosts(), 1);
+
+    // A bare code started elsewhere goes with the JWT's user.
+    const bare = await suite.standin.approvedElsewhere();
+    await helper.paste(bare.code);
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    assert.equal(await suite.callbackPosts(), 2);
+    await context.close();
+  });
+
+  test('with another user\'s state: refused, nothing sent', async () => {
+    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    const { context, helper } = await suite.open();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Connected');
+    const elsewhere = await suite.standin.approvedElsewhere();
+    const forged = new URL(elsewhere.address);
+    forged.searchParams.set('state', '2');
+    await helper.paste(forged.href);
+    const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
+    assert.ok(problem.includes('Nothing was sent'), problem);
+    assert.equal(await suite.callbackPosts(), 0);
+    await context.close();
+  });
+});
+
+describe('4. Forget leaves nothing behind', () => {
+  test('sign in, Forget: both storages hold nothing of the page\'s, and an expired JWT is not renewed', async () => {
+    const { context, helper } = await suite.open();
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorizeLink().waitFor();
+    const before = await helper.stored();
+    assert.ok(Object.keys(before.session).includes('trakt-helper.refresh-jwt'));
+    await helper.forget();
+    const after = await helper.stored();
+    assert.deepEqual(after, { local: {}, session: {} });
+    assert.equal(await helper.jwt().inputValue(), '');
+    assert.equal(await helper.userName().inputValue(), '', 'the typed user name is gone too');
+
+    await helper.connect({ jwt: await suite.standin.token({ expired: true }) });
+    await textContains(helper.statusProblem(), 'This JWT has expired.');
+    const refreshes = (await suite.standin.stats()).requests.filter((r) => r.path === '/auth/token/refresh/');
+    assert.deepEqual(refreshes, [], 'no refresh token was left to renew it with');
+    await context.close();
+  });
+});
