@@ -4,8 +4,10 @@
 //! of the contract's three error shapes, HTML pages and empty bodies is host-tested.
 
 use crate::backend_url::BackendUrl;
-use crate::json::{FromJson, Json};
+use crate::json::from_json;
 use crate::problem::{truncate, Problem};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// How long any backend call may take before the page gives up on it.
 pub const TIMEOUT_SECONDS: u32 = 15;
@@ -37,9 +39,11 @@ pub enum ApiError {
         message: Option<String>,
         body: BodyKind,
     },
-    /// JSON or text this helper does not recognise.
+    /// JSON or text this helper does not recognise: what was wrong (with the path of a
+    /// JSON value of the wrong shape), and the start of the answer.
     NotUnderstood {
         status: u16,
+        reason: String,
         excerpt: String,
     },
 }
@@ -54,14 +58,14 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
-    /// The kind of `body`, given what it parsed to as JSON.
-    pub fn of(body: &str, json: Option<&Json>) -> Self {
+    /// The kind of `body`, given whether it parsed as JSON.
+    pub fn of(body: &str, is_json: bool) -> Self {
         let start = body.trim_start();
         if start.is_empty() {
             Self::Empty
         } else if start.starts_with('<') {
             Self::Html
-        } else if json.is_some() {
+        } else if is_json {
             Self::Json
         } else {
             Self::Text
@@ -70,25 +74,27 @@ impl BodyKind {
 }
 
 /// Reads an answer: a 2xx JSON body of the expected shape, or the failure it stands for.
-pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
-    // Parsed once: every reading below works from this tree.
-    let json = Json::parse(body);
-    let json = json.as_ref();
-    let kind = BodyKind::of(body, json);
-    match status {
-        200..=299 => match kind {
-            BodyKind::Html | BodyKind::Empty => Err(ApiError::Broken {
+/// The body is parsed once: as `T` on success, as the backend's error shapes otherwise.
+pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+    let not_understood = |reason: String| ApiError::NotUnderstood {
+        status,
+        reason,
+        excerpt: truncate(body.trim(), SHOWN_CHARS),
+    };
+    if (200..=299).contains(&status) {
+        return from_json(body).map_err(|error| match (error, BodyKind::of(body, false)) {
+            (_, kind @ (BodyKind::Html | BodyKind::Empty)) => ApiError::Broken {
                 status,
                 message: None,
                 body: kind,
-            }),
-            _ => json
-                .and_then(|json| T::from_json(json).ok())
-                .ok_or_else(|| ApiError::NotUnderstood {
-                    status,
-                    excerpt: truncate(body.trim(), SHOWN_CHARS),
-                }),
-        },
+            },
+            (error, _) => not_understood(error.describe()),
+        });
+    }
+    let json: Option<Value> = from_json(body).ok();
+    let json = json.as_ref();
+    let kind = BodyKind::of(body, json.is_some());
+    match status {
         401 => Err(ApiError::NotSignedIn {
             message: error_message(json),
         }),
@@ -103,19 +109,16 @@ pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
             message: error_message(json),
             body: kind,
         }),
-        _ => Err(ApiError::NotUnderstood {
-            status,
-            excerpt: truncate(body.trim(), SHOWN_CHARS),
-        }),
+        _ => Err(not_understood(format!("HTTP {status}"))),
     }
 }
 
 /// The backend's own words from any of its error shapes: `{"error": …}`, `{"detail": …}`,
 /// or a field map such as `{"username": ["This field is required."]}`.
-pub fn error_message(json: Option<&Json>) -> Option<String> {
-    let object = json?.object().ok()?;
+pub fn error_message(json: Option<&Value>) -> Option<String> {
+    let object = json?.as_object()?;
     for key in ["error", "detail"] {
-        if let Some(text) = object.get(key).and_then(Json::as_str) {
+        if let Some(text) = object.get(key).and_then(Value::as_str) {
             return Some(truncate(text, SHOWN_CHARS));
         }
     }
@@ -129,9 +132,9 @@ pub fn error_message(json: Option<&Json>) -> Option<String> {
     (!fields.is_empty()).then(|| truncate(&fields.join("; "), SHOWN_CHARS))
 }
 
-/// DRF's per-field errors, in the body's order: `(field, all its messages)`.
-pub fn field_errors(json: Option<&Json>) -> Vec<(String, String)> {
-    let Some(Json::Object(members)) = json else {
+/// DRF's per-field errors, by field name: `(field, all its messages)`.
+pub fn field_errors(json: Option<&Value>) -> Vec<(String, String)> {
+    let Some(members) = json.and_then(Value::as_object) else {
         return Vec::new();
     };
     members
@@ -139,8 +142,8 @@ pub fn field_errors(json: Option<&Json>) -> Vec<(String, String)> {
         .filter(|(field, _)| !matches!(field.as_str(), "error" | "detail" | "code" | "messages"))
         .filter_map(|(field, value)| {
             let texts: Vec<&str> = match value {
-                Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
-                Json::String(text) => vec![text.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                Value::String(text) => vec![text.as_str()],
                 _ => return None,
             };
             (!texts.is_empty()).then(|| (field.clone(), truncate(&texts.join(" "), SHOWN_CHARS)))
@@ -276,8 +279,15 @@ impl ApiError {
                     message,
                 )
             }
-            Self::NotUnderstood { status, excerpt } => Problem::new(
-                format!("The backend's answer (HTTP {status}) is not what this helper expects."),
+            Self::NotUnderstood {
+                status,
+                reason,
+                excerpt,
+            } => Problem::new(
+                format!(
+                    "The backend's answer (HTTP {status}) is not what this helper expects: {}.",
+                    truncate(reason, SHOWN_CHARS)
+                ),
                 "Check that the URL points at a NowPlaying backend with the Trakt app installed.",
             )
             .with_detail(excerpt.clone()),
@@ -297,24 +307,16 @@ mod tests {
     use super::*;
 
     fn message(body: &str) -> Option<String> {
-        error_message(Json::parse(body).as_ref())
+        error_message(from_json(body).ok().as_ref())
     }
 
     fn fields(body: &str) -> Vec<(String, String)> {
-        field_errors(Json::parse(body).as_ref())
+        field_errors(from_json(body).ok().as_ref())
     }
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, PartialEq, serde::Deserialize)]
     struct Shape {
         authenticated: bool,
-    }
-
-    impl FromJson for Shape {
-        fn from_json(json: &Json) -> Result<Self, crate::json::Mismatch> {
-            Ok(Self {
-                authenticated: json.object()?.bool("authenticated")?,
-            })
-        }
     }
 
     fn backend() -> BackendUrl {
@@ -618,6 +620,7 @@ mod tests {
             },
             ApiError::NotUnderstood {
                 status: 200,
+                reason: "not JSON".into(),
                 excerpt: "x".into(),
             },
         ];

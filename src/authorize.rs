@@ -2,8 +2,8 @@
 
 use crate::backend_url::BackendUrl;
 use crate::problem::{truncate, Problem};
-use crate::query;
 use crate::url_parts::UrlParts;
+use crate::whatwg::query_values;
 
 const TRAKT_HOSTS: [&str; 2] = ["trakt.tv", "api.trakt.tv"];
 const AUTHORIZE_PATH: &str = "/oauth/authorize";
@@ -71,14 +71,14 @@ impl AuthorizeLink {
         if parts.path != AUTHORIZE_PATH {
             return Err(LinkProblem::NotAuthorizePage(shown()));
         }
-        let pairs = query::pairs(parts.query.as_deref().unwrap_or(""));
+        let query = parts.query.as_deref().unwrap_or("");
         if let Some(name) = SINGLE_PARAMETERS
             .into_iter()
-            .find(|name| query::values(&pairs, name).len() > 1)
+            .find(|name| query_values(query, name).len() > 1)
         {
             return Err(LinkProblem::RepeatedParameter(name));
         }
-        let one = |name: &str| query::values(&pairs, name).first().map(|v| (*v).to_owned());
+        let one = |name: &str| query_values(query, name).into_iter().next();
         Ok(Self {
             href: raw.to_owned(),
             state: one("state"),

@@ -1,139 +1,64 @@
-//! The JSON this helper sends to and reads from the backend (see backend-contract.md).
+//! The JSON this helper sends to and reads from the backend (see backend-contract.md),
+//! as serde types. Fields the page does not use are ignored; `Option` fields may be
+//! missing or `null`.
 
-use crate::json::{object_of_strings, FromJson, Json, Mismatch};
 use crate::problem::{truncate, Problem};
 use crate::time::{parse_iso8601, relative};
+use serde::{Deserialize, Serialize};
 
 /// `GET /trakt/auth-status/`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct AuthStatus {
     pub authenticated: bool,
     pub token_expired: Option<bool>,
     pub expires_at: Option<String>,
 }
 
-impl FromJson for AuthStatus {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            authenticated: o.bool("authenticated")?,
-            token_expired: o.opt_bool("token_expired")?,
-            expires_at: o.opt_str("expires_at")?,
-        })
-    }
-}
-
 /// `GET /trakt/authenticate/`. Older backends send no `redirect_uri`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Authenticate {
     pub auth_url: Option<String>,
     pub redirect_uri: Option<String>,
 }
 
-impl FromJson for Authenticate {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            auth_url: o.opt_str("auth_url")?,
-            redirect_uri: o.opt_str("redirect_uri")?,
-        })
-    }
-}
-
 /// A 2xx answer to `POST /trakt/oauth-callback/` (sent `{code, state}`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CallbackAnswer {
     pub success: Option<bool>,
     pub message: Option<String>,
     pub expires_at: Option<String>,
 }
 
-impl FromJson for CallbackAnswer {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            success: o.opt_bool("success")?,
-            message: o.opt_str("message")?,
-            expires_at: o.opt_str("expires_at")?,
-        })
-    }
-}
-
 /// `POST /auth/login/`: `{user: {username, …}, access, refresh}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Login {
-    pub username: String,
+    pub user: CurrentUser,
     pub access: String,
     pub refresh: String,
 }
 
-impl FromJson for Login {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            username: CurrentUser::from_json(o.get("user").ok_or(Mismatch)?)?.username,
-            access: o.str("access")?,
-            refresh: o.str("refresh")?,
-        })
-    }
-}
-
 /// `POST /auth/token/refresh/`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct JwtRefresh {
     pub access: String,
 }
 
-impl FromJson for JwtRefresh {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        Ok(Self {
-            access: json.object()?.str("access")?,
-        })
-    }
-}
-
 /// `GET /auth/current-user/` (and the `user` of a login answer).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CurrentUser {
     pub username: String,
 }
 
-impl FromJson for CurrentUser {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        Ok(Self {
-            username: json.object()?.str("username")?,
-        })
-    }
-}
-
 /// `GET /auth/api-keys/` (paginated); the secret is never sent back.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct ApiKeys {
     pub results: Vec<ApiKey>,
 }
 
-impl FromJson for ApiKeys {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        Ok(Self {
-            results: json.object()?.list("results")?,
-        })
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct ApiKey {
     pub service_name: String,
     pub service_user_id: Option<String>,
-}
-
-impl FromJson for ApiKey {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            service_name: o.str("service_name")?,
-            service_user_id: o.opt_str("service_user_id")?,
-        })
-    }
 }
 
 impl ApiKeys {
@@ -146,52 +71,42 @@ impl ApiKeys {
     }
 }
 
+/// `POST /auth/api-keys/`: the key as stored (never its secret). Only its success matters.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SavedApiKey {
+    pub service_name: Option<String>,
+}
+
 /// `GET /trakt/refresh-token/`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct TraktRefresh {
     pub expires_at: Option<String>,
 }
 
-impl FromJson for TraktRefresh {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        Ok(Self {
-            expires_at: json.object()?.opt_str("expires_at")?,
-        })
-    }
-}
-
 /// `GET /trakt/fetch-latest-movies/`: newer backends start a sync, older ones return it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct SyncStarted {
     pub message: Option<String>,
     pub status: Option<String>,
 }
 
-impl FromJson for SyncStarted {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            message: o.opt_str("message")?,
-            status: o.opt_str("status")?,
-        })
-    }
-}
-
 /// `GET /trakt/get-stored-movies/`: `{total_items, movies: [{movie: {title, year}}]}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct StoredMovies {
     pub total_items: Option<u64>,
-    pub movies: Vec<MovieInfo>,
+    pub movies: Vec<StoredMovie>,
 }
 
-impl FromJson for StoredMovies {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let o = json.object()?;
-        Ok(Self {
-            total_items: o.opt_count("total_items")?,
-            movies: o.list("movies")?,
-        })
-    }
+/// One entry of `movies`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct StoredMovie {
+    pub movie: Movie,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Movie {
+    pub title: String,
+    pub year: Option<u64>,
 }
 
 impl StoredMovies {
@@ -199,53 +114,52 @@ impl StoredMovies {
     pub fn titles(&self) -> Vec<String> {
         self.movies
             .iter()
-            .map(|m| match m.year {
-                Some(year) => format!("{} ({year})", truncate(&m.title, 100)),
-                None => truncate(&m.title, 100),
+            .map(|StoredMovie { movie }| match movie.year {
+                Some(year) => format!("{} ({year})", truncate(&movie.title, 100)),
+                None => truncate(&movie.title, 100),
             })
             .collect()
     }
 }
 
-/// One entry of `movies`, read through its `movie` member.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MovieInfo {
-    pub title: String,
-    pub year: Option<u64>,
+/// The body of `POST /trakt/oauth-callback/`.
+#[derive(Serialize)]
+pub struct CallbackBody<'a> {
+    pub code: &'a str,
+    pub state: &'a str,
 }
 
-impl FromJson for MovieInfo {
-    fn from_json(json: &Json) -> Result<Self, Mismatch> {
-        let movie = json.object()?.get("movie").ok_or(Mismatch)?.object()?;
-        Ok(Self {
-            title: movie.str("title")?,
-            year: movie.opt_count("year")?,
-        })
+/// The body of `POST /auth/api-keys/`, for Trakt.
+#[derive(Serialize)]
+pub struct TraktKeyBody<'a> {
+    pub service_name: &'static str,
+    /// The Client ID.
+    pub service_user_id: &'a str,
+    /// The Client Secret.
+    pub api_key: &'a str,
+}
+
+impl<'a> TraktKeyBody<'a> {
+    pub fn new(client_id: &'a str, client_secret: &'a str) -> Self {
+        Self {
+            service_name: "trakt",
+            service_user_id: client_id,
+            api_key: client_secret,
+        }
     }
 }
 
-/// The body of `POST /trakt/oauth-callback/`.
-pub fn callback_body(code: &str, state: &str) -> String {
-    object_of_strings(&[("code", code), ("state", state)])
-}
-
-/// The body of `POST /auth/api-keys/` for Trakt.
-pub fn save_trakt_key_body(client_id: &str, client_secret: &str) -> String {
-    object_of_strings(&[
-        ("service_name", "trakt"),
-        ("service_user_id", client_id),
-        ("api_key", client_secret),
-    ])
-}
-
 /// The body of `POST /auth/login/`.
-pub fn login_body(username: &str, password: &str) -> String {
-    object_of_strings(&[("username", username), ("password", password)])
+#[derive(Serialize)]
+pub struct LoginBody<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
 }
 
 /// The body of `POST /auth/token/refresh/`.
-pub fn refresh_body(refresh: &str) -> String {
-    object_of_strings(&[("refresh", refresh)])
+#[derive(Serialize)]
+pub struct RefreshBody<'a> {
+    pub refresh: &'a str,
 }
 
 /// A moment from the backend, kept as sent and, when it parses, as epoch milliseconds.
@@ -332,8 +246,10 @@ impl CallbackAnswer {
 mod tests {
     use super::*;
 
-    fn read<T: FromJson>(text: &str) -> T {
-        T::from_json(&Json::parse(text).unwrap()).unwrap()
+    use crate::json::{from_json, JsonError};
+
+    fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        from_json(text).unwrap()
     }
 
     fn status(json: &str) -> Connection {
@@ -432,7 +348,7 @@ mod tests {
         );
         assert_eq!(
             (
-                login.username.as_str(),
+                login.user.username.as_str(),
                 login.access.as_str(),
                 login.refresh.as_str()
             ),
@@ -443,30 +359,54 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_shape_is_a_mismatch_not_a_default() {
-        let mismatch = |text: &str| AuthStatus::from_json(&Json::parse(text).unwrap()).err();
-        assert_eq!(mismatch(r#"{"authenticated":"yes"}"#), Some(Mismatch));
+    fn a_wrong_shape_is_named_not_defaulted() {
+        let path = |text: &str| match from_json::<AuthStatus>(text) {
+            Err(JsonError::Shape { path, .. }) => path,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(path(r#"{"authenticated":"yes"}"#), "authenticated");
         assert_eq!(
-            mismatch(r#"{"authenticated":true,"expires_at":5}"#),
-            Some(Mismatch)
+            path(r#"{"authenticated":true,"expires_at":5}"#),
+            "expires_at"
         );
-        assert_eq!(mismatch(r#"[{"authenticated":true}]"#), Some(Mismatch));
-        assert_eq!(mismatch(r#"{}"#), Some(Mismatch));
-        let login = Login::from_json(&Json::parse(r#"{"access":"a","refresh":"r"}"#).unwrap());
-        assert_eq!(login.err(), Some(Mismatch));
+        assert_eq!(path(r#"[{"authenticated":true}]"#), "[0]");
+        assert_eq!(path(r#"{}"#), ".");
+        assert!(matches!(
+            from_json::<Login>(r#"{"access":"a","refresh":"r"}"#),
+            Err(JsonError::Shape { .. })
+        ));
+        let movies = from_json::<StoredMovies>(r#"{"movies":[{"movie":{"title":null}}]}"#);
+        assert!(
+            matches!(movies, Err(JsonError::Shape { path, .. }) if path == "movies[0].movie.title")
+        );
     }
 
     #[test]
     fn request_bodies_follow_the_contract() {
-        assert_eq!(callback_body("c", "1"), r#"{"code":"c","state":"1"}"#);
+        fn json(body: impl Serialize) -> String {
+            serde_json::to_string(&body).unwrap()
+        }
         assert_eq!(
-            save_trakt_key_body("id", "secret"),
+            json(CallbackBody {
+                code: "c",
+                state: "1"
+            }),
+            r#"{"code":"c","state":"1"}"#
+        );
+        assert_eq!(
+            json(TraktKeyBody::new("id", "secret")),
             r#"{"service_name":"trakt","service_user_id":"id","api_key":"secret"}"#
         );
         assert_eq!(
-            login_body("al\"ice", "pw"),
+            json(LoginBody {
+                username: "al\"ice",
+                password: "pw"
+            }),
             r#"{"username":"al\"ice","password":"pw"}"#
         );
-        assert_eq!(refresh_body("r.r.r"), r#"{"refresh":"r.r.r"}"#);
+        assert_eq!(
+            json(RefreshBody { refresh: "r.r.r" }),
+            r#"{"refresh":"r.r.r"}"#
+        );
     }
 }

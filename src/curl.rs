@@ -1,7 +1,7 @@
 //! A ready terminal command that finishes the exchange, for when the browser cannot.
 
 use crate::backend_url::{BackendUrl, Endpoint};
-use crate::contract::callback_body;
+use crate::contract::CallbackBody;
 use crate::secret::Jwt;
 
 /// The placeholder shown instead of the JWT unless the person asks for the real one.
@@ -15,7 +15,8 @@ pub fn callback_command(
     state: &str,
     jwt: Option<&Jwt>,
 ) -> String {
-    let body = callback_body(code, state);
+    // Plain strings: serializing them cannot fail.
+    let body = serde_json::to_string(&CallbackBody { code, state }).expect("a body serializes");
     let authorization = match jwt {
         Some(jwt) => quote(&format!("Authorization: Bearer {}", jwt.secret())),
         // Double quotes, so the shell expands the variable.

@@ -145,7 +145,7 @@ pub fn trakt_connected(
 mod tests {
     use super::*;
     use crate::api_error::BodyKind;
-    use crate::json::{FromJson, Json};
+    use crate::json::from_json;
 
     fn backend() -> BackendUrl {
         BackendUrl::parse("http://127.0.0.1:8000").unwrap()
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn connection_states_are_told_apart() {
-        let status = |json: &str| AuthStatus::from_json(&Json::parse(json).unwrap()).unwrap();
+        let status = |json: &str| from_json::<AuthStatus>(json).unwrap();
         assert!(matches!(
             trakt_connected(
                 Ok(status(r#"{"authenticated":true,"token_expired":false}"#)),

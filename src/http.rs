@@ -5,16 +5,17 @@
 
 use crate::api_error::{decode, ApiError, TIMEOUT_SECONDS};
 use crate::backend_url::{BackendUrl, Endpoint};
-use crate::json::FromJson;
 use crate::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestMode};
 
 /// `GET` an endpoint, with the JWT when there is one.
-pub fn get<T: FromJson>(
+pub fn get<T: DeserializeOwned>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
@@ -26,13 +27,15 @@ pub fn get<T: FromJson>(
     ))
 }
 
-/// `POST` a JSON body (see `contract`'s body builders), with the JWT when there is one.
-pub fn post<T: FromJson>(
+/// `POST` a JSON body (one of `contract`'s body types), with the JWT when there is one.
+pub fn post<T: DeserializeOwned>(
     backend: &BackendUrl,
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
-    body: String,
+    body: &impl Serialize,
 ) -> impl Future<Output = Result<T, ApiError>> {
+    // The contract's bodies are plain strings: serializing them cannot fail.
+    let body = serde_json::to_string(body).expect("a request body serializes");
     read(exchange(
         Request::post(&backend.endpoint(endpoint)),
         jwt,
@@ -40,7 +43,7 @@ pub fn post<T: FromJson>(
     ))
 }
 
-async fn read<T: FromJson>(
+async fn read<T: DeserializeOwned>(
     answer: impl Future<Output = Result<(u16, String), ApiError>>,
 ) -> Result<T, ApiError> {
     let (status, body) = answer.await?;

@@ -14,12 +14,12 @@ pub mod jwt;
 pub mod keys;
 pub mod pasted;
 pub mod problem;
-pub mod query;
 pub mod redirect;
 pub mod returned;
 pub mod secret;
 pub mod time;
 pub mod url_parts;
+pub mod whatwg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -2,8 +2,8 @@
 
 use crate::keys::UrlParam;
 use crate::problem::{truncate, Problem};
-use crate::query;
 use crate::secret::AuthCode;
+use crate::whatwg::{query_values, query_without};
 
 /// Trakt's codes are 64 hex characters; anything far longer is not one.
 const MAX_CODE_LEN: usize = 512;
@@ -67,14 +67,13 @@ impl Returned {
 
     /// Reads `location.search` (with or without its `?`).
     pub fn from_query(search: &str) -> Self {
-        let pairs = query::pairs(search);
-        let all = |param: UrlParam| query::values(&pairs, param.name());
+        let all = |param: UrlParam| query_values(search, param.name());
         for param in UrlParam::ALL {
             if all(param).len() > 1 {
                 return Self::Malformed(Malformed::Repeated(param));
             }
         }
-        let one = |param: UrlParam| all(param).first().map(|value| (*value).to_owned());
+        let one = |param: UrlParam| all(param).into_iter().next();
         if let Some(error) = one(UrlParam::Error) {
             return Self::Error {
                 error,
@@ -135,10 +134,9 @@ impl Returned {
 }
 
 fn has_oauth_params(query_text: &str) -> bool {
-    let pairs = query::pairs(query_text);
     UrlParam::ALL
         .iter()
-        .any(|param| !query::values(&pairs, param.name()).is_empty())
+        .any(|param| !query_values(query_text, param.name()).is_empty())
 }
 
 /// The address to show once the OAuth parameters are read: the same path and other
@@ -149,7 +147,7 @@ pub fn clean_address(path: &str, search: &str, hash: &str) -> String {
     let hash = if has_oauth_params(fragment) { "" } else { hash };
     format!(
         "{path}{}{hash}",
-        query::without(search, &UrlParam::all_names())
+        query_without(search, &UrlParam::all_names())
     )
 }
 

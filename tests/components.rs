@@ -5,7 +5,6 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use trakt_oauth_helper::contract::{Connected, Expiry};
-use trakt_oauth_helper::json::Json;
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
     AuthorizeStep, CallbackResult, ConnectForm, Load, ProblemView, Session, StatusCard,
@@ -73,8 +72,8 @@ async fn token(query: &str) -> String {
         .send()
         .await
         .unwrap();
-    let body = Json::parse(&response.text().await.unwrap()).unwrap();
-    body.object().unwrap().str("token").unwrap()
+    let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    body["token"].as_str().unwrap().to_owned()
 }
 
 fn type_into(input: &web_sys::HtmlElement, value: &str) {

@@ -3,11 +3,12 @@
 //! never panics. Host only (`cargo test`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use base64::Engine;
 use proptest::prelude::*;
 use trakt_oauth_helper::authorize::AuthorizeLink;
 use trakt_oauth_helper::backend_url::BackendUrl;
 use trakt_oauth_helper::contract::Expiry;
-use trakt_oauth_helper::jwt::{base64url_encode, check_input};
+use trakt_oauth_helper::jwt::{check_input, BASE64URL};
 use trakt_oauth_helper::pasted::read_pasted;
 use trakt_oauth_helper::returned::{clean_address, Returned};
 
@@ -82,8 +83,8 @@ fn jwt_with_payload() -> impl Strategy<Value = String> {
     adversarial().prop_map(|payload| {
         format!(
             "{}.{}.sig",
-            base64url_encode(br#"{"alg":"HS256"}"#),
-            base64url_encode(payload.as_bytes())
+            BASE64URL.encode(br#"{"alg":"HS256"}"#),
+            BASE64URL.encode(payload.as_bytes())
         )
     })
 }

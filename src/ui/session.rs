@@ -7,13 +7,12 @@ use crate::authorize::AuthorizeLink;
 use crate::backend_url::{BackendUrl, Endpoint};
 use crate::browser;
 use crate::contract::{
-    callback_body, login_body, refresh_body, save_trakt_key_body, ApiKeys, AuthStatus,
-    Authenticate, CallbackAnswer, Connected, Connection, CurrentUser, Expiry, JwtRefresh, Login,
-    StoredMovies, SyncStarted, TraktRefresh,
+    ApiKeys, AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection,
+    CurrentUser, Expiry, JwtRefresh, Login, LoginBody, RefreshBody, SavedApiKey, StoredMovies,
+    SyncStarted, TraktKeyBody, TraktRefresh,
 };
 use crate::doctor::{self, Check, Verdict};
 use crate::http;
-use crate::json::Json;
 use crate::jwt::{check_input, is_jwt_char, JwtClaims, JwtProblem};
 use crate::keys::StorageKey;
 use crate::pasted::read_pasted;
@@ -303,8 +302,8 @@ impl Session {
         else {
             return false;
         };
-        let body = refresh_body(&refresh);
-        match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, body).await {
+        let body = RefreshBody { refresh: &refresh };
+        match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
             Ok(renewed) => {
                 self.jwt_input.set(renewed.access);
                 self.save();
@@ -450,8 +449,11 @@ impl Session {
         self.sign_in.set(Load::Busy);
         self.sign_in_fields.set(Vec::new());
         spawn_local(async move {
-            let body = login_body(&username, &password);
-            let login = http::post::<Login>(&backend, Endpoint::Login, None, body)
+            let body = LoginBody {
+                username: &username,
+                password: &password,
+            };
+            let login = http::post::<Login>(&backend, Endpoint::Login, None, &body)
                 .await
                 .inspect_err(|error| {
                     if let ApiError::Refused { fields, .. } = error {
@@ -462,8 +464,8 @@ impl Session {
                 Ok(login) => {
                     self.tokens_from(&backend);
                     browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
-                    browser::save(StorageKey::SignedInAs, Some(&login.username), false);
-                    self.signed_in_as.set(Some(login.username));
+                    browser::save(StorageKey::SignedInAs, Some(&login.user.username), false);
+                    self.signed_in_as.set(Some(login.user.username));
                     self.jwt_input.set(login.access);
                     self.save();
                     self.sign_in.set(Load::Ready(()));
@@ -495,15 +497,19 @@ impl Session {
         spawn_local(async move {
             let saved = self
                 .load(self.key_save, move |c| async move {
-                    let body = save_trakt_key_body(client_id.trim(), client_secret.trim());
-                    let saved =
-                        http::post::<Json>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt), body)
-                            .await
-                            .inspect_err(|error| {
-                                if let ApiError::Refused { fields, .. } = error {
-                                    let _ = self.key_fields.try_set(fields.clone());
-                                }
-                            });
+                    let body = TraktKeyBody::new(client_id.trim(), client_secret.trim());
+                    let saved = http::post::<SavedApiKey>(
+                        &c.backend,
+                        Endpoint::ApiKeys,
+                        Some(&c.jwt),
+                        &body,
+                    )
+                    .await
+                    .inspect_err(|error| {
+                        if let ApiError::Refused { fields, .. } = error {
+                            let _ = self.key_fields.try_set(fields.clone());
+                        }
+                    });
                     explain(saved, &c.backend).map(|_| ())
                 })
                 .await;
@@ -579,12 +585,15 @@ impl Session {
                      “Check again” here to see the connection.",
                 ));
             }
-            let body = callback_body(code.secret(), &state);
+            let body = CallbackBody {
+                code: code.secret(),
+                state: &state,
+            };
             let answer = http::post::<CallbackAnswer>(
                 &credentials.backend,
                 Endpoint::OAuthCallback,
                 Some(&credentials.jwt),
-                body,
+                &body,
             )
             .await;
             let outcome = explain(answer, &credentials.backend).and_then(CallbackAnswer::outcome);

@@ -1,10 +1,29 @@
 //! Just enough HTTP/1.1 for a browser and a test runner on loopback: one request per
 //! connection, `Content-Length` bodies, `Connection: close`.
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-pub use trakt_oauth_helper::query::{decode_component as decode, encode_component as encode};
+
+/// What stays as it is in a query component: RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a query component.
+pub fn encode(value: &str) -> String {
+    utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// Decodes a query component as forms send it (`+` is a space).
+pub fn decode(raw: &str) -> String {
+    percent_decode_str(&raw.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
 
 const MAX_HEAD: usize = 64 * 1024;
 // Large enough for a test to set up a multi-megabyte canned answer.

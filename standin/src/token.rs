@@ -1,9 +1,18 @@
 //! simplejwt-style HS256 tokens, and the clock they are stamped with.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
-use trakt_oauth_helper::jwt::{base64url_decode, base64url_encode as base64url};
+
+fn base64url(bytes: impl AsRef<[u8]>) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
 
 pub const ACCESS_LIFETIME: i64 = 60 * 60;
 pub const REFRESH_LIFETIME: i64 = 24 * 60 * 60;
