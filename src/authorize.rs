@@ -39,6 +39,16 @@ pub enum LinkProblem {
     /// A parameter that decides where the code goes appears more than once: which one
     /// Trakt would use is not for this page to guess.
     RepeatedParameter(&'static str),
+    /// `response_type` asks Trakt for something else than a code.
+    NotCodeFlow(String),
+    /// No `state`: the return could not be checked, so this page would refuse it.
+    NoState,
+    /// The `state` names another user than the JWT (the backend makes it the user id),
+    /// so this page would refuse the return.
+    OtherUser {
+        state: String,
+        user: String,
+    },
 }
 
 /// The parameters of an authorize link that must appear at most once.
@@ -79,6 +89,9 @@ impl AuthorizeLink {
             return Err(LinkProblem::RepeatedParameter(name));
         }
         let one = |name: &str| query_values(query, name).into_iter().next();
+        if let Some(other) = one("response_type").filter(|kind| kind != "code") {
+            return Err(LinkProblem::NotCodeFlow(truncate(&other, 60)));
+        }
         Ok(Self {
             href: raw.to_owned(),
             state: one("state"),
@@ -89,6 +102,19 @@ impl AuthorizeLink {
 
     pub fn href(&self) -> &str {
         &self.href
+    }
+
+    /// The link, when the return it leads to can be accepted for the JWT's user: it
+    /// carries a `state`, and that state is the user's id.
+    pub fn for_user(self, jwt_user: Option<&str>) -> Result<Self, LinkProblem> {
+        let state = self.state.as_deref().ok_or(LinkProblem::NoState)?;
+        match jwt_user {
+            Some(user) if user != state => Err(LinkProblem::OtherUser {
+                state: truncate(state, 60),
+                user: user.to_owned(),
+            }),
+            _ => Ok(self),
+        }
     }
 }
 
@@ -132,6 +158,25 @@ impl LinkProblem {
                 check,
             )
             .with_detail(url.clone()),
+            Self::NotCodeFlow(kind) => Problem::new(
+                format!(
+                    "Refused an authorize link that asks Trakt for “{kind}” instead of a code."
+                ),
+                check,
+            ),
+            Self::NoState => Problem::new(
+                "The backend's authorize link carries no “state”, so this page could not check \
+                 the return and would refuse it.",
+                check,
+            ),
+            Self::OtherUser { state, user } => Problem::new(
+                format!(
+                    "The backend's authorize link is for user {state}, but the JWT on this page \
+                     is user {user}'s: the return would be refused."
+                ),
+                "Use the JWT of the user you want to connect (sign in again in step 1), then check \
+                 the status again.",
+            ),
             Self::RepeatedParameter(name) => Problem::new(
                 format!(
                     "Refused an authorize link that names “{name}” more than once: where Trakt \
@@ -184,10 +229,27 @@ mod tests {
     }
 
     #[test]
-    fn a_link_without_state_is_still_a_link() {
+    fn a_link_is_offered_only_for_the_jwt_user() {
+        let link = || parse(CURRENT).unwrap();
+        assert!(link().for_user(Some("1")).is_ok());
+        assert!(link().for_user(None).is_ok());
         assert_eq!(
-            parse("https://trakt.tv/oauth/authorize").unwrap().state,
-            None
+            link().for_user(Some("2")),
+            Err(LinkProblem::OtherUser {
+                state: "1".into(),
+                user: "2".into()
+            })
+        );
+        let stateless = parse("https://trakt.tv/oauth/authorize").unwrap();
+        assert_eq!(stateless.state, None);
+        assert_eq!(stateless.for_user(Some("1")), Err(LinkProblem::NoState));
+    }
+
+    #[test]
+    fn only_the_code_flow() {
+        assert_eq!(
+            parse("https://trakt.tv/oauth/authorize?response_type=token&state=1"),
+            Err(LinkProblem::NotCodeFlow("token".into()))
         );
     }
 

@@ -3,6 +3,7 @@
 use crate::keys::{claim_name, StorageKey, Store, CLAIM_PREFIX, STORAGE_PREFIX};
 use crate::returned::{clean_address, Returned};
 use crate::secret::AuthCode;
+use crate::time::{Distance, TimeWords};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -45,14 +46,18 @@ pub fn save(key: StorageKey, value: Option<&str>, remember_jwt: bool) {
 }
 
 /// Removes everything this page ever stored: every name with the page's prefix, in both
-/// stores, so nothing is left behind whatever a version of the page kept.
+/// stores, so nothing is left behind whatever a version of the page kept. Only the claims
+/// of codes already sent stay (a fingerprint each, gone after an hour), so that forgetting
+/// can never make the page send a code twice.
 pub fn forget_all() {
     for store in [Store::Local, Store::Session] {
         let Some(storage) = storage(store) else {
             continue;
         };
         for name in names_starting(&storage, STORAGE_PREFIX) {
-            let _ = storage.remove_item(&name);
+            if !name.starts_with(CLAIM_PREFIX) {
+                let _ = storage.remove_item(&name);
+            }
         }
     }
 }
@@ -226,17 +231,57 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// Epoch milliseconds as the person's local date and time, e.g. “24 Feb 2027, 05:57”.
-pub fn local_time(epoch_ms: i64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    let locale = window()
-        .navigator()
-        .language()
-        .unwrap_or_else(|| "en".into());
-    date.to_locale_string(&locale, &options).into()
+/// Moments in words, by the browser's `Intl` in the person's language.
+pub struct IntlWords;
+
+impl IntlWords {
+    fn locales() -> js_sys::Array {
+        let language = window()
+            .navigator()
+            .language()
+            .unwrap_or_else(|| "en".into());
+        js_sys::Array::of1(&language.into())
+    }
+}
+
+impl TimeWords for IntlWords {
+    /// “24 Feb 2027, 05:57” (`Date.prototype.toLocaleString`, which is `Intl.DateTimeFormat`).
+    fn date_time(&self, epoch_ms: i64) -> String {
+        let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64));
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        date.to_locale_string(&String::from(Self::locales().join(",")), &options)
+            .into()
+    }
+
+    /// “in 90 days”, “tomorrow” (`Intl.RelativeTimeFormat`).
+    fn distance(&self, distance: Distance) -> String {
+        let options = js_sys::Intl::RelativeTimeFormatOptions::new();
+        options.set_numeric(js_sys::Intl::RelativeTimeFormatNumeric::Auto);
+        js_sys::Intl::RelativeTimeFormat::new(&Self::locales(), &options)
+            .format(distance.count as f64, distance.unit.name())
+            .into()
+    }
+
+    /// “59:32”, “1:02:03” (`Intl.DurationFormat`, digital style).
+    fn clock(&self, hours: i64, minutes: i64, seconds: i64) -> String {
+        let options = js_sys::Intl::DurationFormatOptions::new();
+        options.set_style(js_sys::Intl::DurationFormatStyle::Digital);
+        options.set_hours_display(js_sys::Intl::DurationUnitDisplay::Auto);
+        let duration = js_sys::Intl::Duration::new();
+        duration.set_hours(hours as f64);
+        duration.set_minutes(minutes as f64);
+        duration.set_seconds(seconds as f64);
+        let locales: Vec<js_sys::JsString> =
+            Self::locales().iter().map(|locale| locale.into()).collect();
+        match js_sys::Intl::DurationFormat::new(&locales, &options) {
+            Ok(format) => format.format(&duration).into(),
+            // A browser without DurationFormat still gets a clock.
+            Err(_) if hours > 0 => format!("{hours}:{minutes:02}:{seconds:02}"),
+            Err(_) => format!("{minutes}:{seconds:02}"),
+        }
+    }
 }
 
 /// Adds a second Content-Security-Policy allowing connections only to this page's origin

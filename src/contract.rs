@@ -3,7 +3,8 @@
 //! missing or `null`.
 
 use crate::problem::{truncate, Problem};
-use crate::time::{parse_iso8601, relative};
+use crate::secret::{Jwt, RefreshToken};
+use crate::time::{distance, parse_timestamp, TimeWords};
 use serde::{Deserialize, Serialize};
 
 /// `GET /trakt/auth-status/`.
@@ -33,14 +34,14 @@ pub struct CallbackAnswer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Login {
     pub user: CurrentUser,
-    pub access: String,
-    pub refresh: String,
+    pub access: Jwt,
+    pub refresh: RefreshToken,
 }
 
 /// `POST /auth/token/refresh/`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct JwtRefresh {
-    pub access: String,
+    pub access: Jwt,
 }
 
 /// `GET /auth/current-user/` (and the `user` of a login answer).
@@ -173,15 +174,18 @@ impl Expiry {
     pub fn new(raw: &str) -> Self {
         Self {
             raw: truncate(raw, 60),
-            epoch_ms: parse_iso8601(raw),
+            epoch_ms: parse_timestamp(raw),
         }
     }
 
-    /// “<local time> (in 90 days)”, with `local` turning epoch milliseconds into the
-    /// person's local date and time; the raw text when it does not parse.
-    pub fn describe(&self, now_ms: i64, local: impl Fn(i64) -> String) -> String {
+    /// “<local date and time> (in 90 days)” in `words`; the raw text when it does not parse.
+    pub fn describe(&self, now_ms: i64, words: &impl TimeWords) -> String {
         match self.epoch_ms {
-            Some(ms) => format!("{} ({})", local(ms), relative(ms, now_ms)),
+            Some(ms) => format!(
+                "{} ({})",
+                words.date_time(ms),
+                words.distance(distance(ms, now_ms))
+            ),
             None => self.raw.clone(),
         }
     }
@@ -247,6 +251,7 @@ mod tests {
     use super::*;
 
     use crate::json::{from_json, JsonError};
+    use crate::time::tests::PlainWords;
 
     fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
         from_json(text).unwrap()
@@ -283,16 +288,13 @@ mod tests {
     #[test]
     fn describes_expiry_in_local_time_and_days() {
         let expiry = Expiry::new("1970-01-11T00:00:00Z");
-        assert_eq!(
-            expiry.describe(0, |ms| format!("LOCAL{ms}")),
-            "LOCAL864000000 (in 10 days)"
-        );
+        assert_eq!(expiry.describe(0, &PlainWords), "LOCAL864000000 (+10 day)");
     }
 
     #[test]
     fn an_unreadable_expiry_is_shown_as_sent() {
         assert_eq!(
-            Expiry::new("<b>later</b>").describe(0, |_| unreachable!()),
+            Expiry::new("<b>later</b>").describe(0, &PlainWords),
             "<b>later</b>"
         );
     }
@@ -349,13 +351,13 @@ mod tests {
         assert_eq!(
             (
                 login.user.username.as_str(),
-                login.access.as_str(),
-                login.refresh.as_str()
+                login.access.secret(),
+                login.refresh.secret()
             ),
             ("alice", "a.a.a", "r.r.r")
         );
         let refreshed: JwtRefresh = read(r#"{"access":"b.b.b"}"#);
-        assert_eq!(refreshed.access, "b.b.b");
+        assert_eq!(refreshed.access.secret(), "b.b.b");
     }
 
     #[test]

@@ -7,8 +7,8 @@ use crate::contract::{ApiKeys, AuthStatus, Connection, CurrentUser};
 use crate::jwt::JwtClaims;
 use crate::problem::Problem;
 
-/// One step of the diagnosis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One step of the diagnosis, in the order they run (`Check::iter()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
 pub enum Check {
     UrlWellFormed,
     BackendAnswers,
@@ -20,16 +20,6 @@ pub enum Check {
 }
 
 impl Check {
-    pub const ALL: [Self; 7] = [
-        Self::UrlWellFormed,
-        Self::BackendAnswers,
-        Self::CorsAllows,
-        Self::JwtWellFormed,
-        Self::JwtAccepted,
-        Self::TraktCredentials,
-        Self::TraktConnected,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::UrlWellFormed => "Backend URL is well formed",
@@ -160,9 +150,10 @@ mod tests {
 
     #[test]
     fn checks_run_in_the_order_a_setup_breaks() {
-        assert_eq!(Check::ALL.first(), Some(&Check::UrlWellFormed));
-        assert_eq!(Check::ALL.last(), Some(&Check::TraktConnected));
-        let labels: Vec<&str> = Check::ALL.iter().map(|c| c.label()).collect();
+        use strum::IntoEnumIterator;
+        assert_eq!(Check::iter().next(), Some(Check::UrlWellFormed));
+        assert_eq!(Check::iter().last(), Some(Check::TraktConnected));
+        let labels: Vec<&str> = Check::iter().map(Check::label).collect();
         assert!(labels.windows(2).all(|pair| pair[0] != pair[1]));
     }
 

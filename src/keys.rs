@@ -9,7 +9,11 @@ pub const STORAGE_PREFIX: &str = "trakt-helper.";
 /// What the page keeps in the browser between visits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
 pub enum StorageKey {
+    /// The backend for new tabs (this device).
     BackendUrl,
+    /// The backend of this tab, so a tab coming back from trakt.tv finishes with the
+    /// backend it left with, whatever another tab chose since.
+    TabBackendUrl,
     Jwt,
     /// Set when the person chose to keep the JWT beyond this tab.
     RememberJwt,
@@ -45,6 +49,7 @@ impl StorageKey {
     pub fn name(self) -> &'static str {
         match self {
             Self::BackendUrl => "trakt-helper.backend-url",
+            Self::TabBackendUrl => "trakt-helper.tab-backend-url",
             Self::Jwt => "trakt-helper.jwt",
             Self::RememberJwt => "trakt-helper.remember-jwt",
             Self::PendingState => "trakt-helper.pending-state",
@@ -66,6 +71,7 @@ impl StorageKey {
             Self::Jwt | Self::TokensFrom if remember_jwt => Store::Local,
             Self::Jwt
             | Self::TokensFrom
+            | Self::TabBackendUrl
             | Self::PendingState
             | Self::RefreshJwt
             | Self::SignedInAs
@@ -91,7 +97,7 @@ pub fn claim_name(code: &str) -> String {
 }
 
 /// Parameters trakt.tv adds to the address when it sends the browser back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
 pub enum UrlParam {
     Code,
     State,
@@ -100,8 +106,6 @@ pub enum UrlParam {
 }
 
 impl UrlParam {
-    pub const ALL: [Self; 4] = [Self::Code, Self::State, Self::Error, Self::ErrorDescription];
-
     pub fn name(self) -> &'static str {
         match self {
             Self::Code => "code",
@@ -111,8 +115,9 @@ impl UrlParam {
         }
     }
 
-    pub fn all_names() -> [&'static str; 4] {
-        Self::ALL.map(Self::name)
+    pub fn all_names() -> Vec<&'static str> {
+        use strum::IntoEnumIterator;
+        Self::iter().map(Self::name).collect()
     }
 }
 
@@ -144,7 +149,7 @@ mod tests {
     #[test]
     fn names_are_distinct_and_prefixed() {
         let names: Vec<_> = StorageKey::iter().map(StorageKey::name).collect();
-        assert_eq!(names.len(), 11);
+        assert_eq!(names.len(), 12);
         for (i, name) in names.iter().enumerate() {
             assert!(name.starts_with(STORAGE_PREFIX));
             assert!(!names[i + 1..].contains(name));

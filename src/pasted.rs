@@ -2,7 +2,7 @@
 //! (for example to the backend's own callback page).
 
 use crate::problem::Problem;
-use crate::returned::Returned;
+use crate::returned::{is_code_byte, Returned};
 use crate::secret::AuthCode;
 use crate::url_parts::UrlParts;
 
@@ -41,10 +41,7 @@ pub fn read_pasted(text: &str) -> Result<Returned, Problem> {
             returned => Ok(returned),
         };
     }
-    let looks_like_code = (8..=512).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let looks_like_code = (8..=512).contains(&text.len()) && text.bytes().all(is_code_byte);
     if !looks_like_code {
         return Err(Problem::new(
             "That is not a code or an address from Trakt.",

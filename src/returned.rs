@@ -4,6 +4,7 @@ use crate::keys::UrlParam;
 use crate::problem::{truncate, Problem};
 use crate::secret::AuthCode;
 use crate::whatwg::{query_values, query_without};
+use strum::IntoEnumIterator;
 
 /// Trakt's codes are 64 hex characters; anything far longer is not one.
 const MAX_CODE_LEN: usize = 512;
@@ -33,6 +34,8 @@ pub enum Malformed {
     Repeated(UrlParam),
     EmptyCode,
     CodeTooLong,
+    /// Characters no authorization code has (Trakt's are hex digits).
+    CodeCharacters,
     StateWithoutCode,
     /// The parameters came after `#`, where trakt.tv never puts them.
     InFragment,
@@ -68,7 +71,7 @@ impl Returned {
     /// Reads `location.search` (with or without its `?`).
     pub fn from_query(search: &str) -> Self {
         let all = |param: UrlParam| query_values(search, param.name());
-        for param in UrlParam::ALL {
+        for param in UrlParam::iter() {
             if all(param).len() > 1 {
                 return Self::Malformed(Malformed::Repeated(param));
             }
@@ -83,6 +86,9 @@ impl Returned {
         match one(UrlParam::Code) {
             Some(code) if code.is_empty() => Self::Malformed(Malformed::EmptyCode),
             Some(code) if code.len() > MAX_CODE_LEN => Self::Malformed(Malformed::CodeTooLong),
+            Some(code) if !code.bytes().all(is_code_byte) => {
+                Self::Malformed(Malformed::CodeCharacters)
+            }
             Some(code) => Self::Code {
                 code: AuthCode::new(code),
                 state: one(UrlParam::State),
@@ -123,6 +129,9 @@ impl Returned {
                         Malformed::Repeated(param) => format!("“{}” appears more than once", param.name()),
                         Malformed::EmptyCode => "the code is empty".to_owned(),
                         Malformed::CodeTooLong => "the code is far too long".to_owned(),
+                        Malformed::CodeCharacters => {
+                            "the code has characters no code has".to_owned()
+                        }
                         Malformed::StateWithoutCode => "it has a state but no code".to_owned(),
                         Malformed::InFragment => "the code is after “#” instead of “?”".to_owned(),
                     }
@@ -133,10 +142,14 @@ impl Returned {
     }
 }
 
+/// What an authorization code is made of: Trakt's are hex; letters, digits, `-` and `_`
+/// are let through for other OAuth servers.
+pub fn is_code_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_')
+}
+
 fn has_oauth_params(query_text: &str) -> bool {
-    UrlParam::ALL
-        .iter()
-        .any(|param| !query_values(query_text, param.name()).is_empty())
+    UrlParam::iter().any(|param| !query_values(query_text, param.name()).is_empty())
 }
 
 /// The address to show once the OAuth parameters are read: the same path and other
@@ -188,6 +201,16 @@ pub fn check_state(
         (None, Arrival::Pasted) => expected,
         (None, Arrival::Redirected) => return Err(StateProblem::Missing),
     };
+    let other_user = |user_id: &str| StateProblem::OtherUser {
+        user_id: user_id.to_owned(),
+        returned: returned.to_owned(),
+    };
+    // A pasted code is told apart by whose it is first: that is what the person can act on.
+    if let (Arrival::Pasted, Some(user_id)) = (arrival, jwt_user_id) {
+        if user_id != returned {
+            return Err(other_user(user_id));
+        }
+    }
     if returned != expected {
         let (expected, returned) = (expected.to_owned(), returned.to_owned());
         return Err(match pending {
@@ -198,15 +221,10 @@ pub fn check_state(
             },
         });
     }
-    if let Some(user_id) = jwt_user_id {
-        if user_id != returned {
-            return Err(StateProblem::OtherUser {
-                user_id: user_id.to_owned(),
-                returned: returned.to_owned(),
-            });
-        }
+    match jwt_user_id {
+        Some(user_id) if user_id != returned => Err(other_user(user_id)),
+        _ => Ok(returned.to_owned()),
     }
-    Ok(returned.to_owned())
 }
 
 impl StateProblem {
@@ -277,6 +295,21 @@ mod tests {
         );
         assert!(returned.is_present());
         assert_eq!(returned.problem(), None);
+    }
+
+    #[test]
+    fn a_code_with_markup_or_blanks_is_no_code() {
+        for query in [
+            "code=%3Cb%3Ex%3C%2Fb%3E&state=1",
+            "code=a+b&state=1",
+            "code=%00&state=1",
+        ] {
+            assert_eq!(
+                Returned::from_query(query),
+                Returned::Malformed(Malformed::CodeCharacters),
+                "{query}"
+            );
+        }
     }
 
     #[test]
@@ -385,10 +418,10 @@ mod tests {
     #[test]
     fn percent_encoding_is_decoded_once() {
         assert_eq!(
-            Returned::from_query("?code=ab%2563&state=%31"),
+            Returned::from_query("?code=ab%63&state=%2531"),
             Returned::Code {
-                code: AuthCode::new("ab%63"),
-                state: Some("1".into())
+                code: AuthCode::new("abc"),
+                state: Some("%31".into())
             }
         );
     }
@@ -465,6 +498,17 @@ mod tests {
             Err(StateProblem::OtherUser {
                 user_id: "3".into(),
                 returned: "7".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_pasted_code_of_another_user_says_so_first() {
+        assert_eq!(
+            check_state(Some("1"), Some("2"), Some("2"), Arrival::Pasted),
+            Err(StateProblem::OtherUser {
+                user_id: "2".into(),
+                returned: "1".into()
             })
         );
     }

@@ -8,7 +8,8 @@ use std::fmt;
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+        #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
@@ -41,6 +42,21 @@ secret_string!(
     AuthCode
 );
 
+secret_string!(
+    /// A NowPlaying refresh JWT, sent only to `/auth/token/refresh/` and kept in the tab.
+    RefreshToken
+);
+
+secret_string!(
+    /// A NowPlaying password, sent once to `/auth/login/` and kept nowhere.
+    Password
+);
+
+secret_string!(
+    /// A Trakt application's Client Secret, sent once to `/auth/api-keys/` and kept nowhere.
+    ClientSecret
+);
+
 impl Jwt {
     /// Reads a pasted token: surrounding blanks and a leading `Bearer ` are dropped,
     /// since people copy it from request headers. `None` when nothing is left.
@@ -65,6 +81,16 @@ mod tests {
         let code = AuthCode::new("0123456789abcdef");
         assert_eq!(format!("{jwt:?}"), "Jwt([redacted])");
         assert_eq!(format!("{code:?}"), "AuthCode([redacted])");
+        for shown in [
+            format!("{:?}", RefreshToken::new("refresh-secret")),
+            format!("{:?}", Password::new("password-secret")),
+            format!("{:?}", ClientSecret::new("client-secret")),
+        ] {
+            assert!(
+                shown.ends_with("([redacted])") && !shown.contains("secret"),
+                "{shown}"
+            );
+        }
         assert!(!format!("{:?}", Some(&jwt)).contains("secret"));
     }
 

@@ -11,6 +11,7 @@ use trakt_oauth_helper::contract::Expiry;
 use trakt_oauth_helper::jwt::{check_input, BASE64URL};
 use trakt_oauth_helper::pasted::read_pasted;
 use trakt_oauth_helper::returned::{clean_address, Returned};
+use trakt_oauth_helper::time::{countdown, Distance, TimeWords};
 
 /// Pieces that mean something to one parser or another, glued in any order.
 const PIECES: &[&str] = &[
@@ -89,6 +90,20 @@ fn jwt_with_payload() -> impl Strategy<Value = String> {
     })
 }
 
+struct Words;
+
+impl TimeWords for Words {
+    fn date_time(&self, epoch_ms: i64) -> String {
+        epoch_ms.to_string()
+    }
+    fn distance(&self, distance: Distance) -> String {
+        format!("{distance:?}")
+    }
+    fn clock(&self, hours: i64, minutes: i64, seconds: i64) -> String {
+        format!("{hours}:{minutes}:{seconds}")
+    }
+}
+
 fn backend() -> BackendUrl {
     BackendUrl::parse("http://127.0.0.1:8000").unwrap()
 }
@@ -135,8 +150,9 @@ proptest! {
     }
 
     #[test]
-    fn an_expiry(input in adversarial(), now in any::<i64>()) {
-        let _ = Expiry::new(&input).describe(now, |ms| ms.to_string());
+    fn an_expiry(input in adversarial(), now in any::<i64>(), target in any::<i64>()) {
+        let _ = Expiry::new(&input).describe(now, &Words);
+        let _ = countdown(target, now, &Words);
     }
 }
 
@@ -159,6 +175,6 @@ fn huge_inputs_are_refused_or_read_without_panicking() {
         let _ = Returned::from_address(&huge, &huge);
         let _ = read_pasted(&huge);
         let _ = AuthorizeLink::parse(Some(&huge), &backend());
-        let _ = Expiry::new(&huge).describe(0, |ms| ms.to_string());
+        let _ = Expiry::new(&huge).describe(0, &Words);
     }
 }

@@ -10,6 +10,7 @@ use crate::browser;
 use crate::contract::Connection;
 use crate::keys::StorageKey;
 use crate::redirect::{compare_uris, RedirectCheck};
+use crate::secret::ClientSecret;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -188,7 +189,10 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
     let busy = move || session.key_save.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        session.save_trakt_key(client_id.get_untracked(), client_secret.get_untracked());
+        session.save_trakt_key(
+            client_id.get_untracked(),
+            ClientSecret::new(client_secret.get_untracked()),
+        );
         // The secret goes to the backend once and is not kept here.
         client_secret.set(String::new());
     };

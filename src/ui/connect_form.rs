@@ -5,8 +5,10 @@ use super::session::{Load, Session};
 use super::text_field::TextField;
 use super::StepCard;
 use crate::backend_url::BackendUrl;
+use crate::browser;
 use crate::jwt::{check_input, JwtProblem};
 use crate::keys::StorageKey;
+use crate::secret::Password;
 use crate::time::countdown;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -37,7 +39,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 };
                 let expiry = claims
                     .expires_at
-                    .map(|exp| format!(", expires {}", countdown(exp * 1000, now_ms)))
+                    .map(|exp| {
+                        let left = countdown(exp * 1000, now_ms, &browser::IntlWords);
+                        format!(", expires {left}")
+                    })
                     .unwrap_or_default();
                 (false, format!("Access token for {user}{expiry}."))
             }
@@ -111,10 +116,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     aria-describedby="jwt-hint"
                     node_ref=jwt_field
                     value=session.jwt_input.get_untracked()
-                    on:input=move |ev| {
-                        session.signed_in_as.set(None);
-                        session.jwt_input.set(event_target_value(&ev));
-                    }
+                    on:input=move |ev| session.jwt_typed(event_target_value(&ev))
                 />
                 <p id="jwt-hint" class="hint" class:warning=move || jwt_hint.with(|hint| hint.0) data-testid="jwt-hint">
                     {move || jwt_hint.with(|hint| hint.1.clone())}
@@ -159,7 +161,10 @@ fn SignInForm(session: Session) -> impl IntoView {
     let busy = move || session.sign_in.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        session.sign_in(username.get_untracked(), password.get_untracked());
+        session.sign_in(
+            username.get_untracked(),
+            Password::new(password.get_untracked()),
+        );
         password.set(String::new());
     };
     view! {

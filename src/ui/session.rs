@@ -19,9 +19,10 @@ use crate::pasted::read_pasted;
 use crate::problem::Problem;
 use crate::redirect::{check_redirect, RedirectCheck};
 use crate::returned::{check_state, Arrival, Returned};
-use crate::secret::{AuthCode, Jwt};
+use crate::secret::{AuthCode, ClientSecret, Jwt, Password, RefreshToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use strum::IntoEnumIterator;
 
 /// Something fetched from the backend, as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +99,8 @@ pub struct Session {
     connect_limit: StoredValue<Option<String>>,
     /// The backend the status, link and tool results on screen came from.
     shown_for: StoredValue<Option<String>>,
+    /// Counts “Forget”s: an answer to a request made before the last one is dropped.
+    generation: StoredValue<u32>,
 }
 
 /// A backend and a usable JWT, read from the inputs.
@@ -129,13 +132,16 @@ impl Session {
             address_left: RwSignal::new(false),
             connect_limit: StoredValue::new(None),
             shown_for: StoredValue::new(None),
+            generation: StoredValue::new(0),
         }
     }
 
     /// The settings kept from an earlier visit; the backend defaults to this page's origin,
     /// which is right when the page is hosted next to the backend or behind trunk's proxy.
     pub fn from_storage() -> Self {
-        let backend = browser::load(StorageKey::BackendUrl).unwrap_or_else(browser::page_origin);
+        let backend = browser::load(StorageKey::TabBackendUrl)
+            .or_else(|| browser::load(StorageKey::BackendUrl))
+            .unwrap_or_else(browser::page_origin);
         let jwt = browser::load(StorageKey::Jwt).unwrap_or_default();
         let remember = browser::load(StorageKey::RememberJwt).is_some();
         let session = Self::new(&backend, &jwt, remember);
@@ -167,6 +173,11 @@ impl Session {
         // which) is never stored, so no stored value can break the next visit.
         let jwt = Jwt::from_input(&jwt).filter(|jwt| jwt.secret().chars().all(is_jwt_char));
         browser::save(StorageKey::BackendUrl, backend, remember);
+        if browser::load(StorageKey::TabBackendUrl).is_some() {
+            let typed = self.backend_input.get_untracked();
+            let typed = Some(typed.trim()).filter(|typed| !typed.is_empty());
+            browser::save(StorageKey::TabBackendUrl, typed, remember);
+        }
         browser::save(StorageKey::RememberJwt, remember.then_some("1"), remember);
         browser::save(StorageKey::Jwt, jwt.as_ref().map(Jwt::secret), remember);
         let tokens_from = browser::load(StorageKey::TokensFrom);
@@ -231,15 +242,7 @@ impl Session {
     fn settle_on(self, backend: &BackendUrl) {
         let base = backend.as_str();
         if browser::load(StorageKey::TokensFrom).is_some_and(|from| from != base) {
-            for key in [
-                StorageKey::TokensFrom,
-                StorageKey::RefreshJwt,
-                StorageKey::SignedInAs,
-            ] {
-                browser::save(key, None, false);
-            }
-            self.signed_in_as.set(None);
-            self.sign_in.set(Load::Idle);
+            self.forget_sign_in();
             self.jwt_input.set(String::new());
         }
         if self
@@ -250,6 +253,36 @@ impl Session {
             self.clear_shown();
         }
         self.shown_for.set_value(Some(base.to_owned()));
+        // This tab is on this backend now, whatever other tabs choose.
+        browser::save(StorageKey::TabBackendUrl, Some(base), false);
+    }
+
+    /// The person typed or pasted a JWT. The refresh token and the name from signing in
+    /// stay only when it is the same user's: they never renew another user's token.
+    pub fn jwt_typed(self, value: String) {
+        let user_of = |token: &str| Jwt::from_input(token).and_then(|jwt| jwt_user(&jwt));
+        let signed_in = browser::load(StorageKey::RefreshJwt).and_then(|refresh| user_of(&refresh));
+        if signed_in.is_none() || signed_in != user_of(&value) {
+            self.forget_sign_in();
+        }
+        self.jwt_input.set(value);
+    }
+
+    fn forget_sign_in(self) {
+        for key in [
+            StorageKey::TokensFrom,
+            StorageKey::RefreshJwt,
+            StorageKey::SignedInAs,
+        ] {
+            browser::save(key, None, false);
+        }
+        self.signed_in_as.set(None);
+        self.sign_in.set(Load::Idle);
+    }
+
+    /// Whether nothing was forgotten since `generation` was read.
+    fn still(self, generation: u32) -> bool {
+        self.generation.get_value() == generation
     }
 
     /// Forgets what the page shows of a backend: the status, the link, the credentials,
@@ -302,10 +335,18 @@ impl Session {
         else {
             return false;
         };
-        let body = RefreshBody { refresh: &refresh };
-        match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
+        let refresh = RefreshToken::new(refresh);
+        let body = RefreshBody {
+            refresh: refresh.secret(),
+        };
+        let generation = self.generation.get_value();
+        let renewed = http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await;
+        if !self.still(generation) {
+            return false;
+        }
+        match renewed {
             Ok(renewed) => {
-                self.jwt_input.set(renewed.access);
+                self.jwt_input.set(renewed.access.secret().to_owned());
                 self.save();
                 true
             }
@@ -343,6 +384,7 @@ impl Session {
             Err(problem) => Err((problem, work)),
         };
         target.set(Load::Busy);
+        let generation = self.generation.get_value();
         async move {
             let outcome = match first {
                 Ok(started) => started.await,
@@ -351,6 +393,9 @@ impl Session {
                     Err(problem) => Err(problem),
                 },
             };
+            if !self.still(generation) {
+                return false;
+            }
             let ok = outcome.is_ok();
             let shown = match outcome {
                 Ok(value) => Load::Ready(value),
@@ -412,61 +457,72 @@ impl Session {
     /// `GET /trakt/authenticate/`, then checks the link before offering it.
     pub fn fetch_link(self) {
         spawn_local(async move {
-            self.load(self.offer, move |c| async move {
-                let answer =
-                    http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
-                        .await
-                        .inspect_err(|error| {
-                            if error.is_missing_trakt_key() {
-                                let _ = self.needs_trakt_key.try_set(true);
-                            }
-                        });
-                let answer = explain(answer, &c.backend)?;
-                let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
-                    .map_err(|p| p.problem())?;
-                // What the page promises comes from the link the person will follow, not
-                // from the answer's separate `redirect_uri` field.
-                let redirect =
-                    check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
-                remember_state(&link);
-                Ok(AuthorizeOffer {
-                    link,
-                    backend_redirect: answer.redirect_uri,
-                    redirect,
+            let offered = self
+                .load(self.offer, move |c| async move {
+                    let answer =
+                        http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
+                            .await
+                            .inspect_err(|error| {
+                                if error.is_missing_trakt_key() {
+                                    let _ = self.needs_trakt_key.try_set(true);
+                                }
+                            });
+                    let answer = explain(answer, &c.backend)?;
+                    let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
+                        .and_then(|link| link.for_user(jwt_user(&c.jwt).as_deref()))
+                        .map_err(|p| p.problem())?;
+                    // What the page promises comes from the link the person will follow, not
+                    // from the answer's separate `redirect_uri` field.
+                    let redirect =
+                        check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
+                    Ok(AuthorizeOffer {
+                        link,
+                        backend_redirect: answer.redirect_uri,
+                        redirect,
+                    })
                 })
-            })
-            .await;
+                .await;
+            if offered {
+                self.offer.with_untracked(|offer| {
+                    if let Load::Ready(offer) = offer {
+                        remember_state(&offer.link);
+                    }
+                });
+            }
         });
     }
 
     /// Signs in with a user name and password: the access token fills the JWT field and
     /// the refresh token is kept for this tab, to renew the access token when it expires.
-    pub fn sign_in(self, username: String, password: String) {
+    pub fn sign_in(self, username: String, password: Password) {
         let backend = match self.backend() {
             Ok(backend) => backend,
             Err(problem) => return self.sign_in.set(Load::Failed(problem)),
         };
         self.sign_in.set(Load::Busy);
         self.sign_in_fields.set(Vec::new());
+        let generation = self.generation.get_value();
         spawn_local(async move {
             let body = LoginBody {
                 username: &username,
-                password: &password,
+                password: password.secret(),
             };
-            let login = http::post::<Login>(&backend, Endpoint::Login, None, &body)
-                .await
-                .inspect_err(|error| {
-                    if let ApiError::Refused { fields, .. } = error {
-                        self.sign_in_fields.set(fields.clone());
-                    }
-                });
+            let login = http::post::<Login>(&backend, Endpoint::Login, None, &body).await;
+            if !self.still(generation) {
+                return;
+            }
+            let login = login.inspect_err(|error| {
+                if let ApiError::Refused { fields, .. } = error {
+                    self.sign_in_fields.set(fields.clone());
+                }
+            });
             match explain(login, &backend) {
                 Ok(login) => {
                     self.tokens_from(&backend);
-                    browser::save(StorageKey::RefreshJwt, Some(&login.refresh), false);
+                    browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()), false);
                     browser::save(StorageKey::SignedInAs, Some(&login.user.username), false);
                     self.signed_in_as.set(Some(login.user.username));
-                    self.jwt_input.set(login.access);
+                    self.jwt_input.set(login.access.secret().to_owned());
                     self.save();
                     self.sign_in.set(Load::Ready(()));
                     self.check_status();
@@ -492,12 +548,12 @@ impl Session {
 
     /// `POST /auth/api-keys/` with the Trakt Client ID and Secret, then goes on to the
     /// authorize link. The secret is sent once and kept nowhere.
-    pub fn save_trakt_key(self, client_id: String, client_secret: String) {
+    pub fn save_trakt_key(self, client_id: String, client_secret: ClientSecret) {
         self.key_fields.set(Vec::new());
         spawn_local(async move {
             let saved = self
                 .load(self.key_save, move |c| async move {
-                    let body = TraktKeyBody::new(client_id.trim(), client_secret.trim());
+                    let body = TraktKeyBody::new(client_id.trim(), client_secret.secret().trim());
                     let saved = http::post::<SavedApiKey>(
                         &c.backend,
                         Endpoint::ApiKeys,
@@ -547,13 +603,11 @@ impl Session {
         let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
         // The state comes first: a code this tab did not ask for is never ours to send.
         // The JWT's user counts even when it expired (it is renewed before sending).
-        let claims = Jwt::from_input(&self.jwt_input.get_untracked())
-            .and_then(|jwt| JwtClaims::decode(&jwt).ok());
-        let jwt_user = claims.as_ref().and_then(|c| c.user_id.as_deref());
+        let user = Jwt::from_input(&self.jwt_input.get_untracked()).and_then(|jwt| jwt_user(&jwt));
         let checked = check_state(
             state.as_deref(),
             pending_state.as_deref(),
-            jwt_user,
+            user.as_deref(),
             arrival,
         );
         let state = match checked {
@@ -561,6 +615,7 @@ impl Session {
             Err(problem) => return fail(problem.problem()),
         };
         self.completion.set(Some(Load::Busy));
+        let generation = self.generation.get_value();
         spawn_local(async move {
             let credentials = match self.or_renewed(self.credentials()).await {
                 Ok(credentials) => credentials,
@@ -578,11 +633,15 @@ impl Session {
                     })
                 }
             };
+            if !self.still(generation) {
+                return;
+            }
             if !browser::claim(&code).await {
                 return fail(Problem::new(
-                    "Another tab of this page is already finishing this authorization.",
-                    "Nothing was sent from this tab: the other tab shows the outcome. Click \
-                     “Check again” here to see the connection.",
+                    "This code was already sent from this page, in this tab or another, so it \
+                     is not sent again.",
+                    "Nothing more was sent. The tab that sent it shows the outcome; click \
+                     “Check again” to see the connection.",
                 ));
             }
             let body = CallbackBody {
@@ -596,6 +655,9 @@ impl Session {
                 &body,
             )
             .await;
+            if !self.still(generation) {
+                return;
+            }
             let outcome = explain(answer, &credentials.backend).and_then(CallbackAnswer::outcome);
             let connected = outcome.is_ok();
             if !connected {
@@ -661,7 +723,7 @@ impl Session {
     /// Runs the connection doctor's checks in order, stopping at the first failure.
     pub fn run_doctor(self) {
         let mut results: Vec<(Check, Verdict)> =
-            Check::ALL.iter().map(|c| (*c, Verdict::NotRun)).collect();
+            Check::iter().map(|c| (c, Verdict::NotRun)).collect();
         self.doctor.set(Some(results.clone()));
         spawn_local(async move {
             let origin = browser::page_origin();
@@ -739,6 +801,7 @@ impl Session {
 
     /// Clears everything the page stored and every field, in this tab.
     pub fn forget_here(self) {
+        self.generation.update_value(|generation| *generation += 1);
         browser::forget_all();
         drafts::clear();
         self.backend_input.set(browser::page_origin());
@@ -752,6 +815,11 @@ impl Session {
         self.sent_code.set(None);
         self.address_left.set(false);
     }
+}
+
+/// The user the JWT names, which is what the backend makes `state`.
+fn jwt_user(jwt: &Jwt) -> Option<String> {
+    JwtClaims::decode(jwt).ok()?.user_id
 }
 
 /// Remembers the link's `state` in this tab, so the return can be checked against it.

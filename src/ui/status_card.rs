@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// The expiry as “<local date and time> (in N days)”.
 pub fn describe_expiry(expires: &Option<Expiry>) -> String {
     match expires {
-        Some(expiry) => expiry.describe(browser::now_ms(), browser::local_time),
+        Some(expiry) => expiry.describe(browser::now_ms(), &browser::IntlWords),
         None => "at an unknown time".to_owned(),
     }
 }

@@ -295,6 +295,7 @@ describe('the return from trakt.tv', () => {
     ['a state with a hidden character', `?code=${hex64('a')}&state=1%00`, 'does not match'],
     ['an empty code', '?code=&state=1', 'the code is empty'],
     ['a code in the fragment', `#code=${hex64('a')}&state=1`, 'after “#” instead of “?”'],
+    ['a code with markup in it', '?code=%3Cb%3Ex%3C%2Fb%3E&state=1', 'characters no code has'],
   ];
   for (const [name, suffix, expected] of returns) {
     test(`${name}: explained, removed from the address, nothing sent`, async () => {
@@ -543,7 +544,7 @@ describe('round two', () => {
     });
     assert.equal(await suite.callbackPosts(), 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
-    assert.equal(outcomes.filter((text) => text.includes('Another tab')).length, 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('already sent from this page')).length, 1, outcomes.join(' | '));
     await context.close();
   });
 
@@ -731,5 +732,94 @@ describe('round two', () => {
     await page.waitForTimeout(500);
     assert.deepEqual(await trakt(), [], 'no authenticated call');
     await context.close();
+  });
+});
+
+describe('round two, after review', () => {
+  const part = (text) => Buffer.from(text).toString('base64url');
+
+  test('a JWT pasted after signing in is never renewed with the earlier user\'s refresh token', async () => {
+    const { context, helper } = await suite.open();
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.connect({ jwt: await suite.standin.token({ user: 'bob', expired: true }) });
+    await textContains(helper.statusProblem(), 'This JWT has expired.');
+    const refreshes = (await suite.standin.stats()).requests.filter((r) => r.path === '/auth/token/refresh/');
+    assert.deepEqual(refreshes, [], 'alice\'s refresh token was not used for bob\'s JWT');
+    const stored = await helper.stored();
+    assert.equal(stored.session['trakt-helper.refresh-jwt'], undefined);
+    assert.equal(stored.session['trakt-helper.signed-in-as'], undefined);
+    await context.close();
+  });
+
+  test('Forget wins over a sign-in still under way', async () => {
+    const access = await suite.standin.token();
+    const refresh = await suite.standin.token({ kind: 'refresh' });
+    const body = { user: { id: 1, username: 'alice', email: 'a@x' }, access, refresh };
+    await suite.standin.fault({ method: 'POST', path: '/auth/login/', status: 200, body, delay_ms: 1500, times: 1 });
+    const { context, helper } = await suite.open();
+    await helper.signIn('alice', 'alice-password');
+    await helper.forget();
+    await helper.page.waitForTimeout(2500);
+    assert.deepEqual(await helper.stored(), { local: {}, session: {} });
+    assert.equal(await helper.jwt().inputValue(), '');
+    assert.deepEqual(await suite.traktRequests(), [], 'no status or link asked for after Forget');
+    await context.close();
+  });
+
+  test('a code sent before Forget is not sent again after it', async () => {
+    const { context, helper } = await connected();
+    let returnUrl;
+    helper.page.on('framenavigated', (frame) => {
+      if (frame === helper.page.mainFrame() && frame.url().includes('code=')) returnUrl = frame.url();
+    });
+    await helper.authorize();
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await helper.forget();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Connected');
+    await helper.page.getByRole('button', { name: 'Authorize again' }).click();
+    await helper.authorizeLink().waitFor();
+    await helper.page.goto(returnUrl);
+    await textContains(helper.callbackProblem(), 'already sent from this page');
+    assert.equal(await suite.callbackPosts(), 1);
+    await context.close();
+  });
+
+  for (const [name, state, shown] of [
+    ['another user', '&state=2', 'is for user 2'],
+    ['no state', '', 'carries no “state”'],
+  ]) {
+    test(`a link whose return would be refused (${name}) is not offered`, async () => {
+      const auth_url = `https://api.trakt.tv/oauth/authorize?response_type=code&client_id=alice-client&redirect_uri=${encodeURIComponent(`${suite.standin.url}/`)}${state}`;
+      await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url } });
+      const { context, helper } = await connected();
+      await textContains(helper.authorizeProblem(), shown);
+      assert.equal(await helper.authorizeLink().count(), 0);
+      await context.close();
+    });
+  }
+
+  test('a tab coming back from Trakt finishes with its own backend, whatever another tab chose since', async () => {
+    const other = await startStandin();
+    try {
+      const { context, helper } = await connected();
+      await helper.authorizeLink().click();
+      await helper.page.getByRole('heading', { name: 'Authorize NowPlaying?' }).waitFor();
+      // Meanwhile, in a second tab, the person points the page at another backend.
+      const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+      await second.open();
+      await second.backendUrl().fill(other.url);
+      await second.backendUrl().press('Tab');
+      await second.page.waitForLoadState();
+      await helper.page.getByRole('link', { name: 'Yes' }).click();
+      await textContains(helper.callbackResult(), 'Trakt is connected.');
+      assert.equal(await helper.backendUrl().inputValue(), suite.standin.url);
+      assert.equal(await suite.callbackPosts(), 1);
+      assert.equal((await other.stats()).callback_posts, 0);
+      await context.close();
+    } finally {
+      await other.stop();
+    }
   });
 });
