@@ -1,29 +1,27 @@
 //! Connects a Trakt account to a NowPlaying backend from the browser.
 //!
-//! The pure logic (every module but `browser`, `http` and `ui`) has no browser in it and
-//! is tested with plain `cargo test`; the rest only exists on `wasm32`.
+//! The flow, by folder:
+//! - [`oauth`]: the authorize link, the return from trakt.tv (or a pasted one), the `state`
+//!   check and the redirect URI;
+//! - [`backend`]: the NowPlaying backend: its URL, its contract as serde types, reading its
+//!   answers and errors, the one HTTP module, and the connection doctor;
+//! - [`credentials`]: the JWT's claims and the redacted secrets;
+//! - [`address`]: what an address means (the WHATWG URL standard) and the page's policy
+//!   over it;
+//! - [`browser`]: the names the page stores, and (in the browser) storage, the address bar,
+//!   the CSP and the crash notice;
+//! - [`ui`]: the components, and the session they share.
+//!
+//! Everything but `backend::http`, the browser's page functions and `ui` is pure logic,
+//! tested with plain `cargo test`; those only exist on `wasm32`.
 
-pub mod api_error;
-pub mod authorize;
-pub mod backend_url;
-pub mod contract;
-pub mod curl;
-pub mod doctor;
-pub mod json;
-pub mod jwt;
-pub mod keys;
-pub mod pasted;
-pub mod problem;
-pub mod redirect;
-pub mod returned;
-pub mod secret;
-pub mod time;
-pub mod url_parts;
-pub mod whatwg;
-
-#[cfg(target_arch = "wasm32")]
+pub mod address;
+pub mod backend;
 pub mod browser;
-#[cfg(target_arch = "wasm32")]
-pub mod http;
+pub mod credentials;
+pub mod oauth;
+pub mod problem;
+pub mod time;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -4,7 +4,7 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use trakt_oauth_helper::contract::{Connected, Expiry};
+use trakt_oauth_helper::backend::contract::{Connected, Expiry};
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
     AuthorizeStep, CallbackResult, ConnectForm, Load, ProblemView, Session, StatusCard,

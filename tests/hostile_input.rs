@@ -5,12 +5,12 @@
 
 use base64::Engine;
 use proptest::prelude::*;
-use trakt_oauth_helper::authorize::AuthorizeLink;
-use trakt_oauth_helper::backend_url::BackendUrl;
-use trakt_oauth_helper::contract::Expiry;
-use trakt_oauth_helper::jwt::{check_input, BASE64URL};
-use trakt_oauth_helper::pasted::read_pasted;
-use trakt_oauth_helper::returned::{clean_address, Returned};
+use trakt_oauth_helper::backend::backend_url::BackendUrl;
+use trakt_oauth_helper::backend::contract::Expiry;
+use trakt_oauth_helper::credentials::jwt::{check_input, BASE64URL};
+use trakt_oauth_helper::oauth::authorize::AuthorizeLink;
+use trakt_oauth_helper::oauth::pasted::read_pasted;
+use trakt_oauth_helper::oauth::returned::{clean_address, Returned};
 use trakt_oauth_helper::time::{countdown, Distance, TimeWords};
 
 /// Pieces that mean something to one parser or another, glued in any order.

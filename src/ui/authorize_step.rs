@@ -5,12 +5,12 @@ use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::text_field::TextField;
 use super::StepCard;
-use crate::authorize::Destination;
+use crate::backend::contract::Connection;
 use crate::browser;
-use crate::contract::Connection;
-use crate::keys::StorageKey;
-use crate::redirect::{compare_uris, RedirectCheck};
-use crate::secret::ClientSecret;
+use crate::browser::keys::StorageKey;
+use crate::credentials::secret::ClientSecret;
+use crate::oauth::authorize::Destination;
+use crate::oauth::redirect::{compare_uris, RedirectCheck};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 

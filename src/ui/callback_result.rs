@@ -2,9 +2,9 @@ use super::copy_button::CopyButton;
 use super::problem_view::ProblemView;
 use super::session::{Load, SentCode, Session};
 use super::status_card::describe_expiry;
-use crate::backend_url::BackendUrl;
-use crate::curl::callback_command;
-use crate::secret::Jwt;
+use crate::backend::backend_url::BackendUrl;
+use crate::backend::curl::callback_command;
+use crate::credentials::secret::Jwt;
 use leptos::prelude::*;
 
 /// The outcome of the exchange, shown above the steps only when a code came back.

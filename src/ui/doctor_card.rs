@@ -1,6 +1,6 @@
 use super::problem_view::ProblemView;
 use super::session::Session;
-use crate::doctor::Verdict;
+use crate::backend::doctor::Verdict;
 use leptos::prelude::*;
 
 /// Runs every check in order and shows what each found; the first failure says what to fix.

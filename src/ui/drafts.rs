@@ -3,7 +3,7 @@
 //! Trakt Client Secret are never drafts: they are never stored.
 
 use crate::browser;
-use crate::keys::StorageKey;
+use crate::browser::keys::StorageKey;
 use leptos::prelude::*;
 use std::cell::RefCell;
 

@@ -22,7 +22,7 @@ pub use session::{AuthorizeOffer, Load, SentCode, Session, ToolResult};
 pub use status_card::StatusCard;
 
 use crate::browser;
-use crate::keys::StorageKey;
+use crate::browser::keys::StorageKey;
 use leptos::prelude::*;
 
 /// The whole helper. Reads the address before anything else, so a returned code is

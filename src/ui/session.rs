@@ -2,24 +2,24 @@
 //! calls the pure logic and the HTTP module, and stores the outcome in a signal.
 
 use super::drafts;
-use crate::api_error::ApiError;
-use crate::authorize::AuthorizeLink;
-use crate::backend_url::{BackendUrl, Endpoint};
-use crate::browser;
-use crate::contract::{
+use crate::backend::api_error::ApiError;
+use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::backend::contract::{
     ApiKeys, AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection,
     CurrentUser, Expiry, JwtRefresh, Login, LoginBody, RefreshBody, SavedApiKey, StoredMovies,
     SyncStarted, TraktKeyBody, TraktRefresh,
 };
-use crate::doctor::{self, Check, Verdict};
-use crate::http;
-use crate::jwt::{check_input, is_jwt_char, JwtClaims, JwtProblem};
-use crate::keys::StorageKey;
-use crate::pasted::read_pasted;
+use crate::backend::doctor::{self, Check, Verdict};
+use crate::backend::http;
+use crate::browser;
+use crate::browser::keys::StorageKey;
+use crate::credentials::jwt::{check_input, is_jwt_char, JwtClaims, JwtProblem};
+use crate::credentials::secret::{AuthCode, ClientSecret, Jwt, Password, RefreshToken};
+use crate::oauth::authorize::AuthorizeLink;
+use crate::oauth::pasted::read_pasted;
+use crate::oauth::redirect::{check_redirect, RedirectCheck};
+use crate::oauth::returned::{check_state, Arrival, Returned};
 use crate::problem::Problem;
-use crate::redirect::{check_redirect, RedirectCheck};
-use crate::returned::{check_state, Arrival, Returned};
-use crate::secret::{AuthCode, ClientSecret, Jwt, Password, RefreshToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use strum::IntoEnumIterator;

@@ -1,8 +1,8 @@
 use super::problem_view::ProblemView;
 use super::session::{Load, Session, ToolResult};
 use super::StepCard;
+use crate::backend::contract::{Connection, Expiry};
 use crate::browser;
-use crate::contract::{Connection, Expiry};
 use leptos::prelude::*;
 
 /// The expiry as “<local date and time> (in N days)”.

@@ -1,12 +1,12 @@
 //! The page's strict policy over absolute `http`/`https` URLs, applied to what the WHATWG
-//! parser ([`crate::whatwg`]) makes of them.
+//! parser ([`crate::address::whatwg`]) makes of them.
 //!
 //! The parser decides what an address means, exactly as the browser will follow it. On top,
 //! anything a person might read in two ways (back slashes, blanks, control characters) is
 //! refused instead of normalised, and a host must be a plain name or address, since an
 //! origin is written into the page's Content-Security-Policy.
 
-use crate::whatwg;
+use crate::address::whatwg;
 
 /// The pieces of an absolute URL. Scheme and host are lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq)]

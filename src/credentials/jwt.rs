@@ -4,9 +4,9 @@
 //! already expired, a refresh token pasted instead of an access token, and the user
 //! id that the returned `state` must match.
 
-use crate::json::from_json;
+use crate::backend::json::from_json;
+use crate::credentials::secret::Jwt;
 use crate::problem::Problem;
-use crate::secret::Jwt;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine};

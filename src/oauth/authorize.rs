@@ -1,9 +1,9 @@
 //! The Trakt authorize link the backend hands out, and whether it may be followed.
 
-use crate::backend_url::BackendUrl;
+use crate::address::url_parts::UrlParts;
+use crate::address::whatwg::query_values;
+use crate::backend::backend_url::BackendUrl;
 use crate::problem::{truncate, Problem};
-use crate::url_parts::UrlParts;
-use crate::whatwg::query_values;
 
 const TRAKT_HOSTS: [&str; 2] = ["trakt.tv", "api.trakt.tv"];
 const AUTHORIZE_PATH: &str = "/oauth/authorize";

@@ -1,7 +1,7 @@
 //! The NowPlaying backend's base URL and the endpoints under it.
 
+use crate::address::url_parts::{UrlError, UrlParts};
 use crate::problem::Problem;
-use crate::url_parts::{UrlError, UrlParts};
 
 /// A backend base URL: `http` or `https`, a host, and an optional path prefix such as
 /// `/api`, kept without a trailing slash so endpoints join cleanly.

@@ -3,8 +3,8 @@
 //! The HTTP module hands every answer here as `(status, body)`, so the whole reading
 //! of the contract's three error shapes, HTML pages and empty bodies is host-tested.
 
-use crate::backend_url::BackendUrl;
-use crate::json::from_json;
+use crate::backend::backend_url::BackendUrl;
+use crate::backend::json::from_json;
 use crate::problem::{truncate, Problem};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -3,9 +3,9 @@
 //! `get` and `post` call `fetch` before they return; only the answer is awaited. So a request
 //! made while the page is still rendering is already on the wire, not waiting for a later tick.
 
-use crate::api_error::{decode, ApiError, TIMEOUT_SECONDS};
-use crate::backend_url::{BackendUrl, Endpoint};
-use crate::secret::Jwt;
+use crate::backend::api_error::{decode, ApiError, TIMEOUT_SECONDS};
+use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::credentials::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -1,9 +1,9 @@
 //! What trakt.tv put in the address when it sent the browser back, and whether to act on it.
 
-use crate::keys::UrlParam;
+use crate::address::whatwg::{query_values, query_without};
+use crate::browser::keys::UrlParam;
+use crate::credentials::secret::AuthCode;
 use crate::problem::{truncate, Problem};
-use crate::secret::AuthCode;
-use crate::whatwg::{query_values, query_without};
 use strum::IntoEnumIterator;
 
 /// Trakt's codes are 64 hex characters; anything far longer is not one.

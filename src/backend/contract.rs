@@ -2,8 +2,8 @@
 //! as serde types. Fields the page does not use are ignored; `Option` fields may be
 //! missing or `null`.
 
+use crate::credentials::secret::{Jwt, RefreshToken};
 use crate::problem::{truncate, Problem};
-use crate::secret::{Jwt, RefreshToken};
 use crate::time::{distance, parse_timestamp, TimeWords};
 use serde::{Deserialize, Serialize};
 
@@ -250,7 +250,7 @@ impl CallbackAnswer {
 mod tests {
     use super::*;
 
-    use crate::json::{from_json, JsonError};
+    use crate::backend::json::{from_json, JsonError};
     use crate::time::tests::PlainWords;
 
     fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {

@@ -1,6 +1,6 @@
 //! Whether trakt.tv will send the browser back to this page.
 
-use crate::url_parts::UrlParts;
+use crate::address::url_parts::UrlParts;
 
 /// The comparison of the redirect URI the backend registered with this page's address.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! The connection doctor: checks in the order a setup breaks, each read from what the
 //! browser saw. The first failing check says what to fix; the ones after it are not run.
 
-use crate::api_error::ApiError;
-use crate::backend_url::BackendUrl;
-use crate::contract::{ApiKeys, AuthStatus, Connection, CurrentUser};
-use crate::jwt::JwtClaims;
+use crate::backend::api_error::ApiError;
+use crate::backend::backend_url::BackendUrl;
+use crate::backend::contract::{ApiKeys, AuthStatus, Connection, CurrentUser};
+use crate::credentials::jwt::JwtClaims;
 use crate::problem::Problem;
 
 /// One step of the diagnosis, in the order they run (`Check::iter()`).
@@ -134,8 +134,8 @@ pub fn trakt_connected(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api_error::BodyKind;
-    use crate::json::from_json;
+    use crate::backend::api_error::BodyKind;
+    use crate::backend::json::from_json;
 
     fn backend() -> BackendUrl {
         BackendUrl::parse("http://127.0.0.1:8000").unwrap()

@@ -1,10 +1,10 @@
 //! A redirect address or a bare code, pasted by a person whose browser went elsewhere
 //! (for example to the backend's own callback page).
 
+use crate::address::url_parts::UrlParts;
+use crate::credentials::secret::AuthCode;
+use crate::oauth::returned::{is_code_byte, Returned};
 use crate::problem::Problem;
-use crate::returned::{is_code_byte, Returned};
-use crate::secret::AuthCode;
-use crate::url_parts::UrlParts;
 
 /// Reads what was pasted into a [`Returned`], exactly as if the browser had come back:
 /// a full address (`http://…/?code=…&state=…`), its query (`code=…&state=…`), or a bare
@@ -57,7 +57,7 @@ pub fn read_pasted(text: &str) -> Result<Returned, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::returned::Malformed;
+    use crate::oauth::returned::Malformed;
 
     const CODE: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -103,7 +103,7 @@ mod tests {
         assert_eq!(
             read_pasted(&format!("http://x/?code={CODE}&code=b&state=1")),
             Ok(Returned::Malformed(Malformed::Repeated(
-                crate::keys::UrlParam::Code
+                crate::browser::keys::UrlParam::Code
             )))
         );
         assert_eq!(

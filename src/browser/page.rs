@@ -1,8 +1,8 @@
 //! The few browser facilities the page uses: storage, the address bar and the clock.
 
-use crate::keys::{claim_name, StorageKey, Store, CLAIM_PREFIX, STORAGE_PREFIX};
-use crate::returned::{clean_address, Returned};
-use crate::secret::AuthCode;
+use crate::browser::keys::{claim_name, StorageKey, Store, CLAIM_PREFIX, STORAGE_PREFIX};
+use crate::credentials::secret::AuthCode;
+use crate::oauth::returned::{clean_address, Returned};
 use crate::time::{Distance, TimeWords};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
