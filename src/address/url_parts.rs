@@ -7,22 +7,7 @@
 //! origin is written into the page's Content-Security-Policy.
 
 use crate::address::whatwg;
-
-/// The pieces of an absolute URL. Scheme and host are lower-cased.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UrlParts {
-    pub scheme: String,
-    pub has_userinfo: bool,
-    pub host: String,
-    /// `None` for the scheme's default port.
-    pub port: Option<u16>,
-    /// Always starts with `/`; an empty path reads as `/`.
-    pub path: String,
-    /// Without the leading `?`.
-    pub query: Option<String>,
-    /// Without the leading `#`.
-    pub fragment: Option<String>,
-}
+pub use crate::address::whatwg::UrlParts;
 
 /// Why a text is not an absolute URL this helper accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,15 +51,7 @@ impl UrlParts {
         if !host_ok {
             return Err(UrlError::BadHost);
         }
-        Ok(Self {
-            scheme: url.scheme,
-            has_userinfo: url.has_userinfo,
-            host: url.host,
-            port: url.port,
-            path: url.path,
-            query: url.query,
-            fragment: url.fragment,
-        })
+        Ok(url)
     }
 
     /// The port the browser will use: the explicit one, or the scheme's default.
@@ -86,18 +63,12 @@ impl UrlParts {
         })
     }
 
-    /// `scheme://host[:port]`, with a default port left out, as `location.origin` shows it.
+    /// `scheme://host[:port]`, as `location.origin` shows it (the standard already left a
+    /// default port out).
     pub fn origin(&self) -> String {
-        let default = match self.scheme.as_str() {
-            "http" => Some(80),
-            "https" => Some(443),
-            _ => None,
-        };
         match self.port {
-            Some(port) if Some(port) != default => {
-                format!("{}://{}:{port}", self.scheme, self.host)
-            }
-            _ => format!("{}://{}", self.scheme, self.host),
+            Some(port) => format!("{}://{}:{port}", self.scheme, self.host),
+            None => format!("{}://{}", self.scheme, self.host),
         }
     }
 

@@ -3,13 +3,15 @@
 //! crate implements the same standard. The page never parses an address by hand.
 
 /// An absolute URL split by the standard's parser. Scheme and host come lower-cased, a
-/// default port is `None`, and an empty path reads as `/`.
+/// default port is `None`, and an empty path reads as `/`. (The page's policy over these
+/// parts is [`UrlParts::parse`](crate::address::url_parts).)
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParsedUrl {
+pub struct UrlParts {
     pub scheme: String,
     pub has_userinfo: bool,
     pub host: String,
     pub port: Option<u16>,
+    /// Always starts with `/`.
     pub path: String,
     /// Without the leading `?`; `None` when empty.
     pub query: Option<String>,
@@ -25,10 +27,10 @@ fn non_empty(text: &str, mark: char) -> Option<String> {
 
 /// Parses `text` as the browser would, or `None` when it is no URL.
 #[cfg(target_arch = "wasm32")]
-pub fn parse(text: &str) -> Option<ParsedUrl> {
+pub fn parse(text: &str) -> Option<UrlParts> {
     let url = web_sys::Url::new(text).ok()?;
     let protocol = url.protocol();
-    Some(ParsedUrl {
+    Some(UrlParts {
         scheme: protocol.trim_end_matches(':').to_owned(),
         has_userinfo: !url.username().is_empty() || !url.password().is_empty(),
         host: url.hostname(),
@@ -41,9 +43,9 @@ pub fn parse(text: &str) -> Option<ParsedUrl> {
 
 /// Parses `text` as the browser would, or `None` when it is no URL.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn parse(text: &str) -> Option<ParsedUrl> {
+pub fn parse(text: &str) -> Option<UrlParts> {
     let url = url::Url::parse(text).ok()?;
-    Some(ParsedUrl {
+    Some(UrlParts {
         scheme: url.scheme().to_owned(),
         has_userinfo: !url.username().is_empty() || url.password().is_some(),
         host: url.host_str().unwrap_or_default().to_owned(),
