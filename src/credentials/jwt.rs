@@ -87,6 +87,8 @@ enum UserId {
 #[serde(untagged)]
 enum Expiry {
     Seconds(i64),
+    /// RFC 7519 allows a fraction of a second.
+    Fraction(f64),
     NotADate(IgnoredAny),
 }
 
@@ -103,10 +105,18 @@ impl JwtClaims {
             .map_err(|_| JwtProblem::Unreadable)?;
         let text = String::from_utf8(bytes).map_err(|_| JwtProblem::Unreadable)?;
         let claims: WrittenClaims = from_json(&text).map_err(|_| JwtProblem::Unreadable)?;
-        let expires_at = match claims.exp {
+        let seconds = match claims.exp {
             None => None,
-            Some(Expiry::Seconds(exp)) if (0..=LAST_EXPIRY).contains(&exp) => Some(exp),
+            Some(Expiry::Seconds(exp)) => Some(exp),
+            // Whole seconds are all a countdown needs; `as` saturates, the range check refuses.
+            Some(Expiry::Fraction(exp)) if exp.is_finite() => Some(exp.floor() as i64),
             Some(_) => return Err(JwtProblem::ImpossibleExpiry),
+        };
+        let expires_at = match seconds {
+            Some(exp) if !(0..=LAST_EXPIRY).contains(&exp) => {
+                return Err(JwtProblem::ImpossibleExpiry)
+            }
+            exp => exp,
         };
         Ok(Self {
             user_id: claims.user_id.map(|id| match id {
@@ -290,6 +300,11 @@ mod tests {
                 "{exp}"
             );
         }
+        let fraction = token(r#"{"exp":1795673109.7,"user_id":1}"#);
+        assert_eq!(
+            JwtClaims::decode(&fraction).unwrap().expires_at,
+            Some(1_795_673_109)
+        );
         let last = token(r#"{"exp":253402300799,"user_id":1}"#);
         assert_eq!(
             JwtClaims::decode(&last).unwrap().expires_at,

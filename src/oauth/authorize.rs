@@ -89,8 +89,12 @@ impl AuthorizeLink {
             return Err(LinkProblem::RepeatedParameter(name));
         }
         let one = |name: &str| query_values(query, name).into_iter().next();
-        if let Some(other) = one("response_type").filter(|kind| kind != "code") {
-            return Err(LinkProblem::NotCodeFlow(truncate(&other, 60)));
+        match one("response_type") {
+            Some(kind) if kind == "code" => {}
+            other => {
+                let asked = other.map_or_else(|| "nothing".to_owned(), |kind| truncate(&kind, 60));
+                return Err(LinkProblem::NotCodeFlow(asked));
+            }
         }
         Ok(Self {
             href: raw.to_owned(),
@@ -107,7 +111,11 @@ impl AuthorizeLink {
     /// The link, when the return it leads to can be accepted for the JWT's user: it
     /// carries a `state`, and that state is the user's id.
     pub fn for_user(self, jwt_user: Option<&str>) -> Result<Self, LinkProblem> {
-        let state = self.state.as_deref().ok_or(LinkProblem::NoState)?;
+        let state = self
+            .state
+            .as_deref()
+            .filter(|state| !state.is_empty())
+            .ok_or(LinkProblem::NoState)?;
         match jwt_user {
             Some(user) if user != state => Err(LinkProblem::OtherUser {
                 state: truncate(state, 60),
@@ -171,8 +179,8 @@ impl LinkProblem {
             ),
             Self::OtherUser { state, user } => Problem::new(
                 format!(
-                    "The backend's authorize link is for user {state}, but the JWT on this page \
-                     is user {user}'s: the return would be refused."
+                    "The backend's authorize link is for user “{state}”, but the JWT on this \
+                     page is user {user}'s: the return would be refused."
                 ),
                 "Use the JWT of the user you want to connect (sign in again in step 1), then check \
                  the status again.",
@@ -224,8 +232,10 @@ mod tests {
 
     #[test]
     fn accepts_trakt_tv_and_explicit_443() {
-        assert!(parse("https://trakt.tv/oauth/authorize?state=1").is_ok());
-        assert!(parse("https://API.Trakt.TV:443/oauth/authorize?state=1").is_ok());
+        assert!(parse("https://trakt.tv/oauth/authorize?response_type=code&state=1").is_ok());
+        assert!(
+            parse("https://API.Trakt.TV:443/oauth/authorize?response_type=code&state=1").is_ok()
+        );
     }
 
     #[test]
@@ -240,9 +250,11 @@ mod tests {
                 user: "2".into()
             })
         );
-        let stateless = parse("https://trakt.tv/oauth/authorize").unwrap();
+        let stateless = parse("https://trakt.tv/oauth/authorize?response_type=code").unwrap();
         assert_eq!(stateless.state, None);
         assert_eq!(stateless.for_user(Some("1")), Err(LinkProblem::NoState));
+        let empty = parse("https://trakt.tv/oauth/authorize?response_type=code&state=").unwrap();
+        assert_eq!(empty.for_user(Some("1")), Err(LinkProblem::NoState));
     }
 
     #[test]
@@ -250,6 +262,10 @@ mod tests {
         assert_eq!(
             parse("https://trakt.tv/oauth/authorize?response_type=token&state=1"),
             Err(LinkProblem::NotCodeFlow("token".into()))
+        );
+        assert_eq!(
+            parse("https://trakt.tv/oauth/authorize?state=1"),
+            Err(LinkProblem::NotCodeFlow("nothing".into()))
         );
     }
 
@@ -335,7 +351,8 @@ mod tests {
 
     #[test]
     fn a_local_stand_in_is_allowed_only_at_the_local_backend_origin() {
-        let link = parse("http://127.0.0.1:8000/oauth/authorize?state=1").unwrap();
+        let link =
+            parse("http://127.0.0.1:8000/oauth/authorize?response_type=code&state=1").unwrap();
         assert_eq!(link.destination, Destination::LocalStandIn);
         assert!(parse("http://127.0.0.1:9999/oauth/authorize").is_err());
         assert!(parse("http://127.0.0.1:8000/logout").is_err());

@@ -22,10 +22,22 @@ pub fn StatusCard(session: Session) -> impl IntoView {
         Load::Busy => "Checking the Trakt connection…".to_owned(),
         Load::Ready(Connection::NotConnected) => "Not connected to Trakt.".to_owned(),
         Load::Ready(Connection::Connected { expires }) => {
-            format!(
-                "Connected — the Trakt token expires {}.",
-                describe_expiry(&expires)
-            )
+            let passed = expires
+                .as_ref()
+                .and_then(|expiry| expiry.epoch_ms)
+                .is_some_and(|ms| ms <= browser::now_ms());
+            if passed {
+                format!(
+                    "Connected, but the Trakt token's expiry has passed ({}): refresh it below, \
+                     or authorize again.",
+                    describe_expiry(&expires)
+                )
+            } else {
+                format!(
+                    "Connected — the Trakt token expires {}.",
+                    describe_expiry(&expires)
+                )
+            }
         }
         Load::Ready(Connection::Expired { expires }) => {
             format!(

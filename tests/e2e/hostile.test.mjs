@@ -800,6 +800,24 @@ describe('round two, after review', () => {
     });
   }
 
+  test('a link that asks Trakt for no code is not offered', async () => {
+    const auth_url = `https://api.trakt.tv/oauth/authorize?client_id=alice-client&redirect_uri=${encodeURIComponent(`${suite.standin.url}/`)}&state=1`;
+    await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url } });
+    const { context, helper } = await connected();
+    await textContains(helper.authorizeProblem(), 'asks Trakt for “nothing” instead of a code');
+    assert.equal(await helper.authorizeLink().count(), 0);
+    await context.close();
+  });
+
+  test('a connected token whose expiry has passed says so instead of "expires … ago"', async () => {
+    const expires_at = new Date(Date.now() - 120_000).toISOString();
+    await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at } });
+    const { context, helper } = await connected();
+    const status = await textContains(helper.status(), 'expiry has passed');
+    assert.match(status, /ago\)/);
+    await context.close();
+  });
+
   test('a tab coming back from Trakt finishes with its own backend, whatever another tab chose since', async () => {
     const other = await startStandin();
     try {
