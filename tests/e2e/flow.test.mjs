@@ -34,7 +34,7 @@ describe('the helper, end to end', () => {
     await textContains(helper.status(), 'Connected — the Trakt token expires');
     await textContains(helper.currentStep(), 'Trakt connection');
     assert.equal(await helper.currentStep().count(), 1, 'one step is current');
-    await textContains(helper.page.getByTestId('authorize-idle'), '(for example another Trakt account)');
+    await textContains(helper.authorizeIdle(), '(for example another Trakt account)');
     assert.equal(helper.address(), `${standin.url}/`, 'code and state are gone from the address bar');
     assert.equal(await callbackPosts(), 1);
     assert.deepEqual((await standin.stats()).connected, ['alice']);
@@ -69,18 +69,17 @@ describe('the helper, end to end', () => {
     assert.equal(stored.local['trakt-helper.jwt'], undefined, 'JWT not on the device by default');
     assert.equal(stored.local['trakt-helper.backend-url'], `${standin.url}/`);
 
-    await helper.page.getByLabel('Remember on this device').check();
+    await helper.rememberBox().check();
     await eventually(async () => {
       const local = await helper.page.evaluate(() => localStorage.getItem('trakt-helper.jwt'));
       assert.equal(local, jwt);
     });
-    const second = await context.newPage();
-    await second.goto(`${standin.url}/`);
-    await second.getByLabel('JWT access token').waitFor();
-    await eventually(async () => assert.equal(await second.getByLabel('JWT access token').inputValue(), jwt));
-    await second.close();
+    const second = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await second.open();
+    await eventually(async () => assert.equal(await second.jwt().inputValue(), jwt));
+    await second.page.close();
 
-    await helper.page.getByRole('button', { name: 'Forget' }).click();
+    await helper.forgetButton().click();
     await eventually(async () => {
       const left = await helper.page.evaluate(() => localStorage.length + sessionStorage.length);
       assert.equal(left, 0);
@@ -171,7 +170,7 @@ describe('the helper, end to end', () => {
     const jwt = await standin.token();
     await helper.connect({ jwt });
     await helper.authorizeLink().click();
-    const yes = await helper.page.getByRole('link', { name: 'Yes' }).getAttribute('href');
+    const yes = await helper.approveOnTrakt().getAttribute('href');
     // Approve outside the browser and spend the code, then bring the browser back with it.
     const decision = await fetch(new URL(yes, `${standin.url}/oauth/authorize`), { redirect: 'manual' });
     const back = new URL(decision.headers.get('location'));
@@ -229,7 +228,7 @@ describe('a backend whose redirect URI is not this page', () => {
     await helper.connect({ jwt: await elsewhere.token() });
     const notice = await textContains(helper.redirectCheck(), 'Trakt will send the code to');
     assert.ok(notice.includes('http://127.0.0.1:9/trakt/oauth-callback/'));
-    assert.equal(await helper.page.getByTestId('redirect-to-register').textContent(), `${elsewhere.url}/`);
+    assert.equal(await helper.redirectToRegister().textContent(), `${elsewhere.url}/`);
     await context.close();
   });
 });

@@ -82,7 +82,7 @@ describe('canaries in every outside string show as text and never run', () => {
         await suite.standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', status: 200, body });
         const { context, helper } = await connected();
         await helper.authorize();
-        await textContains(helper.page.getByTestId('callback-message'), canary);
+        await textContains(helper.callbackMessage(), canary);
         await textContains(helper.callbackResult(), `expires ${canary}`);
         return { context, helper };
       },
@@ -123,7 +123,7 @@ describe('canaries in every outside string show as text and never run', () => {
         const url = `http://127.0.0.1:9/${canary.replaceAll(' ', '/')}`;
         await helper.backendUrl().fill(url);
         // Read by the URL standard, as the browser will call it: the path comes percent-encoded.
-        await textContains(helper.page.getByTestId('backend-url-hint'), `Calls go to ${new URL(url).href}`);
+        await textContains(helper.backendUrlHint(), `Calls go to ${new URL(url).href}`);
         return { context, helper };
       },
     },
@@ -132,10 +132,10 @@ describe('canaries in every outside string show as text and never run', () => {
       async run(canary) {
         const { context, helper } = await suite.open();
         await helper.jwt().fill(canary);
-        await textContains(helper.page.getByTestId('jwt-hint'), 'which a JWT never has');
+        await textContains(helper.jwtHint(), 'which a JWT never has');
         const claims = Buffer.from(JSON.stringify({ user_id: canary, exp: 9999999999 })).toString('base64url');
         await helper.jwt().fill(`e30.${claims}.sig`);
-        await textContains(helper.page.getByTestId('jwt-hint'), `Access token for user ${canary}`);
+        await textContains(helper.jwtHint(), `Access token for user ${canary}`);
         return { context, helper };
       },
     },
@@ -171,7 +171,7 @@ describe('authorize links that must be refused', () => {
       const problem = await textContains(helper.authorizeProblem(), reason);
       assert.ok(problem.includes('What to do:'));
       assert.equal(await helper.authorizeLink().count(), 0);
-      assert.equal(await helper.page.locator('a[href]').count(), 0, 'no link of any kind');
+      assert.equal(await helper.links().count(), 0, 'no link of any kind');
       const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-state'));
       assert.equal(pending, null, 'no state is remembered for a refused link');
       await context.close();
@@ -200,7 +200,7 @@ describe('answers', () => {
       const problem = await textContains(helper.statusProblem(), expected);
       if (typeof body === 'object') assert.ok(problem.includes(Object.values(body)[0]), problem);
       assert.ok(problem.includes('What to do:'));
-      await helper.page.getByRole('button', { name: 'Check again' }).click();
+      await helper.checkAgainButton().click();
       await textContains(helper.status(), 'Not connected to Trakt.');
       assert.equal(await helper.statusProblem().count(), 0);
       await context.close();
@@ -229,7 +229,7 @@ describe('answers', () => {
     const problem = await textContains(helper.statusProblem(), `(${huge.length} characters in all)`, { timeout: 20_000 });
     assert.ok(problem.length < 2_000, `shown ${problem.length} characters`);
     const started = Date.now();
-    await helper.page.getByRole('button', { name: 'Check again' }).click();
+    await helper.checkAgainButton().click();
     await textContains(helper.status(), 'Not connected to Trakt.');
     assert.ok(Date.now() - started < 5_000, 'the page still answers clicks');
     await context.close();
@@ -239,9 +239,9 @@ describe('answers', () => {
     await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, kind: 'hang' });
     const { context, helper } = await connected();
     await textContains(helper.status(), 'Checking');
-    assert.equal(await helper.page.getByRole('button', { name: 'Checking…' }).isDisabled(), true);
+    assert.equal(await helper.checkingButton().isDisabled(), true);
     await textContains(helper.statusProblem(), 'did not answer within 15 seconds', { timeout: 25_000 });
-    assert.equal(await helper.page.getByRole('button', { name: 'Check status' }).isEnabled(), true);
+    assert.equal(await helper.checkStatusButton().isEnabled(), true);
     await context.close();
   });
 
@@ -256,7 +256,7 @@ describe('answers', () => {
     await textContains(helper.statusProblem(), `Could not reach the backend at ${url}`);
     backend = await startStandin(['--secret', secret, '--listen', url.replace('http://', '')]);
     try {
-      await helper.page.getByRole('button', { name: 'Check again' }).click();
+      await helper.checkAgainButton().click();
       await textContains(helper.status(), 'Not connected to Trakt.');
     } finally {
       await backend.stop();
@@ -317,7 +317,7 @@ describe('the return from trakt.tv', () => {
     const query = new URLSearchParams({ error: 'access_denied', error_description: description, state: '1' });
     const { context, helper } = await suite.open(suite.standin, `?${query}`);
     await textContains(helper.callbackProblem(), description);
-    assert.equal(await helper.page.locator('a[href="https://evil.example"]').count(), 0);
+    assert.equal(await helper.links('https://evil.example').count(), 0);
     await context.close();
   });
 });
@@ -330,8 +330,8 @@ describe('sending once', () => {
     });
     if (double) {
       await helper.authorizeLink().dblclick();
-      await helper.page.getByRole('link', { name: 'Yes' }).click();
-      await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();
+      await helper.approveOnTrakt().click();
+      await helper.heading().waitFor();
     } else {
       await helper.authorize();
     }
@@ -354,10 +354,10 @@ describe('sending once', () => {
     await textContains(helper.status(), 'Connected');
     await helper.page.goBack();
     await helper.page.waitForLoadState();
-    const again = await context.newPage();
-    await again.goto(returnUrl);
-    await textContains(again.getByTestId('callback-problem'), 'did not start an authorization');
-    assert.equal(new URL(again.url()).search, '', 'the new tab cleaned its address too');
+    const again = new HelperPage(await context.newPage(), returnUrl);
+    await again.open();
+    await textContains(again.callbackProblem(), 'did not start an authorization');
+    assert.equal(new URL(again.address()).search, '', 'the new tab cleaned its address too');
     assert.equal(await suite.callbackPosts(), 1);
     await context.close();
   });
@@ -379,8 +379,8 @@ describe('the JWT', () => {
       const token = jwt ?? (await suite.standin.token({ kind: 'refresh' }));
       const { context, helper } = await suite.open();
       await helper.jwt().fill(token);
-      await textContains(helper.page.getByTestId('jwt-hint'), expected);
-      await helper.page.getByRole('button', { name: 'Check status' }).click();
+      await textContains(helper.jwtHint(), expected);
+      await helper.checkStatusButton().click();
       await textContains(helper.statusProblem(), expected);
       assert.deepEqual(await suite.traktRequests(), []);
       await context.close();
@@ -465,7 +465,7 @@ describe('guarantees', () => {
     const jwt = await suite.standin.token();
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
     await helper.connect({ jwt });
-    await textContains(helper.page.getByTestId('crash-notice'), 'Reload the page to start again');
+    await textContains(helper.crashNotice(), 'Reload the page to start again');
     await context.close();
   });
 });
@@ -490,24 +490,24 @@ describe('round two', () => {
 
   test('1. a JWT with a character a header cannot carry is refused, never stored, and the page lives on', async () => {
     const { context, helper } = await suite.open();
-    await helper.page.getByLabel('Remember on this device').check();
+    await helper.rememberBox().check();
     await helper.connect({ jwt: `${await suite.standin.token()}…` });
     await textContains(helper.statusProblem(), 'contains “…”');
-    await textContains(helper.page.getByTestId('jwt-hint'), 'contains “…”');
-    assert.equal(await helper.page.getByTestId('crash-notice').count(), 0, 'no crash');
+    await textContains(helper.jwtHint(), 'contains “…”');
+    assert.equal(await helper.crashNotice().count(), 0, 'no crash');
     const stored = await helper.stored();
     assert.equal(stored.local['trakt-helper.jwt'], undefined, 'not stored');
     assert.equal(stored.session['trakt-helper.jwt'], undefined, 'not stored');
     assert.deepEqual(await trakt(), [], 'nothing sent');
     await helper.page.reload();
     await helper.jwt().waitFor();
-    assert.equal(await helper.page.getByTestId('crash-notice').count(), 0, 'the next visit starts');
+    assert.equal(await helper.crashNotice().count(), 0, 'the next visit starts');
     await context.close();
   });
 
   test('1. the crash notice offers a way out that clears what the page stored', async () => {
     const { context, helper } = await suite.open();
-    await helper.page.getByLabel('Remember on this device').check();
+    await helper.rememberBox().check();
     await helper.jwt().fill(await suite.standin.token());
     await helper.page.evaluate(() => {
       Date.prototype.toLocaleString = () => {
@@ -515,8 +515,8 @@ describe('round two', () => {
       };
     });
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    await helper.page.getByRole('button', { name: 'Check status' }).click();
-    await helper.page.getByTestId('crash-forget').click();
+    await helper.checkStatusButton().click();
+    await helper.crashForget().click();
     await helper.page.waitForLoadState();
     await helper.jwt().waitFor();
     assert.deepEqual(await helper.stored(), { local: {}, session: {} });
@@ -528,16 +528,17 @@ describe('round two', () => {
     const { context, helper } = await connected();
     await helper.authorizeLink().waitFor();
     // A tab opened from the page shares its tab storage: the JWT and the pending state.
-    const [second] = await Promise.all([
+    const [opened] = await Promise.all([
       context.waitForEvent('page'),
       helper.page.evaluate(() => window.open(location.href)),
     ]);
-    await second.waitForLoadState();
+    await opened.waitForLoadState();
+    const second = new HelperPage(opened, `${suite.standin.url}/`);
     const back = await suite.standin.approvedElsewhere();
-    await Promise.all([helper.page.goto(back.address), second.goto(back.address)]);
+    await Promise.all([helper.page.goto(back.address), second.page.goto(back.address)]);
     const outcomes = await eventually(async () => {
       const texts = await Promise.all(
-        [helper.page, second].map((page) => page.locator('.card.result').textContent({ timeout: 1000 })),
+        [helper, second].map((tab) => tab.resultCard().textContent({ timeout: 1000 })),
       );
       assert.ok(texts.every((text) => !text.includes('Finishing')), texts.join(' | '));
       return texts;
@@ -600,7 +601,7 @@ describe('round two', () => {
     const exact = `${suite.standin.url}/oauth/authorize?response_type=code&state=1`;
     await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url: exact } });
     const { context, helper } = await connected();
-    await textContains(helper.page.getByTestId('standin-notice'), 'stand-in authorize page');
+    await textContains(helper.standinNotice(), 'stand-in authorize page');
     assert.equal(await helper.authorizeLink().getAttribute('href'), exact);
     await context.close();
   });
@@ -624,7 +625,7 @@ describe('round two', () => {
       };
     });
     await helper.open(`?code=${hex64('e')}&state=1`);
-    await textContains(helper.page.getByTestId('address-left'), 'would not remove the code from the address bar');
+    await textContains(helper.addressLeft(), 'would not remove the code from the address bar');
     await context.close();
   });
 
@@ -658,7 +659,7 @@ describe('round two', () => {
 
   test('8. Forget in one tab reaches every open tab', async () => {
     const { context, helper } = await suite.open();
-    await helper.page.getByLabel('Remember on this device').check();
+    await helper.rememberBox().check();
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Not connected to Trakt.');
     const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
@@ -727,8 +728,8 @@ describe('round two', () => {
     const page = await context.newPage();
     await page.goto('http://127.0.0.1:9/framer');
     const frame = page.frameLocator('iframe');
-    await textContains(frame.getByTestId('framed-notice'), 'does not work inside another page');
-    assert.equal(await frame.locator('button, input').count(), 0, 'nothing to click or read');
+    await textContains(HelperPage.framedNotice(frame), 'does not work inside another page');
+    assert.equal(await HelperPage.controls(frame).count(), 0, 'nothing to click or read');
     await page.waitForTimeout(500);
     assert.deepEqual(await trakt(), [], 'no authenticated call');
     await context.close();
@@ -778,7 +779,7 @@ describe('round two, after review', () => {
     await helper.forget();
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Connected');
-    await helper.page.getByRole('button', { name: 'Authorize again' }).click();
+    await helper.authorizeAgainButton().click();
     await helper.authorizeLink().waitFor();
     await helper.page.goto(returnUrl);
     await textContains(helper.callbackProblem(), 'already sent from this page');
@@ -787,7 +788,7 @@ describe('round two, after review', () => {
   });
 
   for (const [name, state, shown] of [
-    ['another user', '&state=2', 'is for user 2'],
+    ['another user', '&state=2', 'is for user “2”'],
     ['no state', '', 'carries no “state”'],
   ]) {
     test(`a link whose return would be refused (${name}) is not offered`, async () => {
@@ -823,14 +824,14 @@ describe('round two, after review', () => {
     try {
       const { context, helper } = await connected();
       await helper.authorizeLink().click();
-      await helper.page.getByRole('heading', { name: 'Authorize NowPlaying?' }).waitFor();
+      await helper.traktHeading().waitFor();
       // Meanwhile, in a second tab, the person points the page at another backend.
       const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
       await second.open();
       await second.backendUrl().fill(other.url);
       await second.backendUrl().press('Tab');
       await second.page.waitForLoadState();
-      await helper.page.getByRole('link', { name: 'Yes' }).click();
+      await helper.approveOnTrakt().click();
       await textContains(helper.callbackResult(), 'Trakt is connected.');
       assert.equal(await helper.backendUrl().inputValue(), suite.standin.url);
       assert.equal(await suite.callbackPosts(), 1);

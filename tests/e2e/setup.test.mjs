@@ -17,10 +17,10 @@ describe('1. sign in instead of pasting a JWT', () => {
   test('the access token fills the JWT field, counts down, and the status follows', async () => {
     const { context, helper } = await suite.open();
     await helper.signIn('alice', 'alice-password');
-    await textContains(helper.page.getByTestId('sign-in-done'), 'Signed in');
+    await textContains(helper.signInDone(), 'Signed in');
     assert.match(await helper.jwt().inputValue(), /^eyJ/);
-    const first = await textContains(helper.page.getByTestId('jwt-hint'), 'Access token for alice (user 1), expires in 59:');
-    await eventually(async () => assert.notEqual(await helper.page.getByTestId('jwt-hint').textContent(), first));
+    const first = await textContains(helper.jwtHint(), 'Access token for alice (user 1), expires in 59:');
+    await eventually(async () => assert.notEqual(await helper.jwtHint().textContent(), first));
     await textContains(helper.status(), 'Not connected to Trakt.');
     const stored = await helper.page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
     assert.match(stored.session['trakt-helper.refresh-jwt'], /^eyJ/);
@@ -31,10 +31,10 @@ describe('1. sign in instead of pasting a JWT', () => {
   test('a wrong password and missing fields are shown per field', async () => {
     const { context, helper } = await suite.open();
     await helper.signIn('alice', 'wrong');
-    await textContains(helper.page.getByTestId('sign-in-problem'), 'Invalid credentials');
+    await textContains(helper.signInProblem(), 'Invalid credentials');
     await helper.signIn('', '');
-    await textContains(helper.page.getByTestId('sign-in-username-error'), 'This field is required.');
-    await textContains(helper.page.getByTestId('sign-in-password-error'), 'This field is required.');
+    await textContains(helper.userNameError(), 'This field is required.');
+    await textContains(helper.passwordError(), 'This field is required.');
     assert.equal(await helper.jwt().inputValue(), '');
     await context.close();
   });
@@ -45,8 +45,8 @@ describe('1. sign in instead of pasting a JWT', () => {
     await textContains(helper.status(), 'Not connected to Trakt.');
     const expired = await suite.standin.token({ expired: true });
     await helper.jwt().fill(expired);
-    await textContains(helper.page.getByTestId('jwt-hint'), 'This JWT has expired.');
-    await helper.page.getByRole('button', { name: 'Check status' }).click();
+    await textContains(helper.jwtHint(), 'This JWT has expired.');
+    await helper.checkStatusButton().click();
     await textContains(helper.status(), 'Not connected to Trakt.');
     const renewed = await helper.jwt().inputValue();
     assert.notEqual(renewed, expired);
@@ -60,13 +60,13 @@ describe('2. Trakt credentials without a Django shell', () => {
   test('when the backend has none, the form opens, saves them, and the flow goes on', async () => {
     const { context, helper } = await connected({ user: 'bob' });
     await textContains(helper.authorizeProblem(), 'No Trakt API key found');
-    await textContains(helper.page.getByTestId('trakt-key-status'), 'None stored yet');
+    await textContains(helper.traktKeyStatus(), 'None stored yet');
     const secret = 'bob-very-secret-value';
     await helper.saveTraktCredentials('bob-client-id', secret);
-    await textContains(helper.page.getByTestId('trakt-key-saved'), 'Saved');
+    await textContains(helper.traktKeySaved(), 'Saved');
     await helper.authorizeLink().waitFor();
-    await textContains(helper.page.getByTestId('trakt-key-status'), 'Client ID bob-client-id');
-    assert.equal(await helper.page.getByLabel('Client Secret').inputValue(), '', 'the secret field is cleared');
+    await textContains(helper.traktKeyStatus(), 'Client ID bob-client-id');
+    assert.equal(await helper.clientSecret().inputValue(), '', 'the secret field is cleared');
     const everything = await helper.page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...localStorage, ...sessionStorage }));
     assert.ok(!everything.includes(secret), 'the secret is never shown or stored');
     await helper.authorize();
@@ -78,7 +78,7 @@ describe('2. Trakt credentials without a Django shell', () => {
     const { context, helper } = await connected({ user: 'bob' });
     await textContains(helper.authorizeProblem(), 'No Trakt API key found');
     await helper.saveTraktCredentials('bob-client-id', '');
-    await textContains(helper.page.getByTestId('trakt-key-problem'), 'api_key: This field is required.');
+    await textContains(helper.traktKeyProblem(), 'api_key: This field is required.');
     await context.close();
   });
 });
@@ -95,34 +95,34 @@ describe('3 and 4. when Trakt redirects elsewhere: the doctor, and pasting', () 
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.url });
       await helper.connect({ jwt: await backend.token() });
       await helper.authorizeLink().waitFor();
-      await helper.page.getByText('Redirect URI check, character by character').click();
-      const line = await textContains(helper.page.getByTestId('doctor-backend'), 'differs in path');
+      await helper.redirectDoctorToggle().click();
+      const line = await textContains(helper.doctorBackend(), 'differs in path');
       assert.ok(line.includes(`${backend.url}/trakt/oauth-callback/`));
-      assert.equal(await helper.page.getByTestId('doctor-backend').locator('mark').textContent(), 't');
-      await helper.page.getByTestId('copy-redirect-uri').click();
+      assert.equal(await helper.doctorBackend().locator('mark').textContent(), 't');
+      await helper.copyRedirectUri().click();
       assert.equal(await helper.clipboard(), `${backend.url}/`);
 
       await helper.authorizeLink().click();
-      await helper.page.getByRole('link', { name: 'Yes' }).click();
-      await helper.page.getByText('Trakt Authorization').waitFor();
+      await helper.approveOnTrakt().click();
+      await helper.backendCallbackPage().waitFor();
       const landed = helper.page.url();
       assert.ok(landed.startsWith(`${backend.url}/trakt/oauth-callback/?code=`));
       await helper.page.goBack();
       await helper.page.goBack();
-      await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();
+      await helper.heading().waitFor();
       await helper.paste(landed);
       await textContains(helper.callbackResult(), 'Trakt is connected.');
       assert.equal((await backend.stats()).callback_posts, 1);
 
       // Once more with the bare code, which goes with this tab's pending state.
-      await helper.page.getByRole('button', { name: 'Authorize again' }).click();
+      await helper.authorizeAgainButton().click();
       await helper.authorizeLink().click();
-      await helper.page.getByRole('link', { name: 'Yes' }).click();
-      await helper.page.getByText('Trakt Authorization').waitFor();
+      await helper.approveOnTrakt().click();
+      await helper.backendCallbackPage().waitFor();
       const code = new URL(helper.page.url()).searchParams.get('code');
       await helper.page.goBack();
       await helper.page.goBack();
-      await helper.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }).waitFor();
+      await helper.heading().waitFor();
       await helper.paste(code);
       await textContains(helper.callbackResult(), 'Trakt is connected.');
       assert.equal((await backend.stats()).callback_posts, 2);
@@ -202,10 +202,10 @@ describe('6. the token lifecycle', () => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
     const { context, helper } = await connected();
     await textContains(helper.status(), 'Connected');
-    await textContains(helper.page.getByTestId('token-tools'), 'last about a day');
-    await helper.page.getByRole('button', { name: 'Refresh Trakt token' }).click();
+    await textContains(helper.tokenTools(), 'last about a day');
+    await helper.refreshTraktTokenButton().click();
     await textContains(helper.toolResult(), 'Token refreshed: it now expires');
-    await helper.page.getByRole('button', { name: 'Test sync' }).click();
+    await helper.testSyncButton().click();
     const result = await textContains(helper.toolResult(), 'Movie sync started in background');
     assert.ok(result.includes('Inception (2010)') && result.includes('Arrival (2016)'), result);
     const paths = (await suite.standin.stats()).requests.map((r) => r.path);
@@ -218,8 +218,8 @@ describe('6. the token lifecycle', () => {
     const { context, helper } = await connected();
     await textContains(helper.status(), 'Connected');
     await suite.standin.setUser({ user: 'alice', trakt_connected: false });
-    await helper.page.getByRole('button', { name: 'Test sync' }).click();
-    const problem = await textContains(helper.page.getByTestId('tool-problem'), 'No Trakt token found');
+    await helper.testSyncButton().click();
+    const problem = await textContains(helper.toolProblem(), 'No Trakt token found');
     assert.ok(problem.includes('Authorize on Trakt'), problem);
     await context.close();
   });
@@ -250,17 +250,17 @@ describe('8. copy buttons and the curl command', () => {
     const jwt = await helper.jwt().inputValue();
     await helper.authorize();
     await textContains(helper.callbackProblem(), 'HTTP 502');
-    await helper.page.getByText('Finish from a terminal instead').click();
-    const code = await helper.page.getByTestId('sent-code').textContent();
+    await helper.finishByHandToggle().click();
+    const code = await helper.sentCode().textContent();
     assert.match(code, /^[0-9a-f]{64}$/);
-    await helper.page.getByTestId('copy-code').click();
+    await helper.copyCode().click();
     assert.equal(await helper.clipboard(), code);
-    await helper.page.getByTestId('copy-state').click();
+    await helper.copyState().click();
     assert.equal(await helper.clipboard(), '1');
-    const command = await helper.page.getByTestId('curl-command').textContent();
+    const command = await helper.curlCommand().textContent();
     assert.ok(command.includes('$NOWPLAYING_JWT') && !command.includes(jwt), command);
-    await helper.page.getByLabel('Put my JWT in the command').check();
-    await helper.page.getByTestId('copy-curl').click();
+    await helper.jwtInCommandBox().check();
+    await helper.copyCurl().click();
     const withJwt = await helper.clipboard();
     assert.ok(withJwt.includes(`Authorization: Bearer ${jwt}`), withJwt);
 

@@ -50,7 +50,7 @@ test('scripts/start serves the helper and the stand-in; the flow completes', asy
   assert.equal(await helper.backendUrl().inputValue(), `http://127.0.0.1:${helperPort}`);
   await helper.connect({ jwt });
   await textContains(helper.status(), 'Not connected to Trakt.');
-  await textContains(page.getByTestId('standin-notice'), 'stand-in authorize page');
+  await textContains(helper.standinNotice(), 'stand-in authorize page');
   await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
   await helper.authorize();
   await textContains(helper.callbackResult(), 'Trakt is connected. The token expires');

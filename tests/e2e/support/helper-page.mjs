@@ -1,5 +1,22 @@
 // The page object: the only file that knows how the helper's screen is laid out.
 export class HelperPage {
+  /** CSS selectors, for the keyboard test that asks where the focus is. */
+  static selectors = {
+    jwt: '#jwt',
+    authorizeLink: '[data-testid="authorize-link"]',
+    approveOnTrakt: '[data-testid="approve"]',
+  };
+
+  /** In a page that frames the helper: the notice it shows instead of itself. */
+  static framedNotice(frame) {
+    return frame.getByTestId('framed-notice');
+  }
+
+  /** In a page that frames the helper: anything to click or type into. */
+  static controls(frame) {
+    return frame.locator('button, input, a[href]');
+  }
+
   constructor(page, url) {
     this.page = page;
     this.url = url;
@@ -160,5 +177,217 @@ export class HelperPage {
 
   clipboard() {
     return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  // Single elements, by what the person sees.
+
+  /** Every link on the page, or those to `href`. */
+  links(href) {
+    return this.page.locator(href ? `a[href="${href}"]` : 'a[href]');
+  }
+
+  /** The “Back from Trakt” card, whatever its outcome. */
+  resultCard() {
+    return this.page.getByRole('region', { name: 'Back from Trakt' });
+  }
+
+  /** [data-testid=jwt-hint] */
+  jwtHint() {
+    return this.page.getByTestId('jwt-hint');
+  }
+
+  /** [data-testid=trakt-key-status] */
+  traktKeyStatus() {
+    return this.page.getByTestId('trakt-key-status');
+  }
+
+  /** [data-testid=crash-notice] */
+  crashNotice() {
+    return this.page.getByTestId('crash-notice');
+  }
+
+  /** [data-testid=standin-notice] */
+  standinNotice() {
+    return this.page.getByTestId('standin-notice');
+  }
+
+  /** [data-testid=trakt-key-saved] */
+  traktKeySaved() {
+    return this.page.getByTestId('trakt-key-saved');
+  }
+
+  /** [data-testid=trakt-key-problem] */
+  traktKeyProblem() {
+    return this.page.getByTestId('trakt-key-problem');
+  }
+
+  /** [data-testid=tool-problem] */
+  toolProblem() {
+    return this.page.getByTestId('tool-problem');
+  }
+
+  /** [data-testid=token-tools] */
+  tokenTools() {
+    return this.page.getByTestId('token-tools');
+  }
+
+  /** [data-testid=sign-in-username-error] */
+  userNameError() {
+    return this.page.getByTestId('sign-in-username-error');
+  }
+
+  /** [data-testid=sign-in-problem] */
+  signInProblem() {
+    return this.page.getByTestId('sign-in-problem');
+  }
+
+  /** [data-testid=sign-in-password-error] */
+  passwordError() {
+    return this.page.getByTestId('sign-in-password-error');
+  }
+
+  /** [data-testid=sent-code] */
+  sentCode() {
+    return this.page.getByTestId('sent-code');
+  }
+
+  /** [data-testid=redirect-to-register] */
+  redirectToRegister() {
+    return this.page.getByTestId('redirect-to-register');
+  }
+
+  /** [data-testid=doctor-backend] */
+  doctorBackend() {
+    return this.page.getByTestId('doctor-backend');
+  }
+
+  /** [data-testid=curl-command] */
+  curlCommand() {
+    return this.page.getByTestId('curl-command');
+  }
+
+  /** [data-testid=crash-forget] */
+  crashForget() {
+    return this.page.getByTestId('crash-forget');
+  }
+
+  /** [data-testid=copy-state] */
+  copyState() {
+    return this.page.getByTestId('copy-state');
+  }
+
+  /** [data-testid=copy-redirect-uri] */
+  copyRedirectUri() {
+    return this.page.getByTestId('copy-redirect-uri');
+  }
+
+  /** [data-testid=copy-curl] */
+  copyCurl() {
+    return this.page.getByTestId('copy-curl');
+  }
+
+  /** [data-testid=copy-code] */
+  copyCode() {
+    return this.page.getByTestId('copy-code');
+  }
+
+  /** [data-testid=callback-message] */
+  callbackMessage() {
+    return this.page.getByTestId('callback-message');
+  }
+
+  /** [data-testid=backend-url-hint] */
+  backendUrlHint() {
+    return this.page.getByTestId('backend-url-hint');
+  }
+
+  /** [data-testid=authorize-idle] */
+  authorizeIdle() {
+    return this.page.getByTestId('authorize-idle');
+  }
+
+  /** [data-testid=address-left] */
+  addressLeft() {
+    return this.page.getByTestId('address-left');
+  }
+
+  /** The link “Yes”. */
+  approveOnTrakt() {
+    return this.page.getByRole('link', { name: 'Yes' });
+  }
+
+  /** The heading “Connect Trakt to NowPlaying”. */
+  heading() {
+    return this.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' });
+  }
+
+  /** The button “Check status”. */
+  checkStatusButton() {
+    return this.page.getByRole('button', { name: 'Check status' });
+  }
+
+  /** The button “Check again”. */
+  checkAgainButton() {
+    return this.page.getByRole('button', { name: 'Check again' });
+  }
+
+  /** The button “Test sync”. */
+  testSyncButton() {
+    return this.page.getByRole('button', { name: 'Test sync' });
+  }
+
+  /** The button “Authorize again”. */
+  authorizeAgainButton() {
+    return this.page.getByRole('button', { name: 'Authorize again' });
+  }
+
+  /** The heading “Authorize NowPlaying?”. */
+  traktHeading() {
+    return this.page.getByRole('heading', { name: 'Authorize NowPlaying?' });
+  }
+
+  /** The button “Refresh Trakt token”. */
+  refreshTraktTokenButton() {
+    return this.page.getByRole('button', { name: 'Refresh Trakt token' });
+  }
+
+  /** The button “Forget”. */
+  forgetButton() {
+    return this.page.getByRole('button', { name: 'Forget' });
+  }
+
+  /** The button “Checking…”. */
+  checkingButton() {
+    return this.page.getByRole('button', { name: 'Checking…' });
+  }
+
+  /** The field labelled “Remember on this device”. */
+  rememberBox() {
+    return this.page.getByLabel('Remember on this device');
+  }
+
+  /** The field labelled “Put my JWT in the command”. */
+  jwtInCommandBox() {
+    return this.page.getByLabel('Put my JWT in the command');
+  }
+
+  /** The field labelled “Client Secret”. */
+  clientSecret() {
+    return this.page.getByLabel('Client Secret');
+  }
+
+  /** The text “Trakt Authorization”. */
+  backendCallbackPage() {
+    return this.page.getByText('Trakt Authorization');
+  }
+
+  /** The text “Redirect URI check, character by character”. */
+  redirectDoctorToggle() {
+    return this.page.getByText('Redirect URI check, character by character');
+  }
+
+  /** The text “Finish from a terminal instead”. */
+  finishByHandToggle() {
+    return this.page.getByText('Finish from a terminal instead');
   }
 }

@@ -8,7 +8,7 @@ export function screens(standin) {
     'not-connected': async (helper) => {
       await helper.connect({ jwt: await standin.token() });
       await helper.authorizeLink().waitFor();
-      await helper.page.getByText('Redirect URI check, character by character').click();
+      await helper.redirectDoctorToggle().click();
     },
     connected: async (helper) => {
       await helper.connect({ jwt: await standin.token() });
@@ -23,7 +23,7 @@ export function screens(standin) {
     'no-credentials': async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
       await helper.authorizeProblem().waitFor();
-      await helper.page.getByTestId('trakt-key-status').getByText('None stored yet').waitFor();
+      await helper.traktKeyStatus().getByText('None stored yet').waitFor();
     },
     doctor: async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
@@ -33,13 +33,13 @@ export function screens(standin) {
     },
     'sign-in': async (helper) => {
       await helper.signIn('', '');
-      await helper.page.getByTestId('sign-in-username-error').waitFor();
+      await helper.userNameError().waitFor();
     },
     'finish-by-hand': async (helper) => {
       await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
       await helper.connect({ jwt: await standin.token() });
       await helper.authorize();
-      await helper.page.getByText('Finish from a terminal instead').click();
+      await helper.finishByHandToggle().click();
     },
   };
 }
