@@ -13,7 +13,7 @@ const loads = Number(process.argv[2] ?? 15);
 // (README, "Figures"); and the ceiling CI holds meanwhile, so the load cannot grow unseen:
 // the first load measured once serde, the URL standard and Intl came in, plus 5 KB.
 const BUDGET_BYTES = 80_000;
-const CEILING_BYTES = 201_500;
+const CEILING_BYTES = 203_500;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function sizes() {
