@@ -14,7 +14,10 @@ pub enum StorageKey {
     /// The backend of this tab, so a tab coming back from trakt.tv finishes with the
     /// backend it left with, whatever another tab chose since.
     TabBackendUrl,
+    /// This tab's JWT.
     Jwt,
+    /// The JWT new tabs start with, when the person chose to keep it on this device.
+    RememberedJwt,
     /// Set when the person chose to keep the JWT beyond this tab.
     RememberJwt,
     /// The `state` of the authorize link the person last left for, until it comes back.
@@ -23,7 +26,7 @@ pub enum StorageKey {
     RefreshJwt,
     /// The user name from signing in on this page.
     SignedInAs,
-    /// The backend the JWT and the refresh token belong to: the one that issued them by
+    /// The backend this tab's JWT and refresh token belong to: the one that issued them by
     /// signing in, or that accepted the JWT. They never go to another backend.
     TokensFrom,
     /// Written and removed at once by “Forget”: every other open tab of the page hears
@@ -51,6 +54,7 @@ impl StorageKey {
             Self::BackendUrl => "trakt-helper.backend-url",
             Self::TabBackendUrl => "trakt-helper.tab-backend-url",
             Self::Jwt => "trakt-helper.jwt",
+            Self::RememberedJwt => "trakt-helper.remembered-jwt",
             Self::RememberJwt => "trakt-helper.remember-jwt",
             Self::PendingState => "trakt-helper.pending-state",
             Self::RefreshJwt => "trakt-helper.refresh-jwt",
@@ -63,12 +67,14 @@ impl StorageKey {
         }
     }
 
-    /// The store a value belongs in. The JWT stays in the tab unless the person asked
-    /// to be remembered; the pending state only has to survive one round trip.
-    pub fn store(self, remember_jwt: bool) -> Store {
+    /// The store a value belongs in. What a tab works with stays in the tab, so another
+    /// tab's choices (another backend, another sign-in) never pull it away mid-flow; what
+    /// new tabs start with is on the device.
+    pub fn store(self) -> Store {
         match self {
-            Self::BackendUrl | Self::RememberJwt | Self::ForgetEverywhere => Store::Local,
-            Self::Jwt | Self::TokensFrom if remember_jwt => Store::Local,
+            Self::BackendUrl | Self::RememberedJwt | Self::RememberJwt | Self::ForgetEverywhere => {
+                Store::Local
+            }
             Self::Jwt
             | Self::TokensFrom
             | Self::TabBackendUrl
@@ -127,29 +133,33 @@ mod tests {
     use strum::IntoEnumIterator;
 
     #[test]
-    fn jwt_stays_in_the_tab_unless_remembered() {
-        assert_eq!(StorageKey::Jwt.store(false), Store::Session);
-        assert_eq!(StorageKey::Jwt.store(true), Store::Local);
+    fn what_a_tab_works_with_stays_in_the_tab() {
+        for key in [
+            StorageKey::Jwt,
+            StorageKey::TokensFrom,
+            StorageKey::TabBackendUrl,
+            StorageKey::PendingState,
+            StorageKey::RefreshJwt,
+        ] {
+            assert_eq!(key.store(), Store::Session, "{key:?}");
+        }
     }
 
     #[test]
-    fn settings_and_pending_state_have_fixed_places() {
-        for remember in [false, true] {
-            assert_eq!(StorageKey::BackendUrl.store(remember), Store::Local);
-            assert_eq!(StorageKey::RememberJwt.store(remember), Store::Local);
-            assert_eq!(StorageKey::PendingState.store(remember), Store::Session);
-            assert_eq!(
-                StorageKey::RefreshJwt.store(remember),
-                Store::Session,
-                "never remembered"
-            );
+    fn what_new_tabs_start_with_is_on_the_device() {
+        for key in [
+            StorageKey::BackendUrl,
+            StorageKey::RememberedJwt,
+            StorageKey::RememberJwt,
+        ] {
+            assert_eq!(key.store(), Store::Local, "{key:?}");
         }
     }
 
     #[test]
     fn names_are_distinct_and_prefixed() {
         let names: Vec<_> = StorageKey::iter().map(StorageKey::name).collect();
-        assert_eq!(names.len(), 12);
+        assert_eq!(names.len(), 13);
         for (i, name) in names.iter().enumerate() {
             assert!(name.starts_with(STORAGE_PREFIX));
             assert!(!names[i + 1..].contains(name));

@@ -21,18 +21,15 @@ fn storage(store: Store) -> Option<web_sys::Storage> {
     .flatten()
 }
 
-/// Reads a value from wherever the storage policy may have put it.
+/// Reads a value from where the storage policy puts it.
 pub fn load(key: StorageKey) -> Option<String> {
-    [key.store(false), key.store(true)]
-        .into_iter()
-        .filter_map(storage)
-        .find_map(|store| store.get_item(key.name()).ok().flatten())
+    storage(key.store())?.get_item(key.name()).ok().flatten()
 }
 
-/// Writes a value to the one place the policy names, and removes it from the other;
-/// `None` removes it everywhere.
-pub fn save(key: StorageKey, value: Option<&str>, remember_jwt: bool) {
-    let target = key.store(remember_jwt);
+/// Writes a value to the place the policy names (and removes it from the other, where an
+/// older version of the page may have put it); `None` removes it everywhere.
+pub fn save(key: StorageKey, value: Option<&str>) {
+    let target = key.store();
     for store in [Store::Local, Store::Session] {
         let Some(storage) = storage(store) else {
             continue;
@@ -73,7 +70,7 @@ fn names_starting(storage: &web_sys::Storage, prefix: &str) -> Vec<String> {
 /// Reads a value and removes it, so it is used once.
 pub fn take(key: StorageKey) -> Option<String> {
     let value = load(key);
-    save(key, None, false);
+    save(key, None);
     value
 }
 

@@ -23,7 +23,7 @@ pub fn keep() {
     DRAFTS.with(|drafts| {
         for (key, value) in drafts.borrow().iter() {
             let text = value.try_get_untracked().unwrap_or_default();
-            browser::save(*key, Some(text.as_str()).filter(|t| !t.is_empty()), false);
+            browser::save(*key, Some(text.as_str()).filter(|t| !t.is_empty()));
         }
     });
 }

@@ -142,7 +142,10 @@ impl Session {
         let backend = browser::load(StorageKey::TabBackendUrl)
             .or_else(|| browser::load(StorageKey::BackendUrl))
             .unwrap_or_else(browser::page_origin);
-        let jwt = browser::load(StorageKey::Jwt).unwrap_or_default();
+        // This tab's own JWT first: a new tab starts with the remembered one, if any.
+        let jwt = browser::load(StorageKey::Jwt)
+            .or_else(|| browser::load(StorageKey::RememberedJwt))
+            .unwrap_or_default();
         let remember = browser::load(StorageKey::RememberJwt).is_some();
         let session = Self::new(&backend, &jwt, remember);
         session
@@ -172,16 +175,16 @@ impl Session {
         // Only what could be sent is kept: a JWT with a stray character (the hint says
         // which) is never stored, so no stored value can break the next visit.
         let jwt = Jwt::from_input(&jwt).filter(|jwt| jwt.secret().chars().all(is_jwt_char));
-        browser::save(StorageKey::BackendUrl, backend, remember);
+        browser::save(StorageKey::BackendUrl, backend);
         if browser::load(StorageKey::TabBackendUrl).is_some() {
             let typed = self.backend_input.get_untracked();
             let typed = Some(typed.trim()).filter(|typed| !typed.is_empty());
-            browser::save(StorageKey::TabBackendUrl, typed, remember);
+            browser::save(StorageKey::TabBackendUrl, typed);
         }
-        browser::save(StorageKey::RememberJwt, remember.then_some("1"), remember);
-        browser::save(StorageKey::Jwt, jwt.as_ref().map(Jwt::secret), remember);
-        let tokens_from = browser::load(StorageKey::TokensFrom);
-        browser::save(StorageKey::TokensFrom, tokens_from.as_deref(), remember);
+        browser::save(StorageKey::RememberJwt, remember.then_some("1"));
+        let jwt = jwt.as_ref().map(Jwt::secret);
+        browser::save(StorageKey::Jwt, jwt);
+        browser::save(StorageKey::RememberedJwt, jwt.filter(|_| remember));
     }
 
     /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
@@ -254,7 +257,7 @@ impl Session {
         }
         self.shown_for.set_value(Some(base.to_owned()));
         // This tab is on this backend now, whatever other tabs choose.
-        browser::save(StorageKey::TabBackendUrl, Some(base), false);
+        browser::save(StorageKey::TabBackendUrl, Some(base));
     }
 
     /// The person typed or pasted a JWT. The refresh token and the name from signing in
@@ -274,7 +277,7 @@ impl Session {
             StorageKey::RefreshJwt,
             StorageKey::SignedInAs,
         ] {
-            browser::save(key, None, false);
+            browser::save(key, None);
         }
         self.signed_in_as.set(None);
         self.sign_in.set(Load::Idle);
@@ -299,8 +302,7 @@ impl Session {
 
     /// Records that the JWT (and a refresh token) belong to `backend`.
     fn tokens_from(self, backend: &BackendUrl) {
-        let remember = self.remember.get_untracked();
-        browser::save(StorageKey::TokensFrom, Some(backend.as_str()), remember);
+        browser::save(StorageKey::TokensFrom, Some(backend.as_str()));
     }
 
     /// Saves the settings and the half-typed fields, and reloads; says so.
@@ -351,7 +353,7 @@ impl Session {
                 true
             }
             Err(_) => {
-                browser::save(StorageKey::RefreshJwt, None, false);
+                browser::save(StorageKey::RefreshJwt, None);
                 false
             }
         }
@@ -519,8 +521,8 @@ impl Session {
             match explain(login, &backend) {
                 Ok(login) => {
                     self.tokens_from(&backend);
-                    browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()), false);
-                    browser::save(StorageKey::SignedInAs, Some(&login.user.username), false);
+                    browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()));
+                    browser::save(StorageKey::SignedInAs, Some(&login.user.username));
                     self.signed_in_as.set(Some(login.user.username));
                     self.jwt_input.set(login.access.secret().to_owned());
                     self.save();
@@ -824,7 +826,7 @@ fn jwt_user(jwt: &Jwt) -> Option<String> {
 
 /// Remembers the link's `state` in this tab, so the return can be checked against it.
 pub fn remember_state(link: &AuthorizeLink) {
-    browser::save(StorageKey::PendingState, link.state.as_deref(), false);
+    browser::save(StorageKey::PendingState, link.state.as_deref());
 }
 
 /// A failed call to `backend`, explained for the person at this page.

@@ -66,12 +66,12 @@ describe('the helper, end to end', () => {
       session: { ...sessionStorage },
     }));
     assert.equal(stored.session['trakt-helper.jwt'], jwt);
-    assert.equal(stored.local['trakt-helper.jwt'], undefined, 'JWT not on the device by default');
+    assert.equal(stored.local['trakt-helper.remembered-jwt'], undefined, 'JWT not on the device by default');
     assert.equal(stored.local['trakt-helper.backend-url'], `${standin.url}/`);
 
     await helper.rememberBox().check();
     await eventually(async () => {
-      const local = await helper.page.evaluate(() => localStorage.getItem('trakt-helper.jwt'));
+      const local = await helper.page.evaluate(() => localStorage.getItem('trakt-helper.remembered-jwt'));
       assert.equal(local, jwt);
     });
     const second = new HelperPage(await context.newPage(), `${standin.url}/`);

@@ -496,7 +496,7 @@ describe('round two', () => {
     await textContains(helper.jwtHint(), 'contains “…”');
     assert.equal(await helper.crashNotice().count(), 0, 'no crash');
     const stored = await helper.stored();
-    assert.equal(stored.local['trakt-helper.jwt'], undefined, 'not stored');
+    assert.equal(stored.local['trakt-helper.remembered-jwt'], undefined, 'not stored');
     assert.equal(stored.session['trakt-helper.jwt'], undefined, 'not stored');
     assert.deepEqual(await trakt(), [], 'nothing sent');
     await helper.page.reload();
@@ -671,7 +671,7 @@ describe('round two', () => {
     await helper.backendUrl().fill(`${suite.standin.url}/`);
     await helper.page.waitForTimeout(200);
     const left = await helper.stored();
-    assert.equal(left.local['trakt-helper.jwt'], undefined);
+    assert.equal(left.local['trakt-helper.remembered-jwt'], undefined);
     assert.equal(left.session['trakt-helper.jwt'], undefined);
     await context.close();
   });
@@ -710,7 +710,7 @@ describe('round two', () => {
     await setup.goto(helperUrl);
     await setup.evaluate(async (jwt) => {
       localStorage.setItem('trakt-helper.remember-jwt', '1');
-      localStorage.setItem('trakt-helper.jwt', jwt);
+      localStorage.setItem('trakt-helper.remembered-jwt', jwt);
     }, await suite.standin.token());
     await setup.close();
     await suite.standin.reset();
@@ -819,26 +819,30 @@ describe('round two, after review', () => {
     await context.close();
   });
 
-  test('a tab coming back from Trakt finishes with its own backend, whatever another tab chose since', async () => {
-    const other = await startStandin();
-    try {
-      const { context, helper } = await connected();
-      await helper.authorizeLink().click();
-      await helper.traktHeading().waitFor();
-      // Meanwhile, in a second tab, the person points the page at another backend.
-      const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
-      await second.open();
-      await second.backendUrl().fill(other.url);
-      await second.backendUrl().press('Tab');
-      await second.page.waitForLoadState();
-      await helper.approveOnTrakt().click();
-      await textContains(helper.callbackResult(), 'Trakt is connected.');
-      assert.equal(await helper.backendUrl().inputValue(), suite.standin.url);
-      assert.equal(await suite.callbackPosts(), 1);
-      assert.equal((await other.stats()).callback_posts, 0);
-      await context.close();
-    } finally {
-      await other.stop();
-    }
-  });
+  for (const remember of [false, true]) {
+    test(`a tab coming back from Trakt finishes with its own backend and JWT, whatever another tab chose since${remember ? ' (Remember on)' : ''}`, async () => {
+      const other = await startStandin();
+      try {
+        const { context, helper } = await suite.open();
+        if (remember) await helper.rememberBox().check();
+        await helper.signIn('alice', 'alice-password');
+        await helper.authorizeLink().click();
+        await helper.traktHeading().waitFor();
+        // Meanwhile, in a second tab, the person points the page at another backend.
+        const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+        await second.open();
+        await second.backendUrl().fill(other.url);
+        await second.backendUrl().press('Tab');
+        await second.page.waitForLoadState();
+        await helper.approveOnTrakt().click();
+        await textContains(helper.callbackResult(), 'Trakt is connected.');
+        assert.equal(await helper.backendUrl().inputValue(), suite.standin.url);
+        assert.equal(await suite.callbackPosts(), 1);
+        assert.equal((await other.stats()).callback_posts, 0);
+        await context.close();
+      } finally {
+        await other.stop();
+      }
+    });
+  }
 });
