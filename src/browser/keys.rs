@@ -95,11 +95,13 @@ pub const CLAIM_PREFIX: &str = "trakt-helper.claim.";
 /// tabs holding the same return only one sends it. It holds a fingerprint of the code,
 /// never the code.
 pub fn claim_name(code: &str) -> String {
-    // FNV-1a: a stable fingerprint, not a secret one; a clash only makes a tab wait.
-    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{CLAIM_PREFIX}{hash:016x}")
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    // The standard library's hasher with its fixed keys: the same fingerprint in every tab
+    // running this build. It is a name, not a secret: a clash (one in 2^64) would only
+    // stop a new code from being sent, and the person would authorize again.
+    let mut hasher = DefaultHasher::new();
+    code.hash(&mut hasher);
+    format!("{CLAIM_PREFIX}{:016x}", hasher.finish())
 }
 
 /// Parameters trakt.tv adds to the address when it sends the browser back.
