@@ -232,12 +232,12 @@ pub fn now_ms() -> i64 {
 pub struct IntlWords;
 
 impl IntlWords {
-    fn locales() -> js_sys::Array {
-        let language = window()
+    /// The person's language, which every `Intl` formatter here is made for.
+    fn language() -> String {
+        window()
             .navigator()
             .language()
-            .unwrap_or_else(|| "en".into());
-        js_sys::Array::of1(&language.into())
+            .unwrap_or_else(|| "en".into())
     }
 }
 
@@ -248,17 +248,19 @@ impl TimeWords for IntlWords {
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
         let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-        date.to_locale_string(&String::from(Self::locales().join(",")), &options)
-            .into()
+        date.to_locale_string(&Self::language(), &options).into()
     }
 
     /// “in 90 days”, “tomorrow” (`Intl.RelativeTimeFormat`).
     fn distance(&self, distance: Distance) -> String {
         let options = js_sys::Intl::RelativeTimeFormatOptions::new();
         options.set_numeric(js_sys::Intl::RelativeTimeFormatNumeric::Auto);
-        js_sys::Intl::RelativeTimeFormat::new(&Self::locales(), &options)
-            .format(distance.count as f64, distance.unit.name())
-            .into()
+        js_sys::Intl::RelativeTimeFormat::new(
+            &js_sys::Array::of1(&Self::language().into()),
+            &options,
+        )
+        .format(distance.count as f64, distance.unit.name())
+        .into()
     }
 
     /// “59:32”, “1:02:03” (`Intl.DurationFormat`, digital style).
@@ -270,8 +272,7 @@ impl TimeWords for IntlWords {
         duration.set_hours(hours as f64);
         duration.set_minutes(minutes as f64);
         duration.set_seconds(seconds as f64);
-        let locales: Vec<js_sys::JsString> =
-            Self::locales().iter().map(|locale| locale.into()).collect();
+        let locales = [js_sys::JsString::from(Self::language())];
         match js_sys::Intl::DurationFormat::new(&locales, &options) {
             Ok(format) => format.format(&duration).into(),
             // A browser without DurationFormat still gets a clock.

@@ -263,7 +263,6 @@ impl Session {
     /// The person typed or pasted a JWT. The refresh token and the name from signing in
     /// stay only when it is the same user's: they never renew another user's token.
     pub fn jwt_typed(self, value: String) {
-        let user_of = |token: &str| Jwt::from_input(token).and_then(|jwt| jwt_user(&jwt));
         let signed_in = browser::load(StorageKey::RefreshJwt).and_then(|refresh| user_of(&refresh));
         if signed_in.is_none() || signed_in != user_of(&value) {
             self.forget_sign_in();
@@ -605,7 +604,7 @@ impl Session {
         let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
         // The state comes first: a code this tab did not ask for is never ours to send.
         // The JWT's user counts even when it expired (it is renewed before sending).
-        let user = Jwt::from_input(&self.jwt_input.get_untracked()).and_then(|jwt| jwt_user(&jwt));
+        let user = user_of(&self.jwt_input.get_untracked());
         let checked = check_state(
             state.as_deref(),
             pending_state.as_deref(),
@@ -822,6 +821,11 @@ impl Session {
 /// The user the JWT names, which is what the backend makes `state`.
 fn jwt_user(jwt: &Jwt) -> Option<String> {
     JwtClaims::decode(jwt).ok()?.user_id
+}
+
+/// The user a typed or stored token names, expired or not.
+fn user_of(token: &str) -> Option<String> {
+    jwt_user(&Jwt::from_input(token)?)
 }
 
 /// Remembers the link's `state` in this tab, so the return can be checked against it.
