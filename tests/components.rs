@@ -4,10 +4,11 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use trakt_oauth_helper::backend::contract::{Connected, Expiry};
+use trakt_oauth_helper::credentials::secret::AuthCode;
+use trakt_oauth_helper::oauth::returned::{Arrival, Returned};
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
-    AuthorizeStep, CallbackResult, ConnectForm, Load, ProblemView, Session, StatusCard,
+    AuthorizeStep, CallbackResult, ConnectForm, ProblemView, Session, StatusCard,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -74,6 +75,23 @@ async fn token(query: &str) -> String {
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     body["token"].as_str().unwrap().to_owned()
+}
+
+/// Makes the stand-in answer the next `method` request to `path` (not its preflight) with
+/// `status` and `body`, after `delay_ms`. Sent as plain text (the stand-in reads it as JSON all the same), a request
+/// the browser makes without a preflight.
+async fn fault(method: &str, path: &str, delay_ms: u32, status: u16, body: serde_json::Value) {
+    let fault = serde_json::json!({
+        "method": method, "path": path, "times": 1, "delay_ms": delay_ms, "status": status,
+        "body": body,
+    });
+    let response = gloo_net::http::Request::post(&format!("{}/__standin/fault", standin()))
+        .body(fault.to_string())
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert!(response.ok(), "the stand-in took the fault");
 }
 
 fn type_into(input: &web_sys::HtmlElement, value: &str) {
@@ -256,21 +274,56 @@ async fn authorize_step_says_how_to_add_missing_trakt_credentials() {
 }
 
 #[wasm_bindgen_test]
+async fn a_second_check_status_wins_over_the_first_still_in_flight() {
+    let root = wrapper();
+    // The first answer is slow and says "connected"; the backend's own says it is not.
+    fault(
+        "GET",
+        "/trakt/auth-status/",
+        1500,
+        200,
+        serde_json::json!({"authenticated": true, "token_expired": false, "expires_at": "2099-01-01T00:00:00Z"}),
+    )
+    .await;
+    let session = Session::new(standin(), &token("user=alice").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <StatusCard session=session /> },
+    );
+    session.check_status();
+    sleep(300).await;
+    session.check_status();
+    wait_for_text(&root, "status", "Not connected to Trakt.").await;
+    // Long after the first answer came.
+    sleep(2000).await;
+    assert_eq!(text(&root, "status"), "Not connected to Trakt.");
+}
+
+#[wasm_bindgen_test]
 async fn callback_result_shows_the_expiry_in_local_time_and_days() {
     let root = wrapper();
-    let session = Session::new(standin(), "", false);
+    let session = Session::new(standin(), &token("user=alice").await, false);
     let in_90_days = js_sys::Date::new(&JsValue::from_f64(
         js_sys::Date::now() + 90.5 * 86_400_000.0,
     ));
     let iso: String = in_90_days.to_iso_string().into();
-    session.completion.set(Some(Load::Ready(Connected {
-        message: None,
-        expires: Some(Expiry::new(&iso)),
-    })));
+    fault(
+        "POST",
+        "/trakt/oauth-callback/",
+        0,
+        200,
+        serde_json::json!({"success": true, "message": "Successfully authenticated with Trakt!", "expires_at": iso}),
+    )
+    .await;
     let _mounted = mount_to(
         root.clone(),
         move || view! { <CallbackResult session=session /> },
     );
+    let returned = Returned::Code {
+        code: AuthCode::new("components-test-code".to_owned()),
+        state: Some("1".to_owned()),
+    };
+    session.handle_return(returned, Some("1".to_owned()), Arrival::Redirected);
     let shown = wait_for_text(
         &root,
         "callback-result",

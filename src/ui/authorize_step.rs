@@ -1,17 +1,14 @@
 use super::copy_button::CopyButton;
-use super::disclosure::Disclosure;
-use super::drafts;
+use super::latest::Load;
+use super::paste_return::PasteReturn;
 use super::problem_view::ProblemView;
-use super::session::{remember_state, AuthorizeOffer, Load, Session};
-use super::text_field::TextField;
+use super::session::{remember_state, AuthorizeOffer, Session};
+use super::trakt_credentials::TraktCredentialsForm;
 use super::StepCard;
 use crate::backend::contract::Connection;
 use crate::browser;
-use crate::browser::keys::StorageKey;
-use crate::credentials::secret::ClientSecret;
 use crate::oauth::authorize::Destination;
 use crate::oauth::redirect::{compare_uris, RedirectCheck};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// Step 3: the authorize link (fetched as soon as the status says Trakt is not connected),
@@ -22,15 +19,15 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
     view! {
         <StepCard session=session number=3 title="Authorize on Trakt" id="authorize-title">
             <div aria-live="polite">
-                {move || match session.offer.get() {
+                {move || match session.offer.load() {
                     Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
                     Load::Busy => view! { <GettingLink /> }.into_any(),
                     Load::Ready(offer) => view! { <OfferView offer=offer /> }.into_any(),
                     // Asking again helps unless the credentials are missing: saving them
                     // below asks by itself.
-                    Load::Failed(problem) => view! {
-                        <ProblemView problem=problem testid="authorize-problem" />
-                        <div class="actions" hidden=move || session.needs_trakt_key.get()>
+                    Load::Failed(refused) => view! {
+                        <ProblemView problem=refused.problem testid="authorize-problem" />
+                        <div class="actions" hidden=refused.missing_trakt_key>
                             <button type="button" class="secondary" data-testid="get-link" on:click=move |_| session.fetch_link()>
                                 "Get the link again"
                             </button>
@@ -53,7 +50,7 @@ fn GettingLink() -> impl IntoView {
 /// Before the link: what happens next.
 #[component]
 fn LinkPrompt(session: Session) -> impl IntoView {
-    move || match session.status.get() {
+    move || match session.status.load() {
         Load::Ready(Connection::Connected { .. }) => view! {
             <p class="muted" data-testid="authorize-idle">
                 "Trakt is already connected. To connect again (for example another Trakt account), \
@@ -176,105 +173,5 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
-}
-
-/// The Trakt application's Client ID and Secret, saved to the backend without a Django
-/// shell. Opens by itself when the backend says it has none.
-#[component]
-fn TraktCredentialsForm(session: Session) -> impl IntoView {
-    let client_id = drafts::draft(StorageKey::DraftClientId);
-    let client_secret = RwSignal::new(String::new());
-    let had_draft = !client_id.get_untracked().is_empty();
-    let busy = move || session.key_save.with(|s| s.is_busy());
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        session.save_trakt_key(
-            client_id.get_untracked(),
-            ClientSecret::new(client_secret.get_untracked()),
-        );
-        // The secret goes to the backend once and is not kept here.
-        client_secret.set(String::new());
-    };
-    view! {
-        <Disclosure
-            summary="Trakt credentials (Client ID and Client Secret)"
-            class="credentials"
-            testid="trakt-credentials"
-            open=Signal::derive(move || had_draft || session.needs_trakt_key.get())
-            on_open=move |_| session.load_trakt_key()
-        >
-            <p class="hint" data-testid="trakt-key-status" aria-live="polite">
-                {move || match session.trakt_key.get() {
-                    Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
-                    Load::Ready(Some(id)) => format!("Stored for this user: Client ID {id}. Saving replaces it."),
-                    Load::Ready(None) => "None stored yet for this user.".to_owned(),
-                    Load::Failed(problem) => problem.title,
-                }}
-            </p>
-            <p class="hint">
-                "From your application at trakt.tv (Settings → Your API Apps). The secret is sent to \
-                 the backend once and never kept or shown by this page."
-            </p>
-            <form on:submit=on_submit novalidate>
-                <TextField
-                    id="trakt-client-id"
-                    label="Client ID"
-                    value=client_id
-                    errors=(session.key_fields, "service_user_id")
-                />
-                <TextField
-                    id="trakt-client-secret"
-                    label="Client Secret"
-                    value=client_secret
-                    kind="password"
-                    errors=(session.key_fields, "api_key")
-                />
-                <div class="actions">
-                    <button type="submit" disabled=busy>
-                        {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
-                    </button>
-                </div>
-                {move || match session.key_save.get() {
-                    Load::Ready(()) => Some(
-                        view! { <p class="hint" data-testid="trakt-key-saved" role="status">"Saved. Getting the authorize link…"</p> }
-                            .into_any(),
-                    ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-key-problem" /> }.into_any()),
-                    _ => None,
-                }}
-            </form>
-        </Disclosure>
-    }
-}
-
-/// For when Trakt sent the browser somewhere else: paste that address, or the code.
-#[component]
-fn PasteReturn(session: Session) -> impl IntoView {
-    let pasted = drafts::draft(StorageKey::DraftPasted);
-    let open = !pasted.get_untracked().is_empty();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        session.paste(pasted.get_untracked());
-        pasted.set(String::new());
-    };
-    view! {
-        <Disclosure
-            summary="Trakt sent you somewhere else? Paste the address or the code"
-            class="paste"
-            testid="paste-return"
-            open=Signal::stored(open)
-        >
-            <form on:submit=on_submit novalidate>
-                <TextField id="pasted-return" label="Redirected address or code" value=pasted />
-                <p class="hint">
-                    "The same checks apply as when Trakt sends you back here; a bare code is sent \
-                     with the state of the authorization started in this tab."
-                </p>
-                <div class="actions">
-                    <button type="submit">"Use this code"</button>
-                </div>
-            </form>
-        </Disclosure>
     }
 }

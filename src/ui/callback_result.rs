@@ -1,8 +1,8 @@
 use super::copy_button::CopyButton;
+use super::latest::Load;
 use super::problem_view::ProblemView;
-use super::session::{Load, SentCode, Session};
+use super::session::{SentCode, Session};
 use super::status_card::describe_expiry;
-use crate::backend::backend_url::BackendUrl;
 use crate::backend::curl::callback_command;
 use crate::credentials::secret::Jwt;
 use leptos::prelude::*;
@@ -11,7 +11,8 @@ use leptos::prelude::*;
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
-        session.completion.get().map(|completion| {
+        let completion = Some(session.completion.load()).filter(|c| *c != Load::Idle);
+        completion.map(|completion| {
             let tone = match completion {
                 Load::Ready(_) => "card result good",
                 Load::Failed(_) => "card result bad",
@@ -66,7 +67,7 @@ fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
     let code = sent.code.secret().to_owned();
     let state = sent.state.clone();
     let command = Signal::derive(move || {
-        let Ok(backend) = BackendUrl::parse(&session.backend_input.get()) else {
+        let Ok(backend) = session.backend.get() else {
             return String::new();
         };
         let jwt = include_jwt

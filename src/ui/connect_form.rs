@@ -1,14 +1,8 @@
-use super::disclosure::Disclosure;
-use super::drafts;
-use super::problem_view::ProblemView;
-use super::session::{Load, Session};
-use super::text_field::TextField;
+use super::session::Session;
+use super::sign_in::SignInForm;
 use super::StepCard;
-use crate::backend::backend_url::BackendUrl;
 use crate::browser;
-use crate::browser::keys::StorageKey;
-use crate::credentials::jwt::{check_input, JwtProblem};
-use crate::credentials::secret::Password;
+use crate::credentials::jwt::JwtProblem;
 use crate::time::countdown;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -17,19 +11,15 @@ use leptos::prelude::*;
 /// can already tell about them.
 #[component]
 pub fn ConnectForm(session: Session) -> impl IntoView {
-    let busy = move || session.status.with(|s| s.is_busy());
+    let busy = move || session.status.pending();
     // Each hint is read twice (its class and its text): work it out once per change.
-    let backend_hint = Memo::new(move |_| {
-        let input = session.backend_input.get();
-        match BackendUrl::parse(&input) {
-            Ok(url) => (false, format!("Calls go to {}/trakt/…", url.as_str())),
-            Err(problem) => (true, problem.problem().next_step),
-        }
+    let backend_hint = Memo::new(move |_| match session.backend.get() {
+        Ok(url) => (false, format!("Calls go to {}/trakt/…", url.as_str())),
+        Err(problem) => (true, problem.problem().next_step),
     });
     let jwt_hint = Memo::new(move |_| {
-        let input = session.jwt_input.get();
         let now_ms = session.now_ms.get();
-        match check_input(&input, now_ms / 1000) {
+        match session.jwt.get() {
             Ok((_, claims)) => {
                 let user = match (session.signed_in_as.get(), claims.user_id) {
                     (Some(name), Some(id)) => format!("{name} (user {id})"),
@@ -75,7 +65,6 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     );
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        session.offer.set(Load::Idle);
         session.check_status();
     };
 
@@ -148,67 +137,5 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
             </form>
             <SignInForm session=session />
         </StepCard>
-    }
-}
-
-/// Signing in with a NowPlaying user name and password instead of pasting a JWT.
-#[component]
-fn SignInForm(session: Session) -> impl IntoView {
-    let username = drafts::draft(StorageKey::DraftUserName);
-    let password = RwSignal::new(String::new());
-    // A name typed before a reload brings its form back open.
-    let open = !username.get_untracked().is_empty();
-    let busy = move || session.sign_in.with(|s| s.is_busy());
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        session.sign_in(
-            username.get_untracked(),
-            Password::new(password.get_untracked()),
-        );
-        password.set(String::new());
-    };
-    view! {
-        <Disclosure
-            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
-            class="sign-in"
-            testid="sign-in"
-            open=Signal::stored(open)
-        >
-            <form on:submit=on_submit novalidate>
-                <TextField
-                    id="sign-in-username"
-                    label="User name"
-                    value=username
-                    autocomplete="username"
-                    errors=(session.sign_in_fields, "username")
-                />
-                <TextField
-                    id="sign-in-password"
-                    label="Password"
-                    value=password
-                    kind="password"
-                    autocomplete="current-password"
-                    errors=(session.sign_in_fields, "password")
-                />
-                <div class="actions">
-                    <button type="submit" disabled=busy>
-                        {move || if busy() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </div>
-                {move || match session.sign_in.get() {
-                    Load::Ready(()) => Some(
-                        view! {
-                            <p class="hint" data-testid="sign-in-done" role="status">
-                                "Signed in: the JWT field now holds a fresh access token, renewed \
-                                 automatically in this tab when it expires."
-                            </p>
-                        }
-                        .into_any(),
-                    ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
-                    _ => None,
-                }}
-            </form>
-        </Disclosure>
     }
 }

@@ -1,11 +1,28 @@
+//! The connection doctor: every check from the URL to the Trakt connection, in order,
+//! stopping at the first failure, which says what to fix.
+
+use super::latest::Latest;
 use super::problem_view::ProblemView;
 use super::session::Session;
-use crate::backend::doctor::Verdict;
+use crate::backend::backend_url::Endpoint;
+use crate::backend::contract::{ApiKeys, AuthStatus, CurrentUser};
+use crate::backend::doctor::{self, Check, Verdict};
+use crate::backend::http;
+use crate::browser;
 use leptos::prelude::*;
+use strum::IntoEnumIterator;
 
-/// Runs every check in order and shows what each found; the first failure says what to fix.
+type Results = RwSignal<Option<Vec<(Check, Verdict)>>>;
+
 #[component]
 pub fn ConnectionDoctor(session: Session) -> impl IntoView {
+    let results: Results = RwSignal::new(None);
+    // A second click starts the checks over; the first run stops where it is.
+    let run: Latest<(), ()> = Latest::new(move |_: &()| run_checks(session, results));
+    session.on_backend_switch(move || {
+        run.reset();
+        results.set(None);
+    });
     view! {
         <section class="card" aria-labelledby="doctor-title">
             <h2 id="doctor-title">"Connection doctor"</h2>
@@ -13,14 +30,13 @@ pub fn ConnectionDoctor(session: Session) -> impl IntoView {
                 "Something not working? Check everything from the URL to the Trakt connection, in order."
             </p>
             <div class="actions">
-                <button type="button" class="secondary" data-testid="run-doctor" on:click=move |_| session.run_doctor()>
+                <button type="button" class="secondary" data-testid="run-doctor" on:click=move |_| run.dispatch(())>
                     "Run the checks"
                 </button>
             </div>
             <ol class="checks" data-testid="doctor-results" aria-live="polite">
                 {move || {
-                    session
-                        .doctor
+                    results
                         .get()
                         .unwrap_or_default()
                         .into_iter()
@@ -47,5 +63,70 @@ pub fn ConnectionDoctor(session: Session) -> impl IntoView {
                 }}
             </ol>
         </section>
+    }
+}
+
+/// Runs the checks in order, showing each verdict as it comes, up to the first failure.
+async fn run_checks(session: Session, results: Results) {
+    let mut shown: Vec<(Check, Verdict)> = Check::iter().map(|c| (c, Verdict::NotRun)).collect();
+    results.set(Some(shown.clone()));
+    let origin = browser::page_origin();
+    for index in 0..shown.len() {
+        let verdict = diagnose(session, shown[index].0, &origin).await;
+        let failed = matches!(verdict, Verdict::Failed(_));
+        shown[index].1 = verdict;
+        results.set(Some(shown.clone()));
+        if failed {
+            break;
+        }
+    }
+}
+
+async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
+    let backend = match session.backend() {
+        Ok(backend) => backend,
+        Err(problem) => return Verdict::Failed(problem),
+    };
+    let checked = session.jwt.get_untracked();
+    let jwt = checked.as_ref().ok().map(|(jwt, _)| jwt);
+    match check {
+        Check::UrlWellFormed => Verdict::Passed(format!("Calls go to {}.", backend.as_str())),
+        Check::BackendAnswers => {
+            let probe = http::probe(&backend, Endpoint::AuthStatus, false).await;
+            doctor::backend_answers(probe.map(|_| ()), &backend)
+        }
+        Check::CorsAllows => {
+            let probe = http::probe(&backend, Endpoint::AuthStatus, true).await;
+            doctor::cors_allows(probe, &backend, origin)
+        }
+        Check::JwtWellFormed => doctor::jwt_well_formed(
+            checked
+                .as_ref()
+                .map(|(_, claims)| claims)
+                .map_err(|p| p.problem()),
+        ),
+        Check::JwtAccepted => match jwt {
+            None => Verdict::NotRun,
+            Some(jwt) => {
+                let answer =
+                    http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(jwt)).await;
+                doctor::jwt_accepted(answer, &backend, origin)
+            }
+        },
+        Check::TraktCredentials => match jwt {
+            None => Verdict::NotRun,
+            Some(jwt) => {
+                let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(jwt)).await;
+                doctor::trakt_credentials(answer, &backend, origin)
+            }
+        },
+        Check::TraktConnected => match jwt {
+            None => Verdict::NotRun,
+            Some(jwt) => {
+                let answer =
+                    http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(jwt)).await;
+                doctor::trakt_connected(answer, &backend, origin)
+            }
+        },
     }
 }

@@ -14,7 +14,11 @@ thread_local! {
 /// A field's value, starting from what was typed before a reload (read once).
 pub fn draft(key: StorageKey) -> RwSignal<String> {
     let value = RwSignal::new(browser::take(key).unwrap_or_default());
-    DRAFTS.with(|drafts| drafts.borrow_mut().push((key, value)));
+    DRAFTS.with_borrow_mut(|drafts| {
+        // A field of a page rebuilt after “Forget” is gone.
+        drafts.retain(|(_, field)| !field.is_disposed());
+        drafts.push((key, value));
+    });
     value
 }
 
@@ -22,17 +26,9 @@ pub fn draft(key: StorageKey) -> RwSignal<String> {
 pub fn keep() {
     DRAFTS.with(|drafts| {
         for (key, value) in drafts.borrow().iter() {
-            let text = value.try_get_untracked().unwrap_or_default();
-            browser::save(*key, Some(text.as_str()).filter(|t| !t.is_empty()));
-        }
-    });
-}
-
-/// Empties every field.
-pub fn clear() {
-    DRAFTS.with(|drafts| {
-        for (_, value) in drafts.borrow().iter() {
-            value.try_set(String::new());
+            if let Some(text) = value.try_get_untracked() {
+                browser::save(*key, Some(text.as_str()).filter(|t| !t.is_empty()));
+            }
         }
     });
 }

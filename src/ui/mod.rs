@@ -1,5 +1,6 @@
-//! The page: small components named for what the person sees. They show state and
-//! call [`Session`] actions; the decisions live in the pure modules.
+//! The page: small components named for what the person sees. The shared state is the
+//! [`Session`]; each feature (signing in, the Trakt credentials, pasting a return, the
+//! token tools, the doctor) keeps its own. The decisions live in the pure modules.
 
 mod authorize_step;
 mod callback_result;
@@ -8,21 +9,28 @@ mod copy_button;
 mod disclosure;
 mod doctor_card;
 mod drafts;
+mod latest;
+mod paste_return;
 mod problem_view;
 mod session;
+mod sign_in;
 mod status_card;
 mod text_field;
+mod token_tools;
+mod trakt_credentials;
 
 pub use authorize_step::AuthorizeStep;
 pub use callback_result::CallbackResult;
 pub use connect_form::ConnectForm;
 pub use doctor_card::ConnectionDoctor;
+pub use latest::{Latest, Load};
 pub use problem_view::ProblemView;
-pub use session::{AuthorizeOffer, Load, SentCode, Session, ToolResult};
+pub use session::{AuthorizeOffer, LinkRefused, SentCode, Session};
 pub use status_card::StatusCard;
 
 use crate::browser;
 use crate::browser::keys::StorageKey;
+use crate::oauth::returned::Returned;
 use leptos::prelude::*;
 
 /// The whole helper. Reads the address before anything else, so a returned code is
@@ -36,16 +44,16 @@ pub fn App() -> impl IntoView {
         None
     };
     browser::forget_old_claims();
-    let session = Session::from_storage();
-    session.address_left.set(!arrival.address_cleaned);
-    session.persist();
-    session.start(arrival.returned, pending_state);
-    browser::on_forget_elsewhere(move || session.forget_here());
-    // The clock behind the JWT countdown.
+    // Outlive a “Forget”: what it bumps, and the clock behind the JWT countdown.
+    let epoch = RwSignal::new(0u32);
+    let now_ms = RwSignal::new(browser::now_ms());
+    browser::on_forget_elsewhere(move || session::forget_here(epoch));
     set_interval(
-        move || session.now_ms.set(browser::now_ms()),
+        move || now_ms.set(browser::now_ms()),
         std::time::Duration::from_secs(1),
     );
+    // Only the first page finishes the return; one rebuilt after “Forget” starts empty.
+    let arrival = StoredValue::new_local(Some((arrival, pending_state)));
 
     view! {
         <main>
@@ -56,16 +64,51 @@ pub fn App() -> impl IntoView {
                      Trakt: this page finishes the connection when Trakt sends you back."
                 </p>
             </header>
-            <CallbackResult session=session />
-            <ConnectForm session=session />
-            <StatusCard session=session />
-            <AuthorizeStep session=session />
-            <ConnectionDoctor session=session />
+            // Keyed on the epoch: each “Forget” makes new elements, not the old ones patched
+            // (a patched field would keep what was typed into it).
+            <For
+                each=move || [epoch.get()]
+                key=|epoch| *epoch
+                children=move |_| {
+                    let (arrival, pending_state) = arrival
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .map_or((None, None), |(arrival, pending)| (Some(arrival), pending));
+                    view! { <Steps epoch=epoch now_ms=now_ms arrival=arrival pending_state=pending_state /> }
+                }
+            />
             <footer>
                 "The JWT stays in this tab (or this device, if you tick “Remember”) and is sent \
                  only to the backend URL above."
             </footer>
         </main>
+    }
+}
+
+/// The page's steps over a session read from storage; built again after each “Forget”.
+#[component]
+fn Steps(
+    epoch: RwSignal<u32>,
+    now_ms: RwSignal<i64>,
+    arrival: Option<browser::Arrival>,
+    pending_state: Option<String>,
+) -> impl IntoView {
+    let session = Session::from_storage(epoch, now_ms);
+    session.persist();
+    let returned = match arrival {
+        Some(arrival) => {
+            session.address_left.set(!arrival.address_cleaned);
+            arrival.returned
+        }
+        None => Returned::Nothing,
+    };
+    session.start(returned, pending_state);
+    view! {
+        <CallbackResult session=session />
+        <ConnectForm session=session />
+        <StatusCard session=session />
+        <AuthorizeStep session=session />
+        <ConnectionDoctor session=session />
     }
 }
 

@@ -1,43 +1,29 @@
-//! The page's state and the actions a person can take. Each action reads the inputs,
-//! calls the pure logic and the HTTP module, and stores the outcome in a signal.
+//! What the whole page shares: the inputs and what they parse to, the Trakt status, the
+//! authorize link and the outcome of a return. Each is a signal, a memo or a [`Latest`]
+//! action, so the struct is `Copy` and every component takes what it shows. A feature's
+//! own state (signing in, the Trakt credentials, the token tools, the doctor) lives with
+//! that feature, and “Forget” rebuilds the page from storage ([`forget_here`]), so nothing
+//! old can stay on screen or answer later.
 
 use super::drafts;
+use super::latest::{Latest, Load};
 use crate::backend::api_error::ApiError;
-use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::backend::backend_url::{BackendUrl, BackendUrlProblem, Endpoint};
 use crate::backend::contract::{
-    ApiKeys, AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection,
-    CurrentUser, Expiry, JwtRefresh, Login, LoginBody, RefreshBody, SavedApiKey, StoredMovies,
-    SyncStarted, TraktKeyBody, TraktRefresh,
+    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, JwtRefresh,
+    RefreshBody,
 };
-use crate::backend::doctor::{self, Check, Verdict};
 use crate::backend::http;
 use crate::browser;
 use crate::browser::keys::StorageKey;
 use crate::credentials::jwt::{check_input, is_jwt_char, JwtClaims, JwtProblem};
-use crate::credentials::secret::{AuthCode, ClientSecret, Jwt, Password, RefreshToken};
+use crate::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use crate::oauth::authorize::AuthorizeLink;
-use crate::oauth::pasted::read_pasted;
 use crate::oauth::redirect::{check_redirect, RedirectCheck};
 use crate::oauth::returned::{check_state, Arrival, Returned};
 use crate::problem::Problem;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use strum::IntoEnumIterator;
-
-/// Something fetched from the backend, as the page shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Load<T> {
-    Idle,
-    Busy,
-    Ready(T),
-    Failed(Problem),
-}
-
-impl<T> Load<T> {
-    pub fn is_busy(&self) -> bool {
-        matches!(self, Self::Busy)
-    }
-}
+use std::future::Future;
 
 /// An authorize link ready to follow, with where Trakt will send the browser back.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +35,23 @@ pub struct AuthorizeOffer {
     pub redirect: RedirectCheck,
 }
 
+/// Why there is no link to offer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRefused {
+    pub problem: Problem,
+    /// The backend has no Trakt credentials for this user: the form to add them opens.
+    pub missing_trakt_key: bool,
+}
+
+impl From<Problem> for LinkRefused {
+    fn from(problem: Problem) -> Self {
+        Self {
+            problem,
+            missing_trakt_key: false,
+        }
+    }
+}
+
 /// A code that was checked and sent, kept so a failed exchange can be finished by hand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentCode {
@@ -56,19 +59,10 @@ pub struct SentCode {
     pub state: String,
 }
 
-/// The outcome of a Trakt token tool.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ToolResult {
-    Refreshed(Option<Expiry>),
-    Synced {
-        message: Option<String>,
-        titles: Vec<String>,
-        total: Option<u64>,
-    },
-}
+/// A returned code with the state it goes with, or why it is not sent.
+type Exchange = Result<(AuthCode, String), Problem>;
 
-/// Everything the page knows. All fields are signals, so the struct is `Copy` and each
-/// component takes what it shows.
+/// Everything the page shares.
 #[derive(Clone, Copy)]
 pub struct Session {
     pub backend_input: RwSignal<String>,
@@ -76,69 +70,54 @@ pub struct Session {
     pub remember: RwSignal<bool>,
     /// The clock, ticking once a second, for countdowns.
     pub now_ms: RwSignal<i64>,
+    /// The backend URL field, parsed.
+    pub backend: Memo<Result<BackendUrl, BackendUrlProblem>>,
+    /// The JWT field, checked against the clock.
+    pub jwt: Memo<Result<(Jwt, JwtClaims), JwtProblem>>,
+    /// The user the JWT field names, expired or not: what the backend makes `state`.
+    pub jwt_user: Memo<Option<String>>,
     pub signed_in_as: RwSignal<Option<String>>,
-    pub sign_in: RwSignal<Load<()>>,
-    /// The backend's per-field complaints about the sign-in form.
-    pub sign_in_fields: RwSignal<Vec<(String, String)>>,
-    pub status: RwSignal<Load<Connection>>,
-    pub offer: RwSignal<Load<AuthorizeOffer>>,
-    /// Set when the backend said it has no Trakt credentials for this user.
-    pub needs_trakt_key: RwSignal<bool>,
-    /// The Trakt Client ID on record, `None` when there is none.
-    pub trakt_key: RwSignal<Load<Option<String>>>,
-    pub key_save: RwSignal<Load<()>>,
-    pub key_fields: RwSignal<Vec<(String, String)>>,
-    /// `None` unless a code came back (through the address bar or pasted).
-    pub completion: RwSignal<Option<Load<Connected>>>,
+    /// `GET /trakt/auth-status/`.
+    pub status: Latest<Session, Result<Connection, Problem>>,
+    /// `GET /trakt/authenticate/`, checked.
+    pub offer: Latest<Session, Result<AuthorizeOffer, LinkRefused>>,
+    /// `POST /trakt/oauth-callback/`: idle unless a code came back (through the address
+    /// bar or pasted).
+    pub completion: Latest<(Session, Exchange), Result<Connected, Problem>>,
     pub sent_code: RwSignal<Option<SentCode>>,
-    pub tools: RwSignal<Load<ToolResult>>,
-    pub doctor: RwSignal<Option<Vec<(Check, Verdict)>>>,
     /// Set when the browser would not remove a returned code from the address bar.
     pub address_left: RwSignal<bool>,
-    /// The backend origin the page's CSP allows besides its own, once it is narrowed.
-    connect_limit: StoredValue<Option<String>>,
-    /// The backend the status, link and tool results on screen came from.
-    shown_for: StoredValue<Option<String>>,
-    /// Counts “Forget”s: an answer to a request made before the last one is dropped.
-    generation: StoredValue<u32>,
+    /// The backend that what the page shows came from. Features showing a backend's
+    /// answers forget them when it changes ([`Session::on_backend_switch`]).
+    pub shown_for: RwSignal<Option<String>>,
+    /// Counts “Forget”s; the page is rebuilt from storage on each.
+    epoch: RwSignal<u32>,
 }
 
 /// A backend and a usable JWT, read from the inputs.
-struct Credentials {
-    backend: BackendUrl,
-    jwt: Jwt,
+pub struct Credentials {
+    pub backend: BackendUrl,
+    pub jwt: Jwt,
+}
+
+/// Forgets everything the page stored (but the fingerprints of codes already sent) and
+/// rebuilds the page, in this tab: every component and request of the old one goes.
+pub fn forget_here(epoch: RwSignal<u32>) {
+    browser::forget_all();
+    epoch.update(|epoch| *epoch += 1);
 }
 
 impl Session {
+    /// A session of its own, as the component tests mount it.
     pub fn new(backend: &str, jwt: &str, remember: bool) -> Self {
-        Self {
-            backend_input: RwSignal::new(backend.to_owned()),
-            jwt_input: RwSignal::new(jwt.to_owned()),
-            remember: RwSignal::new(remember),
-            now_ms: RwSignal::new(browser::now_ms()),
-            signed_in_as: RwSignal::new(None),
-            sign_in: RwSignal::new(Load::Idle),
-            sign_in_fields: RwSignal::new(Vec::new()),
-            status: RwSignal::new(Load::Idle),
-            offer: RwSignal::new(Load::Idle),
-            needs_trakt_key: RwSignal::new(false),
-            trakt_key: RwSignal::new(Load::Idle),
-            key_save: RwSignal::new(Load::Idle),
-            key_fields: RwSignal::new(Vec::new()),
-            completion: RwSignal::new(None),
-            sent_code: RwSignal::new(None),
-            tools: RwSignal::new(Load::Idle),
-            doctor: RwSignal::new(None),
-            address_left: RwSignal::new(false),
-            connect_limit: StoredValue::new(None),
-            shown_for: StoredValue::new(None),
-            generation: StoredValue::new(0),
-        }
+        let now_ms = RwSignal::new(browser::now_ms());
+        Self::build(backend, jwt, remember, RwSignal::new(0), now_ms)
     }
 
     /// The settings kept from an earlier visit; the backend defaults to this page's origin,
     /// which is right when the page is hosted next to the backend or behind trunk's proxy.
-    pub fn from_storage() -> Self {
+    /// `epoch` is what “Forget” bumps and `now_ms` the page's clock; both outlive a session.
+    pub fn from_storage(epoch: RwSignal<u32>, now_ms: RwSignal<i64>) -> Self {
         let backend = browser::load(StorageKey::TabBackendUrl)
             .or_else(|| browser::load(StorageKey::BackendUrl))
             .unwrap_or_else(browser::page_origin);
@@ -147,11 +126,44 @@ impl Session {
             .or_else(|| browser::load(StorageKey::RememberedJwt))
             .unwrap_or_default();
         let remember = browser::load(StorageKey::RememberJwt).is_some();
-        let session = Self::new(&backend, &jwt, remember);
+        let session = Self::build(&backend, &jwt, remember, epoch, now_ms);
         session
             .signed_in_as
             .set(browser::load(StorageKey::SignedInAs));
         session
+    }
+
+    fn build(
+        backend: &str,
+        jwt: &str,
+        remember: bool,
+        epoch: RwSignal<u32>,
+        now_ms: RwSignal<i64>,
+    ) -> Self {
+        let backend_input = RwSignal::new(backend.to_owned());
+        let jwt_input = RwSignal::new(jwt.to_owned());
+        Self {
+            backend_input,
+            jwt_input,
+            remember: RwSignal::new(remember),
+            now_ms,
+            backend: Memo::new(move |_| backend_input.with(|input| BackendUrl::parse(input))),
+            jwt: Memo::new(move |_| {
+                let now = now_ms.get() / 1000;
+                jwt_input.with(|input| check_input(input, now))
+            }),
+            jwt_user: Memo::new(move |_| jwt_input.with(|input| user_of(input))),
+            signed_in_as: RwSignal::new(None),
+            status: Latest::new(|session: &Session| session.ask_status()),
+            offer: Latest::new(|session: &Session| session.ask_link()),
+            completion: Latest::new(|(session, exchange): &(Session, Exchange)| {
+                session.exchange(exchange.clone())
+            }),
+            sent_code: RwSignal::new(None),
+            address_left: RwSignal::new(false),
+            shown_for: RwSignal::new(None),
+            epoch,
+        }
     }
 
     /// Keeps the inputs in storage as they change.
@@ -166,7 +178,7 @@ impl Session {
 
     /// Writes the inputs to storage now. Defaults are not stored: an empty store means
     /// the same thing.
-    fn save(self) {
+    pub(super) fn save(self) {
         let origin = browser::page_origin();
         let remember = self.remember.get_untracked();
         let backend = self.backend_input.get_untracked();
@@ -190,32 +202,42 @@ impl Session {
     /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
     /// authorizing, 2 once it is connected (its tools are there).
     pub fn current_step(self) -> u8 {
-        self.status.with(|status| match status {
+        match self.status.load() {
             Load::Ready(connection) if connection.needs_authorization() => 3,
             Load::Ready(_) | Load::Busy => 2,
             Load::Idle | Load::Failed(_) => 1,
-        })
+        }
     }
 
-    /// Whether there is anything to check without the person typing first.
-    pub fn has_settings(self) -> bool {
-        !self.jwt_input.get_untracked().trim().is_empty()
+    /// Whether the backend has no Trakt credentials for this user (tracked).
+    pub fn needs_trakt_key(self) -> bool {
+        matches!(self.offer.load(), Load::Failed(refused) if refused.missing_trakt_key)
+    }
+
+    /// Runs `forget` whenever the page moves to another backend, so a feature drops what
+    /// it shows of the old one.
+    pub fn on_backend_switch(self, forget: impl Fn() + 'static) {
+        Effect::watch(
+            move || self.shown_for.get(),
+            move |_, before, _| {
+                if before.is_some_and(Option::is_some) {
+                    forget();
+                }
+            },
+            false,
+        );
     }
 
     /// The backend URL from the input, once the page may call it. What belongs to another
     /// backend is dropped first ([`Self::settle_on`]). The first call narrows the page's CSP
     /// to that backend's origin, so a backend typed on a fresh page is reached at once;
     /// reaching another origin later takes a reload ([`Self::backend_changed`]).
-    fn backend(self) -> Result<BackendUrl, Problem> {
-        let backend =
-            BackendUrl::parse(&self.backend_input.get_untracked()).map_err(|p| p.problem())?;
+    pub(super) fn backend(self) -> Result<BackendUrl, Problem> {
+        let backend = self.backend.get_untracked().map_err(|p| p.problem())?;
         self.settle_on(&backend);
         let origin = backend.origin();
-        match self.connect_limit.get_value() {
-            None => {
-                browser::limit_connections(&origin);
-                self.connect_limit.set_value(Some(origin));
-            }
+        match browser::connect_limit() {
+            None => browser::limit_connections(&origin),
             Some(allowed) if allowed != origin && origin != browser::page_origin() => {
                 return Err(self.reload_for(&origin));
             }
@@ -229,12 +251,12 @@ impl Session {
     /// yet is reached through a reload now, while the person has typed nothing else,
     /// instead of on their next click.
     pub fn backend_changed(self) {
-        let Ok(backend) = BackendUrl::parse(&self.backend_input.get_untracked()) else {
+        let Ok(backend) = self.backend.get_untracked() else {
             return;
         };
         self.settle_on(&backend);
         let origin = backend.origin();
-        let allowed = self.connect_limit.get_value();
+        let allowed = browser::connect_limit();
         if allowed.is_some_and(|allowed| allowed != origin && origin != browser::page_origin()) {
             self.reload_for(&origin);
         }
@@ -248,14 +270,14 @@ impl Session {
             self.forget_sign_in();
             self.jwt_input.set(String::new());
         }
-        if self
-            .shown_for
-            .get_value()
-            .is_some_and(|shown| shown != base)
-        {
-            self.clear_shown();
+        let shown = self.shown_for.get_untracked();
+        if shown.as_deref() != Some(base) {
+            if shown.is_some() {
+                self.status.reset();
+                self.offer.reset();
+            }
+            self.shown_for.set(Some(base.to_owned()));
         }
-        self.shown_for.set_value(Some(base.to_owned()));
         // This tab is on this backend now, whatever other tabs choose.
         browser::save(StorageKey::TabBackendUrl, Some(base));
     }
@@ -279,28 +301,10 @@ impl Session {
             browser::save(key, None);
         }
         self.signed_in_as.set(None);
-        self.sign_in.set(Load::Idle);
-    }
-
-    /// Whether nothing was forgotten since `generation` was read.
-    fn still(self, generation: u32) -> bool {
-        self.generation.get_value() == generation
-    }
-
-    /// Forgets what the page shows of a backend: the status, the link, the credentials,
-    /// the tools and the doctor.
-    fn clear_shown(self) {
-        self.status.set(Load::Idle);
-        self.offer.set(Load::Idle);
-        self.needs_trakt_key.set(false);
-        self.trakt_key.set(Load::Idle);
-        self.key_save.set(Load::Idle);
-        self.tools.set(Load::Idle);
-        self.doctor.set(None);
     }
 
     /// Records that the JWT (and a refresh token) belong to `backend`.
-    fn tokens_from(self, backend: &BackendUrl) {
+    pub(super) fn tokens_from(self, backend: &BackendUrl) {
         browser::save(StorageKey::TokensFrom, Some(backend.as_str()));
     }
 
@@ -315,20 +319,17 @@ impl Session {
         )
     }
 
-    fn credentials(self) -> Result<Credentials, Problem> {
+    /// The backend and the JWT, when both can be used now.
+    pub(super) fn credentials(self) -> Result<Credentials, Problem> {
         let backend = self.backend()?;
-        let (jwt, _) = check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
-            .map_err(|p| p.problem())?;
+        let (jwt, _) = self.jwt.get_untracked().map_err(|p| p.problem())?;
         Ok(Credentials { backend, jwt })
     }
 
     /// Renews an access token that expired with the refresh token from signing in on this
     /// page, if there is one. Says whether the JWT field now holds a renewed token.
     async fn renew(self) -> bool {
-        let expired = matches!(
-            check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000),
-            Err(JwtProblem::Expired { .. })
-        );
+        let expired = matches!(self.jwt.get_untracked(), Err(JwtProblem::Expired { .. }));
         // The backend first: a refresh token another backend issued is dropped there.
         let backend = self.backend();
         let (true, Ok(backend), Some(refresh)) =
@@ -340,12 +341,7 @@ impl Session {
         let body = RefreshBody {
             refresh: refresh.secret(),
         };
-        let generation = self.generation.get_value();
-        let renewed = http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await;
-        if !self.still(generation) {
-            return false;
-        }
-        match renewed {
+        match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
             Ok(renewed) => {
                 self.jwt_input.set(renewed.access.secret().to_owned());
                 self.save();
@@ -367,72 +363,91 @@ impl Session {
         first
     }
 
-    /// Runs `work` with fresh credentials and stores its outcome in `target`, showing
-    /// `Busy` meanwhile; the future says whether it succeeded, for actions that go on.
-    /// Usable credentials reach `work` before this returns, so a request `work` makes at
-    /// once is already on its way; an expired access token is renewed first (`or_renewed`).
-    fn load<T: Send + Sync + 'static, F>(
+    /// Runs `work` with usable credentials. They reach `work` before this returns, so a
+    /// request `work` makes at once is already on its way; an expired access token is
+    /// renewed first (`or_renewed`).
+    pub(super) fn authorized<T, E, F>(
         self,
-        target: RwSignal<Load<T>>,
         work: impl FnOnce(Credentials) -> F + 'static,
-    ) -> impl std::future::Future<Output = bool>
+    ) -> impl Future<Output = Result<T, E>>
     where
-        F: std::future::Future<Output = Result<T, Problem>> + 'static,
+        E: From<Problem>,
+        F: Future<Output = Result<T, E>> + 'static,
     {
         // Read first: reading may clear what belonged to another backend.
         let first = match self.credentials() {
             Ok(credentials) => Ok(work(credentials)),
             Err(problem) => Err((problem, work)),
         };
-        target.set(Load::Busy);
-        let generation = self.generation.get_value();
         async move {
-            let outcome = match first {
+            match first {
                 Ok(started) => started.await,
                 Err((problem, work)) => match self.or_renewed(Err(problem)).await {
                     Ok(credentials) => work(credentials).await,
-                    Err(problem) => Err(problem),
+                    Err(problem) => Err(problem.into()),
                 },
-            };
-            if !self.still(generation) {
-                return false;
             }
-            let ok = outcome.is_ok();
-            let shown = match outcome {
-                Ok(value) => Load::Ready(value),
-                Err(problem) => Load::Failed(problem),
-            };
-            target.try_set(shown).is_none() && ok
         }
     }
 
     /// Reacts to how the page was opened: finishes a return from trakt.tv, or shows the
     /// status when settings are already there. Called once, at start.
     pub fn start(self, returned: Returned, pending_state: Option<String>) {
-        self.handle_return(returned, pending_state, Arrival::Redirected);
-        // An exchange under way checks the status itself once it is over.
-        let exchanging = matches!(self.completion.get_untracked(), Some(Load::Busy));
-        if !exchanging && self.has_settings() {
+        let sending = self.handle_return(returned, pending_state, Arrival::Redirected);
+        // An exchange checks the status itself once it is over.
+        if !sending && !self.jwt_input.get_untracked().trim().is_empty() {
             self.check_status();
         }
     }
 
-    fn handle_return(self, returned: Returned, pending_state: Option<String>, arrival: Arrival) {
-        if let Some(problem) = returned.problem() {
-            self.completion.set(Some(Load::Failed(problem)));
-        }
-        if let Returned::Code { code, state } = returned {
-            self.complete(code, state, pending_state, arrival);
-        }
+    /// A return from trakt.tv, redirected or pasted: its code is sent once its state is
+    /// checked ([`check_state`]), or the page says why not. Says whether a code is sent.
+    pub fn handle_return(
+        self,
+        returned: Returned,
+        pending: Option<String>,
+        arrival: Arrival,
+    ) -> bool {
+        let exchange = match returned {
+            Returned::Code { code, state } => {
+                // The state comes first: a code this tab did not ask for is never ours to
+                // send. The JWT's user counts even when it expired (it is renewed first).
+                let user = self.jwt_user.get_untracked();
+                check_state(
+                    state.as_deref(),
+                    pending.as_deref(),
+                    user.as_deref(),
+                    arrival,
+                )
+                .map(|state| (code, state))
+                .map_err(|problem| problem.problem())
+            }
+            other => match other.problem() {
+                Some(problem) => Err(problem),
+                None => return false,
+            },
+        };
+        let sending = exchange.is_ok();
+        self.completion.dispatch((self, exchange));
+        sending
     }
 
     /// `GET /trakt/auth-status/`; when Trakt is not connected (or its token expired), the
     /// authorize link right after, so it is on screen without another click.
     pub fn check_status(self) {
-        self.offer.set(Load::Idle);
-        // Loaded before spawning, with the request made outside an `async` block: it starts
-        // right here, so at page open it travels while the page renders.
-        let checked = self.load(self.status, move |c| {
+        self.status.dispatch(self);
+    }
+
+    /// `GET /trakt/authenticate/`, then checks the link before offering it.
+    pub fn fetch_link(self) {
+        self.offer.dispatch(self);
+    }
+
+    fn ask_status(self) -> impl Future<Output = Result<Connection, Problem>> {
+        self.offer.reset();
+        // The request is made outside an `async` block: at page open it travels while the
+        // page renders.
+        let checked = self.authorized(move |c| {
             let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
             async move {
                 let connection = explain(
@@ -444,201 +459,62 @@ impl Session {
                 Ok(connection)
             }
         });
-        spawn_local(async move {
-            let needs_link = checked.await
-                && self.status.with_untracked(|status| {
-                    matches!(status, Load::Ready(connection) if connection.needs_authorization())
-                });
-            if needs_link {
+        async move {
+            let connection = checked.await?;
+            if connection.needs_authorization() {
                 self.fetch_link();
             }
-        });
-    }
-
-    /// `GET /trakt/authenticate/`, then checks the link before offering it.
-    pub fn fetch_link(self) {
-        spawn_local(async move {
-            let offered = self
-                .load(self.offer, move |c| async move {
-                    let answer =
-                        http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt))
-                            .await
-                            .inspect_err(|error| {
-                                if error.is_missing_trakt_key() {
-                                    let _ = self.needs_trakt_key.try_set(true);
-                                }
-                            });
-                    let answer = explain(answer, &c.backend)?;
-                    let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
-                        .and_then(|link| link.for_user(jwt_user(&c.jwt).as_deref()))
-                        .map_err(|p| p.problem())?;
-                    // What the page promises comes from the link the person will follow, not
-                    // from the answer's separate `redirect_uri` field.
-                    let redirect =
-                        check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
-                    Ok(AuthorizeOffer {
-                        link,
-                        backend_redirect: answer.redirect_uri,
-                        redirect,
-                    })
-                })
-                .await;
-            if offered {
-                self.offer.with_untracked(|offer| {
-                    if let Load::Ready(offer) = offer {
-                        remember_state(&offer.link);
-                    }
-                });
-            }
-        });
-    }
-
-    /// Signs in with a user name and password: the access token fills the JWT field and
-    /// the refresh token is kept for this tab, to renew the access token when it expires.
-    pub fn sign_in(self, username: String, password: Password) {
-        let backend = match self.backend() {
-            Ok(backend) => backend,
-            Err(problem) => return self.sign_in.set(Load::Failed(problem)),
-        };
-        self.sign_in.set(Load::Busy);
-        self.sign_in_fields.set(Vec::new());
-        let generation = self.generation.get_value();
-        spawn_local(async move {
-            let body = LoginBody {
-                username: &username,
-                password: password.secret(),
-            };
-            let login = http::post::<Login>(&backend, Endpoint::Login, None, &body).await;
-            if !self.still(generation) {
-                return;
-            }
-            let login = login.inspect_err(|error| {
-                if let ApiError::Refused { fields, .. } = error {
-                    self.sign_in_fields.set(fields.clone());
-                }
-            });
-            match explain(login, &backend) {
-                Ok(login) => {
-                    self.tokens_from(&backend);
-                    browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()));
-                    browser::save(StorageKey::SignedInAs, Some(&login.user.username));
-                    self.signed_in_as.set(Some(login.user.username));
-                    self.jwt_input.set(login.access.secret().to_owned());
-                    self.save();
-                    self.sign_in.set(Load::Ready(()));
-                    self.check_status();
-                }
-                Err(problem) => self.sign_in.set(Load::Failed(problem)),
-            }
-        });
-    }
-
-    /// `GET /auth/api-keys/`: whether Trakt credentials are stored.
-    pub fn load_trakt_key(self) {
-        spawn_local(async move {
-            self.load(self.trakt_key, |c| async move {
-                let keys = http::get::<ApiKeys>(&c.backend, Endpoint::ApiKeys, Some(&c.jwt)).await;
-                explain(
-                    keys.map(|keys| keys.trakt_client_id().map(str::to_owned)),
-                    &c.backend,
-                )
-            })
-            .await;
-        });
-    }
-
-    /// `POST /auth/api-keys/` with the Trakt Client ID and Secret, then goes on to the
-    /// authorize link. The secret is sent once and kept nowhere.
-    pub fn save_trakt_key(self, client_id: String, client_secret: ClientSecret) {
-        self.key_fields.set(Vec::new());
-        spawn_local(async move {
-            let saved = self
-                .load(self.key_save, move |c| async move {
-                    let body = TraktKeyBody::new(client_id.trim(), client_secret.secret().trim());
-                    let saved = http::post::<SavedApiKey>(
-                        &c.backend,
-                        Endpoint::ApiKeys,
-                        Some(&c.jwt),
-                        &body,
-                    )
-                    .await
-                    .inspect_err(|error| {
-                        if let ApiError::Refused { fields, .. } = error {
-                            let _ = self.key_fields.try_set(fields.clone());
-                        }
-                    });
-                    explain(saved, &c.backend).map(|_| ())
-                })
-                .await;
-            if saved {
-                self.needs_trakt_key.set(false);
-                self.load_trakt_key();
-                self.fetch_link();
-            }
-        });
-    }
-
-    /// A redirect address or code pasted by the person, checked like a return through the
-    /// address bar, except that an authorization started elsewhere is accepted when its
-    /// `state` is the JWT's user (see [`check_state`]).
-    pub fn paste(self, text: String) {
-        match read_pasted(&text) {
-            Err(problem) => self.completion.set(Some(Load::Failed(problem))),
-            Ok(returned) => {
-                let pending = browser::take(StorageKey::PendingState);
-                self.completion.set(None);
-                self.handle_return(returned, pending, Arrival::Pasted);
-            }
+            Ok(connection)
         }
     }
 
+    fn ask_link(self) -> impl Future<Output = Result<AuthorizeOffer, LinkRefused>> {
+        self.authorized(move |c| async move {
+            let answer =
+                http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt)).await;
+            let missing_trakt_key = matches!(&answer, Err(error) if error.is_missing_trakt_key());
+            let answer = explain(answer, &c.backend).map_err(|problem| LinkRefused {
+                problem,
+                missing_trakt_key,
+            })?;
+            let user = jwt_user(&c.jwt);
+            let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
+                .and_then(|link| link.for_user(user.as_deref()))
+                .map_err(|p| p.problem())?;
+            // What the page promises comes from the link the person will follow, not from
+            // the answer's separate `redirect_uri` field.
+            let redirect = check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
+            remember_state(&link);
+            Ok(AuthorizeOffer {
+                link,
+                backend_redirect: answer.redirect_uri,
+                redirect,
+            })
+        })
+    }
+
     /// Exchanges a returned code, once: the address was already cleaned and the pending
-    /// state consumed, so nothing can send this code again.
-    fn complete(
-        self,
-        code: AuthCode,
-        state: Option<String>,
-        pending_state: Option<String>,
-        arrival: Arrival,
-    ) {
-        let fail = move |problem: Problem| self.completion.set(Some(Load::Failed(problem)));
-        // The state comes first: a code this tab did not ask for is never ours to send.
-        // The JWT's user counts even when it expired (it is renewed before sending).
-        let user = user_of(&self.jwt_input.get_untracked());
-        let checked = check_state(
-            state.as_deref(),
-            pending_state.as_deref(),
-            user.as_deref(),
-            arrival,
-        );
-        let state = match checked {
-            Ok(state) => state,
-            Err(problem) => return fail(problem.problem()),
-        };
-        self.completion.set(Some(Load::Busy));
-        let generation = self.generation.get_value();
-        spawn_local(async move {
-            let credentials = match self.or_renewed(self.credentials()).await {
-                Ok(credentials) => credentials,
-                Err(problem) => {
-                    return fail(Problem {
-                        title: format!(
-                            "Trakt sent a code, but it cannot be sent on: {}",
-                            problem.title
-                        ),
-                        detail: None,
-                        next_step: format!(
+    /// state consumed, and the code is claimed across tabs before it is sent. The status
+    /// is checked again afterwards, whatever the outcome.
+    fn exchange(self, exchange: Exchange) -> impl Future<Output = Result<Connected, Problem>> {
+        // Read at once, like every request's credentials; only for a code to send.
+        let ready = exchange.map(|checked| (checked, self.credentials()));
+        async move {
+            let ((code, state), credentials) = ready?;
+            let credentials = self.or_renewed(credentials).await.map_err(|problem| {
+                Problem::new(
+                    format!(
+                        "Trakt sent a code, but it cannot be sent on: {}",
+                        problem.title
+                    ),
+                    format!(
                         "Nothing was sent. Fix this, then follow “Authorize on Trakt” again. {}",
                         problem.next_step
                     ),
-                    })
-                }
-            };
-            if !self.still(generation) {
-                return;
-            }
+                )
+            })?;
             if !browser::claim(&code).await {
-                return fail(Problem::new(
+                return Err(Problem::new(
                     "This code was already sent from this page, in this tab or another, so it \
                      is not sent again.",
                     "Nothing more was sent. The tab that sent it shows the outcome; click \
@@ -656,165 +532,19 @@ impl Session {
                 &body,
             )
             .await;
-            if !self.still(generation) {
-                return;
-            }
             let outcome = explain(answer, &credentials.backend).and_then(CallbackAnswer::outcome);
-            let connected = outcome.is_ok();
-            if !connected {
-                let _ = self.sent_code.try_set(Some(SentCode { code, state }));
+            if outcome.is_err() {
+                self.sent_code.set(Some(SentCode { code, state }));
             }
-            let shown = match outcome {
-                Ok(connected) => Load::Ready(connected),
-                Err(problem) => Load::Failed(problem),
-            };
-            if self.completion.try_set(Some(shown)).is_none() {
-                self.check_status();
-            }
-        });
-    }
-
-    /// `GET /trakt/refresh-token/`, then the status again.
-    pub fn refresh_trakt_token(self) {
-        spawn_local(async move {
-            let ok = self
-                .load(self.tools, |c| async move {
-                    let answer = http::get::<TraktRefresh>(
-                        &c.backend,
-                        Endpoint::RefreshTraktToken,
-                        Some(&c.jwt),
-                    )
-                    .await;
-                    explain(
-                        answer.map(|a| {
-                            ToolResult::Refreshed(a.expires_at.as_deref().map(Expiry::new))
-                        }),
-                        &c.backend,
-                    )
-                })
-                .await;
-            if ok {
-                self.check_status();
-            }
-        });
-    }
-
-    /// A sync smoke test: starts a movie sync, then lists the latest stored movies.
-    pub fn test_sync(self) {
-        spawn_local(async move {
-            self.load(self.tools, |c| async move {
-                let started =
-                    http::get::<SyncStarted>(&c.backend, Endpoint::FetchLatestMovies, Some(&c.jwt))
-                        .await;
-                let started = explain(started, &c.backend)?;
-                let stored =
-                    http::get::<StoredMovies>(&c.backend, Endpoint::StoredMovies, Some(&c.jwt))
-                        .await;
-                let stored = explain(stored, &c.backend)?;
-                Ok(ToolResult::Synced {
-                    message: started.message.or(started.status),
-                    titles: stored.titles(),
-                    total: stored.total_items,
-                })
-            })
-            .await;
-        });
-    }
-
-    /// Runs the connection doctor's checks in order, stopping at the first failure.
-    pub fn run_doctor(self) {
-        let mut results: Vec<(Check, Verdict)> =
-            Check::iter().map(|c| (c, Verdict::NotRun)).collect();
-        self.doctor.set(Some(results.clone()));
-        spawn_local(async move {
-            let origin = browser::page_origin();
-            for index in 0..results.len() {
-                let verdict = self.diagnose(results[index].0, &origin).await;
-                let failed = matches!(verdict, Verdict::Failed(_));
-                results[index].1 = verdict;
-                if self.doctor.try_set(Some(results.clone())).is_some() || failed {
-                    break;
-                }
-            }
-        });
-    }
-
-    async fn diagnose(self, check: Check, origin: &str) -> Verdict {
-        let backend = match self.backend() {
-            Ok(backend) => backend,
-            Err(problem) => return Verdict::Failed(problem),
-        };
-        let jwt = || {
-            check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000)
-                .map(|(jwt, _)| jwt)
-        };
-        match check {
-            Check::UrlWellFormed => Verdict::Passed(format!("Calls go to {}.", backend.as_str())),
-            Check::BackendAnswers => {
-                let probe = http::probe(&backend, Endpoint::AuthStatus, false).await;
-                doctor::backend_answers(probe.map(|_| ()), &backend)
-            }
-            Check::CorsAllows => {
-                let probe = http::probe(&backend, Endpoint::AuthStatus, true).await;
-                doctor::cors_allows(probe, &backend, origin)
-            }
-            Check::JwtWellFormed => {
-                let checked =
-                    check_input(&self.jwt_input.get_untracked(), browser::now_ms() / 1000);
-                doctor::jwt_well_formed(
-                    checked
-                        .as_ref()
-                        .map(|(_, claims)| claims)
-                        .map_err(|p| p.problem()),
-                )
-            }
-            Check::JwtAccepted => {
-                let Ok(jwt) = jwt() else {
-                    return Verdict::NotRun;
-                };
-                let answer =
-                    http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(&jwt)).await;
-                doctor::jwt_accepted(answer, &backend, origin)
-            }
-            Check::TraktCredentials => {
-                let Ok(jwt) = jwt() else {
-                    return Verdict::NotRun;
-                };
-                let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(&jwt)).await;
-                doctor::trakt_credentials(answer, &backend, origin)
-            }
-            Check::TraktConnected => {
-                let Ok(jwt) = jwt() else {
-                    return Verdict::NotRun;
-                };
-                let answer =
-                    http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(&jwt)).await;
-                doctor::trakt_connected(answer, &backend, origin)
-            }
+            self.check_status();
+            outcome
         }
     }
 
-    /// Clears everything the page stored and every field, in every open tab of the page.
+    /// Clears everything the page stored and rebuilds it, in every open tab of the page.
     pub fn forget(self) {
-        self.forget_here();
         browser::forget_everywhere();
-    }
-
-    /// Clears everything the page stored and every field, in this tab.
-    pub fn forget_here(self) {
-        self.generation.update_value(|generation| *generation += 1);
-        browser::forget_all();
-        drafts::clear();
-        self.backend_input.set(browser::page_origin());
-        self.jwt_input.set(String::new());
-        self.remember.set(false);
-        self.signed_in_as.set(None);
-        self.sign_in.set(Load::Idle);
-        self.clear_shown();
-        self.shown_for.set_value(None);
-        self.completion.set(None);
-        self.sent_code.set(None);
-        self.address_left.set(false);
+        forget_here(self.epoch);
     }
 }
 
@@ -834,6 +564,6 @@ pub fn remember_state(link: &AuthorizeLink) {
 }
 
 /// A failed call to `backend`, explained for the person at this page.
-fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
+pub(super) fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
     answer.map_err(|error| error.problem(backend, &browser::page_origin()))
 }

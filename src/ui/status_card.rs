@@ -1,5 +1,7 @@
+use super::latest::Load;
 use super::problem_view::ProblemView;
-use super::session::{Load, Session, ToolResult};
+use super::session::Session;
+use super::token_tools::TokenTools;
 use super::StepCard;
 use crate::backend::contract::{Connection, Expiry};
 use crate::browser;
@@ -16,8 +18,8 @@ pub fn describe_expiry(expires: &Option<Expiry>) -> String {
 /// Step 2: the Trakt connection as the backend reports it.
 #[component]
 pub fn StatusCard(session: Session) -> impl IntoView {
-    let busy = move || session.status.with(|s| s.is_busy());
-    let text = move || match session.status.get() {
+    let busy = move || session.status.pending();
+    let text = move || match session.status.load() {
         Load::Idle => "Not checked yet: fill in step 1 and click “Check status”.".to_owned(),
         Load::Busy => "Checking the Trakt connection…".to_owned(),
         Load::Ready(Connection::NotConnected) => "Not connected to Trakt.".to_owned(),
@@ -47,16 +49,18 @@ pub fn StatusCard(session: Session) -> impl IntoView {
         }
         Load::Failed(_) => "Could not check the Trakt connection.".to_owned(),
     };
-    let tone = move || match session.status.get() {
+    let tone = move || match session.status.load() {
         Load::Ready(Connection::Connected { .. }) => "status good",
         Load::Ready(_) | Load::Failed(_) => "status bad",
         _ => "status",
     };
-    let unchecked = move || session.status.with(|s| matches!(s, Load::Idle));
+    let unchecked = move || matches!(session.status.load(), Load::Idle);
+    // The last answer, kept while the status is checked again, so the tools and what
+    // they found stay on screen.
     let connected = move || {
         matches!(
-            session.status.get(),
-            Load::Ready(Connection::Connected { .. })
+            session.status.value(),
+            Some(Ok(Connection::Connected { .. }))
         )
     };
 
@@ -65,7 +69,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
             <p class=tone data-testid="status" role="status" aria-live="polite" aria-busy=move || busy().to_string()>
                 {text}
             </p>
-            {move || match session.status.get() {
+            {move || match session.status.load() {
                 Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="status-problem" /> }),
                 _ => None,
             }}
@@ -88,7 +92,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                         type="button"
                         class="secondary"
                         data-testid="reauthorize"
-                        disabled=move || session.offer.with(|o| o.is_busy())
+                        disabled=move || session.offer.pending()
                         on:click=move |_| session.fetch_link()
                     >
                         "Authorize again"
@@ -96,59 +100,5 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 </Show>
             </div>
         </StepCard>
-    }
-}
-
-/// When connected: refresh the Trakt token, or check that syncing works.
-#[component]
-fn TokenTools(session: Session) -> impl IntoView {
-    let busy = move || session.tools.with(|t| t.is_busy());
-    view! {
-        <div class="tools" data-testid="token-tools">
-            <p class="hint">
-                "Trakt access tokens last about a day; the backend renews them with a refresh \
-                 token, which works only once. If syncing stops, refresh here or authorize again."
-            </p>
-            <div class="actions">
-                <button type="button" class="secondary" disabled=busy on:click=move |_| session.refresh_trakt_token()>
-                    "Refresh Trakt token"
-                </button>
-                <button type="button" class="secondary" disabled=busy on:click=move |_| session.test_sync()>
-                    "Test sync"
-                </button>
-            </div>
-            <div aria-live="polite">
-                {move || match session.tools.get() {
-                    Load::Idle => None,
-                    Load::Busy => Some(view! { <p class="muted">"Working…"</p> }.into_any()),
-                    Load::Ready(ToolResult::Refreshed(expires)) => Some(
-                        view! {
-                            <p class="hint" data-testid="tool-result">
-                                {format!("Token refreshed: it now expires {}.", describe_expiry(&expires))}
-                            </p>
-                        }
-                        .into_any(),
-                    ),
-                    Load::Ready(ToolResult::Synced { message, titles, total }) => Some(
-                        view! {
-                            <div data-testid="tool-result">
-                                <p class="hint">
-                                    {format!(
-                                        "Sync: {}. Latest stored movies ({} in all):",
-                                        message.unwrap_or_else(|| "started".to_owned()),
-                                        total.map_or_else(|| "?".to_owned(), |t| t.to_string())
-                                    )}
-                                </p>
-                                <ul class="titles">
-                                    {titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}
-                                </ul>
-                            </div>
-                        }
-                        .into_any(),
-                    ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="tool-problem" /> }.into_any()),
-                }}
-            </div>
-        </div>
     }
 }

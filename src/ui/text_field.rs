@@ -1,5 +1,8 @@
 use leptos::prelude::*;
 
+/// The backend's complaints about a form (DRF's field errors), by field name.
+pub type FieldErrors = RwSignal<Vec<(String, String)>>;
+
 /// A labelled input bound to `value`, with the backend's complaint about `field` under it.
 #[component]
 pub fn TextField(
@@ -12,7 +15,7 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     /// The backend's per-field errors, and the name of this input's field among them.
     #[prop(optional)]
-    errors: Option<(RwSignal<Vec<(String, String)>>, &'static str)>,
+    errors: Option<(FieldErrors, &'static str)>,
 ) -> impl IntoView {
     let error = move || {
         let (errors, field) = errors?;

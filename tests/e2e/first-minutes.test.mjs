@@ -145,6 +145,8 @@ describe('4. Forget leaves nothing behind', () => {
     const after = await helper.stored();
     assert.deepEqual(after, { local: {}, session: {} });
     assert.equal(await helper.jwt().inputValue(), '');
+    // The steps are built anew, as on a first visit: the sign-in form closed and empty.
+    await helper.openSignIn();
     assert.equal(await helper.userName().inputValue(), '', 'the typed user name is gone too');
 
     await helper.connect({ jwt: await suite.standin.token({ expired: true }) });

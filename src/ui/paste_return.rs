@@ -1,0 +1,56 @@
+//! For when Trakt sent the browser somewhere else: the person pastes the address it
+//! landed on, or the code.
+
+use super::disclosure::Disclosure;
+use super::drafts;
+use super::session::Session;
+use super::text_field::TextField;
+use crate::browser;
+use crate::browser::keys::StorageKey;
+use crate::oauth::pasted::read_pasted;
+use crate::oauth::returned::Arrival;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// For when Trakt sent the browser somewhere else: paste that address, or the code.
+#[component]
+pub fn PasteReturn(session: Session) -> impl IntoView {
+    let pasted = drafts::draft(StorageKey::DraftPasted);
+    let open = !pasted.get_untracked().is_empty();
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        use_pasted(session, &pasted.get_untracked());
+        pasted.set(String::new());
+    };
+    view! {
+        <Disclosure
+            summary="Trakt sent you somewhere else? Paste the address or the code"
+            class="paste"
+            testid="paste-return"
+            open=Signal::stored(open)
+        >
+            <form on:submit=on_submit novalidate>
+                <TextField id="pasted-return" label="Redirected address or code" value=pasted />
+                <p class="hint">
+                    "The same checks apply as when Trakt sends you back here; a bare code is sent \
+                     with the state of the authorization started in this tab."
+                </p>
+                <div class="actions">
+                    <button type="submit">"Use this code"</button>
+                </div>
+            </form>
+        </Disclosure>
+    }
+}
+
+/// Checks a pasted return like one through the address bar, except that an authorization
+/// started elsewhere is accepted when its `state` is the JWT's user (see `check_state`).
+fn use_pasted(session: Session, text: &str) {
+    match read_pasted(text) {
+        Err(problem) => session.completion.dispatch((session, Err(problem))),
+        Ok(returned) => {
+            let pending = browser::take(StorageKey::PendingState);
+            session.handle_return(returned, pending, Arrival::Pasted);
+        }
+    }
+}

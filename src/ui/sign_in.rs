@@ -1,0 +1,120 @@
+//! Signing in with a NowPlaying user name and password instead of pasting a JWT.
+
+use super::disclosure::Disclosure;
+use super::drafts;
+use super::latest::{Latest, Load};
+use super::problem_view::ProblemView;
+use super::session::{explain, Session};
+use super::text_field::{FieldErrors, TextField};
+use crate::backend::api_error::ApiError;
+use crate::backend::backend_url::Endpoint;
+use crate::backend::contract::{Login, LoginBody};
+use crate::backend::http;
+use crate::browser;
+use crate::browser::keys::StorageKey;
+use crate::credentials::secret::Password;
+use crate::problem::Problem;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use std::future::Future;
+
+#[component]
+pub fn SignInForm(session: Session) -> impl IntoView {
+    let username = drafts::draft(StorageKey::DraftUserName);
+    let password = RwSignal::new(String::new());
+    let fields: FieldErrors = RwSignal::new(Vec::new());
+    // A name typed before a reload brings its form back open.
+    let open = !username.get_untracked().is_empty();
+    let sign_in = Latest::new(move |(username, password): &(String, Password)| {
+        sign_in(session, username.clone(), password.clone(), fields)
+    });
+    let busy = move || sign_in.pending();
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        sign_in.dispatch((
+            username.get_untracked(),
+            Password::new(password.get_untracked()),
+        ));
+        password.set(String::new());
+    };
+    view! {
+        <Disclosure
+            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
+            class="sign-in"
+            testid="sign-in"
+            open=Signal::stored(open)
+        >
+            <form on:submit=on_submit novalidate>
+                <TextField
+                    id="sign-in-username"
+                    label="User name"
+                    value=username
+                    autocomplete="username"
+                    errors=(fields, "username")
+                />
+                <TextField
+                    id="sign-in-password"
+                    label="Password"
+                    value=password
+                    kind="password"
+                    autocomplete="current-password"
+                    errors=(fields, "password")
+                />
+                <div class="actions">
+                    <button type="submit" disabled=busy>
+                        {move || if busy() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </div>
+                {move || match sign_in.load() {
+                    // Only while the tokens from signing in are the ones in use.
+                    Load::Ready(()) if session.signed_in_as.with(Option::is_some) => Some(
+                        view! {
+                            <p class="hint" data-testid="sign-in-done" role="status">
+                                "Signed in: the JWT field now holds a fresh access token, renewed \
+                                 automatically in this tab when it expires."
+                            </p>
+                        }
+                        .into_any(),
+                    ),
+                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
+                    _ => None,
+                }}
+            </form>
+        </Disclosure>
+    }
+}
+
+/// `POST /auth/login/`: the access token fills the JWT field and the refresh token is kept
+/// for this tab, to renew the access token when it expires. Then the status.
+fn sign_in(
+    session: Session,
+    username: String,
+    password: Password,
+    fields: FieldErrors,
+) -> impl Future<Output = Result<(), Problem>> {
+    fields.set(Vec::new());
+    let backend = session.backend();
+    async move {
+        let backend = backend?;
+        let body = LoginBody {
+            username: &username,
+            password: password.secret(),
+        };
+        let login = http::post::<Login>(&backend, Endpoint::Login, None, &body).await;
+        if let Err(ApiError::Refused {
+            fields: refused, ..
+        }) = &login
+        {
+            fields.set(refused.clone());
+        }
+        let login = explain(login, &backend)?;
+        session.tokens_from(&backend);
+        browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()));
+        browser::save(StorageKey::SignedInAs, Some(&login.user.username));
+        session.signed_in_as.set(Some(login.user.username));
+        session.jwt_input.set(login.access.secret().to_owned());
+        session.save();
+        session.check_status();
+        Ok(())
+    }
+}
