@@ -11,9 +11,9 @@ import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 const loads = Number(process.argv[2] ?? 15);
 // Issue 5's budget for the whole first load, gzip -9, which this build does not meet
 // (README, "Figures"); and the ceiling CI holds meanwhile, so the load cannot grow unseen:
-// the first load measured once serde, the URL standard and Intl came in, plus 5 KB.
+// the first load measured once serde, the URL standard, Intl and Leptos's actions came in, plus 5 KB.
 const BUDGET_BYTES = 80_000;
-const CEILING_BYTES = 203_500;
+const CEILING_BYTES = 231_500;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function sizes() {
