@@ -105,28 +105,25 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
                 .map(|(_, claims)| claims)
                 .map_err(|p| p.problem()),
         ),
-        Check::JwtAccepted => match jwt {
-            None => Verdict::NotRun,
-            Some(jwt) => {
-                let answer =
-                    http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(jwt)).await;
-                doctor::jwt_accepted(answer, &backend, origin)
+        Check::JwtAccepted | Check::TraktCredentials | Check::TraktConnected => {
+            let Some(jwt) = jwt else {
+                return Verdict::NotRun;
+            };
+            match check {
+                Check::JwtAccepted => {
+                    let answer =
+                        http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(jwt));
+                    doctor::jwt_accepted(answer.await, &backend, origin)
+                }
+                Check::TraktCredentials => {
+                    let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(jwt));
+                    doctor::trakt_credentials(answer.await, &backend, origin)
+                }
+                _ => {
+                    let answer = http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(jwt));
+                    doctor::trakt_connected(answer.await, &backend, origin)
+                }
             }
-        },
-        Check::TraktCredentials => match jwt {
-            None => Verdict::NotRun,
-            Some(jwt) => {
-                let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(jwt)).await;
-                doctor::trakt_credentials(answer, &backend, origin)
-            }
-        },
-        Check::TraktConnected => match jwt {
-            None => Verdict::NotRun,
-            Some(jwt) => {
-                let answer =
-                    http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(jwt)).await;
-                doctor::trakt_connected(answer, &backend, origin)
-            }
-        },
+        }
     }
 }
