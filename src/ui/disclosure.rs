@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 /// A `<details>` whose body is built the first time it opens, so opening the page builds
-/// only what shows. `open` lets the page open it itself; `on_open` runs each time it opens.
+/// only what shows. `open` lets the page open it itself (never close it: the person may be
+/// typing in it); `on_open` runs each time it opens.
 #[component]
 pub fn Disclosure(
     summary: &'static str,
@@ -12,11 +13,19 @@ pub fn Disclosure(
     children: ChildrenFn,
 ) -> impl IntoView {
     let built = RwSignal::new(false);
+    let details = NodeRef::<leptos::html::Details>::new();
+    if let Some(open) = open {
+        Effect::new(move |_| {
+            if let (true, Some(details)) = (open.get(), details.get()) {
+                details.set_open(true);
+            }
+        });
+    }
     view! {
         <details
             class=class
             data-testid=testid
-            prop:open=move || open.is_some_and(|open| open.get())
+            node_ref=details
             on:toggle=move |ev| {
                 if event_target::<web_sys::HtmlDetailsElement>(&ev).open() {
                     built.set(true);

@@ -83,6 +83,15 @@ impl<I: 'static, O: 'static> Latest<I, O> {
         self.pending.get()
     }
 
+    pub fn pending_untracked(self) -> bool {
+        self.pending.get_untracked()
+    }
+
+    /// Whether nothing was asked since the last reset.
+    pub fn is_idle_untracked(self) -> bool {
+        !self.pending.get_untracked() && self.value.with_untracked(Option::is_none)
+    }
+
     /// The last answer (tracked), `None` before the first one.
     pub fn value(self) -> Option<O>
     where
@@ -103,10 +112,5 @@ impl<I: 'static, T: Clone + 'static, E: Clone + 'static> Latest<I, Result<T, E>>
             Some(Ok(value)) => Load::Ready(value),
             Some(Err(problem)) => Load::Failed(problem),
         }
-    }
-
-    /// The last answer if it was a success, whether or not another is on its way.
-    pub fn ready_untracked(self) -> Option<T> {
-        self.value.get_untracked().and_then(Result::ok)
     }
 }

@@ -25,13 +25,14 @@ pub use connect_form::ConnectForm;
 pub use doctor_card::ConnectionDoctor;
 pub use latest::{Latest, Load};
 pub use problem_view::ProblemView;
-pub use session::{AuthorizeOffer, LinkRefused, SentCode, Session};
+pub use session::{AuthorizeOffer, LinkRefused, Page, SentCode, Session};
 pub use status_card::StatusCard;
 
 use crate::browser;
 use crate::browser::keys::StorageKey;
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The whole helper. Reads the address before anything else, so a returned code is
 /// removed from the address bar at once.
@@ -44,12 +45,10 @@ pub fn App() -> impl IntoView {
         None
     };
     browser::forget_old_claims();
-    // Outlive a “Forget”: what it bumps, and the clock behind the JWT countdown.
-    let epoch = RwSignal::new(0u32);
-    let now_ms = RwSignal::new(browser::now_ms());
-    browser::on_forget_elsewhere(move || session::forget_here(epoch));
+    let page = Page::new();
+    browser::on_forget_elsewhere(move || page.forget_here());
     set_interval(
-        move || now_ms.set(browser::now_ms()),
+        move || page.now_ms.set(browser::now_ms()),
         std::time::Duration::from_secs(1),
     );
     // Only the first page finishes the return; one rebuilt after “Forget” starts empty.
@@ -67,14 +66,14 @@ pub fn App() -> impl IntoView {
             // Keyed on the epoch: each “Forget” makes new elements, not the old ones patched
             // (a patched field would keep what was typed into it).
             <For
-                each=move || [epoch.get()]
+                each=move || [page.epoch.get()]
                 key=|epoch| *epoch
                 children=move |_| {
                     let (arrival, pending_state) = arrival
                         .try_update_value(Option::take)
                         .flatten()
                         .map_or((None, None), |(arrival, pending)| (Some(arrival), pending));
-                    view! { <Steps epoch=epoch now_ms=now_ms arrival=arrival pending_state=pending_state /> }
+                    view! { <Steps page=page arrival=arrival pending_state=pending_state /> }
                 }
             />
             <footer>
@@ -88,12 +87,12 @@ pub fn App() -> impl IntoView {
 /// The page's steps over a session read from storage; built again after each “Forget”.
 #[component]
 fn Steps(
-    epoch: RwSignal<u32>,
-    now_ms: RwSignal<i64>,
+    page: Page,
     arrival: Option<browser::Arrival>,
     pending_state: Option<String>,
 ) -> impl IntoView {
-    let session = Session::from_storage(epoch, now_ms);
+    page.adopt_steps();
+    let session = Session::from_storage(page);
     session.persist();
     let returned = match arrival {
         Some(arrival) => {
@@ -103,7 +102,21 @@ fn Steps(
         None => Returned::Nothing,
     };
     session.start(returned, pending_state);
+    // After “Forget”: say so, and start again where a new visit starts.
+    let forgotten = page.epoch.get_untracked() > 0;
+    if forgotten {
+        request_animation_frame(|| {
+            if let Some(field) = document().get_element_by_id("backend-url") {
+                let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        });
+    }
     view! {
+        {forgotten.then(|| view! {
+            <p class="notice" data-testid="forgotten" role="status">
+                "Forgotten: this page keeps nothing of yours now, in this tab or any other."
+            </p>
+        })}
         <CallbackResult session=session />
         <ConnectForm session=session />
         <StatusCard session=session />

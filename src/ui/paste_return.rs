@@ -36,7 +36,11 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
                      with the state of the authorization started in this tab."
                 </p>
                 <div class="actions">
-                    <button type="submit">"Use this code"</button>
+                    // One code at a time: a second submit while one is sent would abandon it
+                    // after it was claimed, unsent.
+                    <button type="submit" disabled=move || session.completion.pending()>
+                        "Use this code"
+                    </button>
                 </div>
             </form>
         </Disclosure>
@@ -46,6 +50,9 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
 /// Checks a pasted return like one through the address bar, except that an authorization
 /// started elsewhere is accepted when its `state` is the JWT's user (see `check_state`).
 fn use_pasted(session: Session, text: &str) {
+    if session.completion.pending_untracked() {
+        return;
+    }
     match read_pasted(text) {
         Err(problem) => session.completion.dispatch((session, Err(problem))),
         Ok(returned) => {

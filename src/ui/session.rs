@@ -68,7 +68,7 @@ pub struct Session {
     pub backend_input: RwSignal<String>,
     pub jwt_input: RwSignal<String>,
     pub remember: RwSignal<bool>,
-    /// The clock, ticking once a second, for countdowns.
+    /// The page's clock, for countdowns.
     pub now_ms: RwSignal<i64>,
     /// The backend URL field, parsed.
     pub backend: Memo<Result<BackendUrl, BackendUrlProblem>>,
@@ -90,8 +90,8 @@ pub struct Session {
     /// The backend that what the page shows came from. Features showing a backend's
     /// answers forget them when it changes ([`Session::on_backend_switch`]).
     pub shown_for: RwSignal<Option<String>>,
-    /// Counts “Forget”s; the page is rebuilt from storage on each.
-    epoch: RwSignal<u32>,
+    /// What outlives a “Forget”.
+    pub page: Page,
 }
 
 /// A backend and a usable JWT, read from the inputs.
@@ -100,46 +100,80 @@ pub struct Credentials {
     pub jwt: Jwt,
 }
 
-/// Forgets everything the page stored (but the fingerprints of codes already sent) and
-/// rebuilds the page, in this tab: every component and request of the old one goes.
-pub fn forget_here(epoch: RwSignal<u32>) {
-    browser::forget_all();
-    epoch.update(|epoch| *epoch += 1);
+/// What outlives a “Forget”: the count the steps are keyed on, the clock, and the owner of
+/// the steps on screen.
+#[derive(Clone, Copy)]
+pub struct Page {
+    pub epoch: RwSignal<u32>,
+    /// The clock, ticking once a second, for countdowns.
+    pub now_ms: RwSignal<i64>,
+    steps: StoredValue<Option<Owner>, LocalStorage>,
+}
+
+impl Page {
+    pub fn new() -> Self {
+        Self {
+            epoch: RwSignal::new(0),
+            now_ms: RwSignal::new(browser::now_ms()),
+            steps: StoredValue::new_local(None),
+        }
+    }
+
+    /// The steps being built now belong to the current reactive owner.
+    pub fn adopt_steps(self) {
+        self.steps.set_value(Owner::current());
+    }
+
+    /// Forgets everything the page stored (but the fingerprints of codes already sent) and
+    /// rebuilds the steps, in this tab. The old steps end first: their requests are
+    /// abandoned and their effects stop, so nothing of theirs writes to storage again.
+    /// (A request in flight keeps its owner alive, so dropping the steps would not do.)
+    pub fn forget_here(self) {
+        if let Some(Some(steps)) = self.steps.try_update_value(Option::take) {
+            steps.cleanup();
+        }
+        browser::forget_all();
+        self.epoch.update(|epoch| *epoch += 1);
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Session {
     /// A session of its own, as the component tests mount it.
     pub fn new(backend: &str, jwt: &str, remember: bool) -> Self {
-        let now_ms = RwSignal::new(browser::now_ms());
-        Self::build(backend, jwt, remember, RwSignal::new(0), now_ms)
+        Self::build(backend, jwt, remember, Page::new())
     }
 
     /// The settings kept from an earlier visit; the backend defaults to this page's origin,
     /// which is right when the page is hosted next to the backend or behind trunk's proxy.
-    /// `epoch` is what “Forget” bumps and `now_ms` the page's clock; both outlive a session.
-    pub fn from_storage(epoch: RwSignal<u32>, now_ms: RwSignal<i64>) -> Self {
+    pub fn from_storage(page: Page) -> Self {
         let backend = browser::load(StorageKey::TabBackendUrl)
             .or_else(|| browser::load(StorageKey::BackendUrl))
             .unwrap_or_else(browser::page_origin);
-        // This tab's own JWT first: a new tab starts with the remembered one, if any.
-        let jwt = browser::load(StorageKey::Jwt)
-            .or_else(|| browser::load(StorageKey::RememberedJwt))
-            .unwrap_or_default();
+        // This tab's own JWT first: a new tab starts with the remembered one, if any, which
+        // belongs to the backend remembered with it and is never sent to another.
+        let jwt = browser::load(StorageKey::Jwt).or_else(|| {
+            let remembered = browser::load(StorageKey::RememberedJwt)?;
+            if let Ok(backend) = BackendUrl::parse(&backend) {
+                browser::save(StorageKey::TokensFrom, Some(backend.as_str()));
+            }
+            Some(remembered)
+        });
         let remember = browser::load(StorageKey::RememberJwt).is_some();
-        let session = Self::build(&backend, &jwt, remember, epoch, now_ms);
+        let session = Self::build(&backend, &jwt.unwrap_or_default(), remember, page);
         session
             .signed_in_as
             .set(browser::load(StorageKey::SignedInAs));
         session
     }
 
-    fn build(
-        backend: &str,
-        jwt: &str,
-        remember: bool,
-        epoch: RwSignal<u32>,
-        now_ms: RwSignal<i64>,
-    ) -> Self {
+    fn build(backend: &str, jwt: &str, remember: bool, page: Page) -> Self {
+        let now_ms = page.now_ms;
         let backend_input = RwSignal::new(backend.to_owned());
         let jwt_input = RwSignal::new(jwt.to_owned());
         Self {
@@ -162,7 +196,7 @@ impl Session {
             sent_code: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
-            epoch,
+            page,
         }
     }
 
@@ -273,8 +307,9 @@ impl Session {
         let shown = self.shown_for.get_untracked();
         if shown.as_deref() != Some(base) {
             if shown.is_some() {
-                self.status.reset();
-                self.offer.reset();
+                self.forget_status();
+                self.completion.reset();
+                self.sent_code.set(None);
             }
             self.shown_for.set(Some(base.to_owned()));
         }
@@ -284,12 +319,24 @@ impl Session {
 
     /// The person typed or pasted a JWT. The refresh token and the name from signing in
     /// stay only when it is the same user's: they never renew another user's token.
+    /// The status and the link shown belong to the JWT's user too: another user's token
+    /// drops them.
     pub fn jwt_typed(self, value: String) {
+        let user = user_of(&value);
         let signed_in = browser::load(StorageKey::RefreshJwt).and_then(|refresh| user_of(&refresh));
-        if signed_in.is_none() || signed_in != user_of(&value) {
+        if signed_in.is_none() || signed_in != user {
             self.forget_sign_in();
         }
+        if user != self.jwt_user.get_untracked() {
+            self.forget_status();
+        }
         self.jwt_input.set(value);
+    }
+
+    /// Abandons the status and the link, asked or shown.
+    fn forget_status(self) {
+        self.status.reset();
+        self.offer.reset();
     }
 
     fn forget_sign_in(self) {
@@ -544,7 +591,7 @@ impl Session {
     /// Clears everything the page stored and rebuilds it, in every open tab of the page.
     pub fn forget(self) {
         browser::forget_everywhere();
-        forget_here(self.epoch);
+        self.page.forget_here();
     }
 }
 

@@ -28,6 +28,8 @@ pub fn SignInForm(session: Session) -> impl IntoView {
     let sign_in = Latest::new(move |(username, password): &(String, Password)| {
         sign_in(session, username.clone(), password.clone(), fields)
     });
+    // Signing in at one backend means nothing at another.
+    session.on_backend_switch(move || sign_in.reset());
     let busy = move || sign_in.pending();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -94,6 +96,7 @@ fn sign_in(
 ) -> impl Future<Output = Result<(), Problem>> {
     fields.set(Vec::new());
     let backend = session.backend();
+    let typed = session.jwt_input.get_untracked();
     async move {
         let backend = backend?;
         let body = LoginBody {
@@ -108,6 +111,12 @@ fn sign_in(
             fields.set(refused.clone());
         }
         let login = explain(login, &backend)?;
+        if session.jwt_input.get_untracked() != typed {
+            return Err(Problem::new(
+                "Signed in, but a JWT was put in the field meanwhile: that one is kept.",
+                "Sign in again to use this account's token instead.",
+            ));
+        }
         session.tokens_from(&backend);
         browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()));
         browser::save(StorageKey::SignedInAs, Some(&login.user.username));

@@ -30,11 +30,15 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
     let save = Latest::new(move |(id, secret): &(String, ClientSecret)| {
         save_key(session, id.clone(), secret.clone(), fields, stored)
     });
-    // What the form says belongs to the backend it asked.
+    // What the form says belongs to the backend it asked; once asked, the new one is.
     session.on_backend_switch(move || {
+        let asked = !stored.is_idle_untracked();
         stored.reset();
         save.reset();
         fields.set(Vec::new());
+        if asked {
+            stored.dispatch(());
+        }
     });
     let busy = move || save.pending();
     let on_submit = move |event: SubmitEvent| {

@@ -846,3 +846,113 @@ describe('round two, after review', () => {
     });
   }
 });
+
+describe('round three: every request an action, after review', () => {
+  const withJwt = async (standin) => (await standin.stats()).requests.filter((r) => r.authorization);
+
+  test('Forget ends what is under way: a slow status, link or doctor never writes or asks again', async () => {
+    for (const slow of ['/trakt/auth-status/', '/auth/current-user/']) {
+      await suite.standin.reset();
+      await suite.standin.fault({ method: 'GET', path: slow, status: 200, body: { authenticated: false, id: 1, username: 'alice' }, delay_ms: 1500, times: 1 });
+      const { context, helper } = await connected();
+      if (slow === '/auth/current-user/') await helper.runDoctor();
+      await helper.page.waitForTimeout(300);
+      await helper.forget();
+      const asked = (await withJwt(suite.standin)).length;
+      await helper.page.waitForTimeout(2500);
+      assert.deepEqual(await helper.stored(), { local: {}, session: {} }, `nothing written back (${slow})`);
+      assert.equal((await withJwt(suite.standin)).length, asked, `nothing asked with the old JWT (${slow})`);
+      await context.close();
+    }
+  });
+
+  test('a double click on “Use this code” sends the code once and connects', async () => {
+    const { context, helper } = await connected();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const { address, code } = await suite.standin.approvedElsewhere();
+    await helper.paste(address, { double: true });
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    assert.deepEqual((await suite.standin.stats()).callback_posts_by_code, { [code]: 1 });
+    await context.close();
+  });
+
+  test('another user\'s JWT drops the status and the link shown for the first', async () => {
+    const { context, helper } = await connected();
+    await helper.authorizeLink().waitFor();
+    await helper.jwt().fill(await suite.standin.token({ user: 'bob' }));
+    await textContains(helper.status(), 'Not checked yet');
+    assert.equal(await helper.authorizeLink().count(), 0);
+    await context.close();
+  });
+
+  test('a credentials form opened by hand stays open through a status check', async () => {
+    const { context, helper } = await connected();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.openCredentials();
+    await helper.clientId().fill('typed-while-checking');
+    await helper.checkAgainButton().click();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorizeLink().waitFor();
+    assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true);
+    assert.equal(await helper.clientId().inputValue(), 'typed-while-checking');
+    await context.close();
+  });
+
+  test('after Forget the page says so and the keyboard starts again at the Backend URL', async () => {
+    const { context, helper } = await connected();
+    await helper.forgetButton().focus();
+    await helper.page.keyboard.press('Enter');
+    await textContains(helper.forgottenNotice(), 'Forgotten');
+    await helper.page.waitForFunction(() => document.activeElement?.id === 'backend-url');
+    assert.equal(await helper.focusedId(), 'backend-url');
+    await context.close();
+  });
+
+  describe('with a second backend', () => {
+    let other;
+    before(async () => {
+      other = await startStandin();
+    });
+    after(() => other?.stop());
+
+    test('a JWT remembered for one backend is never sent to another from a new tab', async () => {
+      await other.reset();
+      const { context, helper } = await suite.open();
+      await helper.backendUrl().fill(other.url);
+      await helper.rememberBox().check();
+      await helper.signIn('alice', 'alice-password');
+      await textContains(helper.status(), 'Not connected to Trakt.');
+      // A new tab starts from what this device remembers: the backend and its JWT.
+      const tab = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+      await tab.open();
+      await helper.page.close();
+      assert.equal(await tab.backendUrl().inputValue(), other.url);
+      await textContains(tab.status(), 'Not connected to Trakt.');
+      await tab.backendUrl().fill(suite.standin.url);
+      await tab.checkStatusButton().click();
+      await tab.page.waitForTimeout(500);
+      assert.deepEqual(await withJwt(suite.standin), [], 'the page\'s own backend got no JWT');
+      await context.close();
+    });
+
+    test('a sign-in still under way at the old backend is dropped when the backend changes', async () => {
+      await other.reset();
+      const access = await other.token();
+      const refresh = await other.token({ kind: 'refresh' });
+      const body = { user: { id: 1, username: 'alice', email: 'a@x' }, access, refresh };
+      await other.fault({ method: 'POST', path: '/auth/login/', status: 200, body, delay_ms: 1500, times: 1 });
+      const { context, helper } = await suite.open();
+      await helper.backendUrl().fill(other.url);
+      await helper.signIn('alice', 'alice-password');
+      await helper.page.waitForTimeout(300);
+      await helper.backendUrl().fill(suite.standin.url);
+      const bob = await suite.standin.token({ user: 'bob' });
+      await helper.jwt().fill(bob);
+      await helper.page.waitForTimeout(2500);
+      assert.equal(await helper.jwt().inputValue(), bob, 'the JWT typed for this backend stays');
+      assert.equal(await helper.signInDone().count(), 0);
+      await context.close();
+    });
+  });
+});
+

@@ -143,11 +143,30 @@ export class HelperPage {
     await this.page.getByRole('button', { name: 'Save Trakt credentials' }).click();
   }
 
-  async paste(text) {
+  /** Pastes `text` and clicks “Use this code” (twice in a row with `double`). */
+  async paste(text, { double = false } = {}) {
     const field = this.page.getByLabel('Redirected address or code');
     if (!(await field.isVisible())) await this.page.getByText('Trakt sent you somewhere else?').click();
     await field.fill(text);
-    await this.page.getByRole('button', { name: 'Use this code' }).click();
+    const button = this.page.getByRole('button', { name: 'Use this code' });
+    await (double ? button.dblclick() : button.click());
+  }
+
+  async openCredentials() {
+    if (!(await this.page.getByLabel('Client ID').isVisible())) await this.page.getByText('Trakt credentials (').click();
+  }
+
+  clientId() {
+    return this.page.getByLabel('Client ID');
+  }
+
+  forgottenNotice() {
+    return this.page.getByTestId('forgotten');
+  }
+
+  /** The `id` of the element that has the keyboard focus. */
+  focusedId() {
+    return this.page.evaluate(() => document.activeElement?.id ?? '');
   }
 
   async runDoctor() {
