@@ -144,7 +144,12 @@ async fn fault(State(standin): State<AppState>, body: Bytes) -> Response {
     };
     match spec.into_fault() {
         Ok(fault) => {
+            let drops = fault.drops();
             standin.world().faults.push(fault);
+            if drops {
+                // So that the dropped request comes on a new connection (see `faults`).
+                standin.close_idle_connections();
+            }
             ok()
         }
         Err(message) => error(StatusCode::BAD_REQUEST, message),

@@ -96,31 +96,48 @@ pub async fn apply(State(standin): State<AppState>, request: Request, next: Next
         request.method(),
         request.uri().path(),
     );
-    let Some((delay, action)) = taken else {
-        return next.run(request).await;
-    };
-    tokio::time::sleep(delay).await;
-    match action {
-        Action::Respond {
-            status,
-            content_type,
-            body,
-        } => {
-            let mut response = Response::new(Body::from(body));
-            *response.status_mut() = status;
-            if let Ok(value) = HeaderValue::from_str(&content_type) {
-                if !content_type.is_empty() {
-                    response.headers_mut().insert(header::CONTENT_TYPE, value);
+    let mut response = match taken {
+        None => next.run(request).await,
+        Some((delay, action)) => {
+            tokio::time::sleep(delay).await;
+            match action {
+                Action::Respond {
+                    status,
+                    content_type,
+                    body,
+                } => respond(status, &content_type, body),
+                Action::Drop => return severed(),
+                Action::Hang => {
+                    tokio::time::sleep(HANG).await;
+                    return severed();
                 }
             }
-            response
         }
-        Action::Drop => severed(),
-        Action::Hang => {
-            tokio::time::sleep(HANG).await;
-            severed()
+    };
+    // A browser resends a request whose kept-alive connection closes unanswered, which
+    // would hide the drop: until it happens, every connection closes after one answer.
+    if standin.world().faults.iter().any(Fault::drops) {
+        let close = HeaderValue::from_static("close");
+        response.headers_mut().insert(header::CONNECTION, close);
+    }
+    response
+}
+
+impl Fault {
+    pub fn drops(&self) -> bool {
+        matches!(self.action, Action::Drop)
+    }
+}
+
+fn respond(status: StatusCode, content_type: &str, body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        if !content_type.is_empty() {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
         }
     }
+    response
 }
 
 fn take(faults: &mut Vec<Fault>, method: &Method, path: &str) -> Option<(Duration, Action)> {

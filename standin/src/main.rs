@@ -1,7 +1,7 @@
 //! Prints `listening on http://HOST:PORT` once it accepts connections, then a ready
 //! access token for the user `alice`.
 
-use nowplaying_standin::{app, parse_args, serve, Command, Standin, USAGE};
+use nowplaying_standin::{parse_args, serve, Command, Standin, USAGE};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -37,8 +37,5 @@ async fn main() {
     if let Some(token) = standin.access_token("alice") {
         println!("JWT for alice (valid 60 minutes): {token}");
     }
-    if let Err(error) = serve(listener, app(standin)).await {
-        eprintln!("nowplaying-standin: {error}");
-        std::process::exit(1);
-    }
+    serve(listener, standin).await;
 }

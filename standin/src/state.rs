@@ -9,6 +9,7 @@ use crate::tokens::{random_hex, Tokens, ACCESS_LIFETIME};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
+use tokio::sync::watch;
 
 pub type AppState = Arc<Standin>;
 
@@ -16,6 +17,8 @@ pub struct Standin {
     pub config: Config,
     pub tokens: Tokens,
     world: Mutex<World>,
+    /// Told when kept-alive connections must close once idle.
+    closing_idle: watch::Sender<()>,
 }
 
 #[derive(Clone)]
@@ -107,6 +110,7 @@ impl Standin {
             tokens: Tokens::new(&secret),
             config,
             world: Mutex::new(World::new()),
+            closing_idle: watch::Sender::new(()),
         }
     }
 
@@ -119,6 +123,16 @@ impl Standin {
 
     pub fn reset(&self) {
         *self.world() = World::new();
+    }
+
+    /// Closes every kept-alive connection once it is idle (busy ones after their answer).
+    pub fn close_idle_connections(&self) {
+        self.closing_idle.send_replace(());
+    }
+
+    /// Changes each time idle connections must close.
+    pub fn idle_closings(&self) -> watch::Receiver<()> {
+        self.closing_idle.subscribe()
     }
 
     /// A fresh access token for a user, to paste into the helper during development.

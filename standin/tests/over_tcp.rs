@@ -2,7 +2,7 @@
 //! before a body over 1 KiB, a second request on the same kept-alive connection, and a
 //! fault that drops the connection unanswered.
 
-use nowplaying_standin::{app, serve, Config, Standin};
+use nowplaying_standin::{serve, Config, Standin};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +17,7 @@ async fn start() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let standin = Arc::new(Standin::new(Config::default()));
-    tokio::spawn(serve(listener, app(standin)));
+    tokio::spawn(serve(listener, standin));
     address
 }
 
@@ -103,33 +103,79 @@ async fn answers_curl_like_django_with_expect_100_continue_and_keep_alive() {
     );
 }
 
+/// A browser resends a request whose kept-alive connection closes unanswered, so a drop
+/// must land on a new connection: setting one closes idle connections, and until it is
+/// used up no connection is kept alive.
 #[tokio::test]
-async fn a_drop_fault_closes_the_connection_without_a_byte() {
+async fn a_drop_fault_closes_a_new_connection_without_a_byte() {
     let address = start().await;
-    let mut connection = BufReader::new(TcpStream::connect(address).await.unwrap());
+    let mut idle = connect(address).await;
+    let (head, _) = ask(&mut idle, address, "GET /__standin/stats", "").await;
+    assert!(
+        !head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+
+    let mut setter = connect(address).await;
     let fault = r#"{"path":"/trakt/auth-status/","kind":"drop","times":1}"#;
-    let set = format!(
-        "POST /__standin/fault HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\n\r\n{fault}",
-        fault.len()
+    let (head, _) = ask(&mut setter, address, "POST /__standin/fault", fault).await;
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert_closed_without_a_byte(idle).await;
+    assert_closed_without_a_byte(setter).await;
+
+    let mut other = connect(address).await;
+    let (head, _) = ask(&mut other, address, "GET /trakt/authenticate/", "").await;
+    assert!(
+        head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+
+    let mut dropped = connect(address).await;
+    let request = format!("GET /trakt/auth-status/ HTTP/1.1\r\nHost: {address}\r\n\r\n");
+    dropped
+        .get_mut()
+        .write_all(request.as_bytes())
+        .await
+        .unwrap();
+    assert_closed_without_a_byte(dropped).await;
+
+    let mut after = connect(address).await;
+    let (head, _) = ask(&mut after, address, "GET /trakt/auth-status/", "").await;
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    assert!(
+        !head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+}
+
+async fn connect(address: SocketAddr) -> BufReader<TcpStream> {
+    BufReader::new(TcpStream::connect(address).await.unwrap())
+}
+
+/// Sends `request` ("METHOD /path") with `body`, and reads the answer.
+async fn ask(
+    connection: &mut BufReader<TcpStream>,
+    address: SocketAddr,
+    request: &str,
+    body: &str,
+) -> (String, String) {
+    let message = format!(
+        "{request} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     );
     connection
         .get_mut()
-        .write_all(set.as_bytes())
+        .write_all(message.as_bytes())
         .await
         .unwrap();
-    let (head, _) = read_response(&mut connection).await;
-    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    read_response(connection).await
+}
 
-    let ask = format!("GET /trakt/auth-status/ HTTP/1.1\r\nHost: {address}\r\n\r\n");
-    connection
-        .get_mut()
-        .write_all(ask.as_bytes())
-        .await
-        .unwrap();
-    let mut answer = Vec::new();
-    timeout(PATIENCE, connection.read_to_end(&mut answer))
+async fn assert_closed_without_a_byte(mut connection: BufReader<TcpStream>) {
+    let mut rest = Vec::new();
+    timeout(PATIENCE, connection.read_to_end(&mut rest))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&answer), "");
+    assert_eq!(String::from_utf8_lossy(&rest), "");
 }
