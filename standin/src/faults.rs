@@ -132,10 +132,9 @@ impl Fault {
 fn respond(status: StatusCode, content_type: &str, body: String) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    if let Ok(value) = HeaderValue::from_str(content_type) {
-        if !content_type.is_empty() {
-            response.headers_mut().insert(header::CONTENT_TYPE, value);
-        }
+    let value = HeaderValue::from_str(content_type).ok();
+    if let Some(value) = value.filter(|_| !content_type.is_empty()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
 }

@@ -18,9 +18,9 @@ use axum::Json;
 use serde::Deserialize;
 use time::Duration;
 
-pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+const CODE_LIFETIME: Duration = Duration::minutes(10);
 pub const TRAKT_TOKEN_LIFETIME: Duration = Duration::days(90);
-pub const EXCHANGE_FAILED: &str =
+const EXCHANGE_FAILED: &str =
     "Failed to exchange code for token: 401 Client Error: Unauthorized for url: https://api.trakt.tv/oauth/token";
 
 pub async fn auth_status(SignedIn(user): SignedIn, headers: HeaderMap) -> Json<AuthStatus> {
