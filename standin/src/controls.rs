@@ -1,0 +1,170 @@
+//! `/__standin/`: what tests set up and read back. Nothing here is part of the contract.
+
+use crate::clock::{now, unix_now};
+use crate::drf::error;
+use crate::faults::FaultSpec;
+use crate::state::AppState;
+use crate::tokens::ACCESS_LIFETIME;
+use crate::trakt_api::TRAKT_TOKEN_LIFETIME;
+use axum::body::Bytes;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+pub const PREFIX: &str = "/__standin/";
+
+/// One request the backend part answered, for `stats`.
+#[derive(Serialize)]
+pub struct RequestSeen {
+    method: String,
+    path: String,
+    authorization: bool,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/stats", get(stats))
+        .route("/reset", post(reset))
+        .route("/token", get(token))
+        .route("/user", post(user))
+        .route("/fault", post(fault))
+        .fallback(unknown)
+        .method_not_allowed_fallback(unknown)
+}
+
+/// Middleware: notes every request but the controls' own.
+pub async fn record(State(standin): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(PREFIX) {
+        let seen = RequestSeen {
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
+            authorization: request.headers().contains_key(header::AUTHORIZATION),
+        };
+        standin.world().requests.push(seen);
+    }
+    next.run(request).await
+}
+
+#[derive(Serialize)]
+struct Stats<'a> {
+    callback_posts: u32,
+    callback_posts_by_code: &'a HashMap<String, u32>,
+    requests: &'a [RequestSeen],
+    connected: Vec<&'static str>,
+}
+
+async fn stats(State(standin): State<AppState>) -> Response {
+    let world = standin.world();
+    Json(Stats {
+        callback_posts: world.callback_posts.values().sum(),
+        callback_posts_by_code: &world.callback_posts,
+        requests: &world.requests,
+        connected: world
+            .users
+            .iter()
+            .filter(|u| u.trakt_expires_at.is_some())
+            .map(|u| u.username)
+            .collect(),
+    })
+    .into_response()
+}
+
+async fn reset(State(standin): State<AppState>) -> Response {
+    standin.reset();
+    ok()
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    user: Option<String>,
+    kind: Option<String>,
+    /// Present (with any value): a token that expired an hour ago.
+    expired: Option<String>,
+}
+
+async fn token(State(standin): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+    let username = query.user.as_deref().unwrap_or("alice");
+    let Some(id) = standin.world().user_named(username).map(|u| u.id) else {
+        return error(StatusCode::NOT_FOUND, "no such user");
+    };
+    let issued_at = match query.expired {
+        Some(_) => unix_now() - 2 * ACCESS_LIFETIME,
+        None => unix_now(),
+    };
+    let kind = query.kind.as_deref().unwrap_or("access");
+    let token = standin.tokens.issue(id, kind, issued_at, ACCESS_LIFETIME);
+    Json(json!({"token": token})).into_response()
+}
+
+#[derive(Deserialize)]
+struct UserChange {
+    user: Option<String>,
+    trakt_connected: Option<bool>,
+    trakt_expired: Option<bool>,
+    /// `false` forgets the user's Trakt application.
+    api_key: Option<bool>,
+}
+
+async fn user(State(standin): State<AppState>, body: Bytes) -> Response {
+    let change: UserChange = match parse(&body) {
+        Ok(change) => change,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let mut world = standin.world();
+    let Some(user) = world
+        .users
+        .iter_mut()
+        .find(|u| Some(u.username) == change.user.as_deref())
+    else {
+        return error(StatusCode::NOT_FOUND, "no such user");
+    };
+    if let Some(connected) = change.trakt_connected {
+        user.trakt_expires_at = connected.then(|| now() + TRAKT_TOKEN_LIFETIME);
+    }
+    if change.trakt_expired == Some(true) {
+        user.trakt_expires_at = Some(now() - time::Duration::minutes(1));
+    }
+    if change.api_key == Some(false) {
+        user.api_key = None;
+    }
+    ok()
+}
+
+async fn fault(State(standin): State<AppState>, body: Bytes) -> Response {
+    let spec: FaultSpec = match parse(&body) {
+        Ok(spec) => spec,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    match spec.into_fault() {
+        Ok(fault) => {
+            let drops = fault.drops();
+            standin.world().faults.push(fault);
+            if drops {
+                // So that the dropped request comes on a new connection (see `faults`).
+                standin.close_idle_connections();
+            }
+            ok()
+        }
+        Err(message) => error(StatusCode::BAD_REQUEST, message),
+    }
+}
+
+async fn unknown() -> Response {
+    error(StatusCode::NOT_FOUND, "unknown control")
+}
+
+/// A control's JSON body, whatever its content type; an empty body is an empty object.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(if body.is_empty() { b"{}" } else { body })
+}
+
+fn ok() -> Response {
+    Json(json!({"ok": true})).into_response()
+}
