@@ -1,6 +1,7 @@
 use super::copy_button::CopyButton;
 use super::disclosure::Disclosure;
 use super::drafts;
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{remember_state, AuthorizeOffer, Load, Session};
 use super::text_field::TextField;
@@ -180,12 +181,28 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
 }
 
 /// The Trakt application's Client ID and Secret, saved to the backend without a Django
-/// shell. Opens by itself when the backend says it has none.
+/// shell. Opens by itself when the backend says it has none. The form is a part of its own
+/// ([`parts::trakt_credentials`]), loaded when opened.
 #[component]
 fn TraktCredentialsForm(session: Session) -> impl IntoView {
     let client_id = drafts::draft(StorageKey::DraftClientId);
-    let client_secret = RwSignal::new(String::new());
     let had_draft = !client_id.get_untracked().is_empty();
+    view! {
+        <Disclosure
+            summary="Trakt credentials (Client ID and Client Secret)"
+            class="credentials"
+            testid="trakt-credentials"
+            open=Signal::derive(move || had_draft || session.needs_trakt_key.get())
+            on_open=move |_| session.load_trakt_key()
+        >
+            <LazyPart what="the Trakt credentials form" load=move || parts::trakt_credentials(session, client_id) />
+        </Disclosure>
+    }
+}
+
+#[component]
+pub fn TraktCredentialsFields(session: Session, client_id: RwSignal<String>) -> impl IntoView {
+    let client_secret = RwSignal::new(String::new());
     let busy = move || session.key_save.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -197,67 +214,55 @@ fn TraktCredentialsForm(session: Session) -> impl IntoView {
         client_secret.set(String::new());
     };
     view! {
-        <Disclosure
-            summary="Trakt credentials (Client ID and Client Secret)"
-            class="credentials"
-            testid="trakt-credentials"
-            open=Signal::derive(move || had_draft || session.needs_trakt_key.get())
-            on_open=move |_| session.load_trakt_key()
-        >
-            <p class="hint" data-testid="trakt-key-status" aria-live="polite">
-                {move || match session.trakt_key.get() {
-                    Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
-                    Load::Ready(Some(id)) => format!("Stored for this user: Client ID {id}. Saving replaces it."),
-                    Load::Ready(None) => "None stored yet for this user.".to_owned(),
-                    Load::Failed(problem) => problem.title,
-                }}
-            </p>
-            <p class="hint">
-                "From your application at trakt.tv (Settings → Your API Apps). The secret is sent to \
-                 the backend once and never kept or shown by this page."
-            </p>
-            <form on:submit=on_submit novalidate>
-                <TextField
-                    id="trakt-client-id"
-                    label="Client ID"
-                    value=client_id
-                    errors=(session.key_fields, "service_user_id")
-                />
-                <TextField
-                    id="trakt-client-secret"
-                    label="Client Secret"
-                    value=client_secret
-                    kind="password"
-                    errors=(session.key_fields, "api_key")
-                />
-                <div class="actions">
-                    <button type="submit" disabled=busy>
-                        {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
-                    </button>
-                </div>
-                {move || match session.key_save.get() {
-                    Load::Ready(()) => Some(
-                        view! { <p class="hint" data-testid="trakt-key-saved" role="status">"Saved. Getting the authorize link…"</p> }
-                            .into_any(),
-                    ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-key-problem" /> }.into_any()),
-                    _ => None,
-                }}
-            </form>
-        </Disclosure>
+        <p class="hint" data-testid="trakt-key-status" aria-live="polite">
+            {move || match session.trakt_key.get() {
+                Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
+                Load::Ready(Some(id)) => format!("Stored for this user: Client ID {id}. Saving replaces it."),
+                Load::Ready(None) => "None stored yet for this user.".to_owned(),
+                Load::Failed(problem) => problem.title,
+            }}
+        </p>
+        <p class="hint">
+            "From your application at trakt.tv (Settings → Your API Apps). The secret is sent to \
+             the backend once and never kept or shown by this page."
+        </p>
+        <form on:submit=on_submit novalidate>
+            <TextField
+                id="trakt-client-id"
+                label="Client ID"
+                value=client_id
+                errors=(session.key_fields, "service_user_id")
+            />
+            <TextField
+                id="trakt-client-secret"
+                label="Client Secret"
+                value=client_secret
+                kind="password"
+                errors=(session.key_fields, "api_key")
+            />
+            <div class="actions">
+                <button type="submit" disabled=busy>
+                    {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
+                </button>
+            </div>
+            {move || match session.key_save.get() {
+                Load::Ready(()) => Some(
+                    view! { <p class="hint" data-testid="trakt-key-saved" role="status">"Saved. Getting the authorize link…"</p> }
+                        .into_any(),
+                ),
+                Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-key-problem" /> }.into_any()),
+                _ => None,
+            }}
+        </form>
     }
 }
 
-/// For when Trakt sent the browser somewhere else: paste that address, or the code.
+/// For when Trakt sent the browser somewhere else: paste that address, or the code. The
+/// form is a part of its own ([`parts::paste_return`]), loaded when opened.
 #[component]
 fn PasteReturn(session: Session) -> impl IntoView {
     let pasted = drafts::draft(StorageKey::DraftPasted);
     let open = !pasted.get_untracked().is_empty();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        session.paste(pasted.get_untracked());
-        pasted.set(String::new());
-    };
     view! {
         <Disclosure
             summary="Trakt sent you somewhere else? Paste the address or the code"
@@ -265,16 +270,28 @@ fn PasteReturn(session: Session) -> impl IntoView {
             testid="paste-return"
             open=Signal::stored(open)
         >
-            <form on:submit=on_submit novalidate>
-                <TextField id="pasted-return" label="Redirected address or code" value=pasted />
-                <p class="hint">
-                    "The same checks apply as when Trakt sends you back here; a bare code is sent \
-                     with the state of the authorization started in this tab."
-                </p>
-                <div class="actions">
-                    <button type="submit">"Use this code"</button>
-                </div>
-            </form>
+            <LazyPart what="the paste form" load=move || parts::paste_return(session, pasted) />
         </Disclosure>
+    }
+}
+
+#[component]
+pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView {
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        session.paste(pasted.get_untracked());
+        pasted.set(String::new());
+    };
+    view! {
+        <form on:submit=on_submit novalidate>
+            <TextField id="pasted-return" label="Redirected address or code" value=pasted />
+            <p class="hint">
+                "The same checks apply as when Trakt sends you back here; a bare code is sent \
+                 with the state of the authorization started in this tab."
+            </p>
+            <div class="actions">
+                <button type="submit">"Use this code"</button>
+            </div>
+        </form>
     }
 }

@@ -1,5 +1,6 @@
 use super::disclosure::Disclosure;
 use super::drafts;
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{Load, Session};
 use super::text_field::TextField;
@@ -151,13 +152,28 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     }
 }
 
-/// Signing in with a NowPlaying user name and password instead of pasting a JWT.
+/// Signing in with a NowPlaying user name and password instead of pasting a JWT. The form
+/// is a part of its own ([`parts::sign_in`]), loaded when opened.
 #[component]
 fn SignInForm(session: Session) -> impl IntoView {
     let username = drafts::draft(StorageKey::DraftUserName);
-    let password = RwSignal::new(String::new());
     // A name typed before a reload brings its form back open.
     let open = !username.get_untracked().is_empty();
+    view! {
+        <Disclosure
+            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
+            class="sign-in"
+            testid="sign-in"
+            open=Signal::stored(open)
+        >
+            <LazyPart what="the sign-in form" load=move || parts::sign_in(session, username) />
+        </Disclosure>
+    }
+}
+
+#[component]
+pub fn SignInFields(session: Session, username: RwSignal<String>) -> impl IntoView {
+    let password = RwSignal::new(String::new());
     let busy = move || session.sign_in.with(|s| s.is_busy());
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -168,47 +184,40 @@ fn SignInForm(session: Session) -> impl IntoView {
         password.set(String::new());
     };
     view! {
-        <Disclosure
-            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
-            class="sign-in"
-            testid="sign-in"
-            open=Signal::stored(open)
-        >
-            <form on:submit=on_submit novalidate>
-                <TextField
-                    id="sign-in-username"
-                    label="User name"
-                    value=username
-                    autocomplete="username"
-                    errors=(session.sign_in_fields, "username")
-                />
-                <TextField
-                    id="sign-in-password"
-                    label="Password"
-                    value=password
-                    kind="password"
-                    autocomplete="current-password"
-                    errors=(session.sign_in_fields, "password")
-                />
-                <div class="actions">
-                    <button type="submit" disabled=busy>
-                        {move || if busy() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </div>
-                {move || match session.sign_in.get() {
-                    Load::Ready(()) => Some(
-                        view! {
-                            <p class="hint" data-testid="sign-in-done" role="status">
-                                "Signed in: the JWT field now holds a fresh access token, renewed \
-                                 automatically in this tab when it expires."
-                            </p>
-                        }
-                        .into_any(),
-                    ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
-                    _ => None,
-                }}
-            </form>
-        </Disclosure>
+        <form on:submit=on_submit novalidate>
+            <TextField
+                id="sign-in-username"
+                label="User name"
+                value=username
+                autocomplete="username"
+                errors=(session.sign_in_fields, "username")
+            />
+            <TextField
+                id="sign-in-password"
+                label="Password"
+                value=password
+                kind="password"
+                autocomplete="current-password"
+                errors=(session.sign_in_fields, "password")
+            />
+            <div class="actions">
+                <button type="submit" disabled=busy>
+                    {move || if busy() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </div>
+            {move || match session.sign_in.get() {
+                Load::Ready(()) => Some(
+                    view! {
+                        <p class="hint" data-testid="sign-in-done" role="status">
+                            "Signed in: the JWT field now holds a fresh access token, renewed \
+                             automatically in this tab when it expires."
+                        </p>
+                    }
+                    .into_any(),
+                ),
+                Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
+                _ => None,
+            }}
+        </form>
     }
 }

@@ -8,6 +8,7 @@ mod copy_button;
 mod disclosure;
 mod doctor_card;
 mod drafts;
+mod parts;
 mod problem_view;
 mod session;
 mod status_card;

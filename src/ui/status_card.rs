@@ -1,3 +1,4 @@
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{Load, Session, ToolResult};
 use super::StepCard;
@@ -70,7 +71,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 _ => None,
             }}
             <Show when=connected>
-                <TokenTools session=session />
+                <LazyPart what="the token tools" load=move || parts::token_tools(session) />
             </Show>
             // Nothing to check again, or to authorize again, before the first check.
             <div class="actions" hidden=unchecked>
@@ -99,9 +100,10 @@ pub fn StatusCard(session: Session) -> impl IntoView {
     }
 }
 
-/// When connected: refresh the Trakt token, or check that syncing works.
+/// When connected: refresh the Trakt token, or check that syncing works. A part of its own
+/// ([`parts::token_tools`]), loaded once connected.
 #[component]
-fn TokenTools(session: Session) -> impl IntoView {
+pub fn TokenTools(session: Session) -> impl IntoView {
     let busy = move || session.tools.with(|t| t.is_busy());
     view! {
         <div class="tools" data-testid="token-tools">
