@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,8 @@ after(() => browser?.close());
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
- * the exchange. Every file the page asks for must load.
+ * the exchange; then opens sign-in, a part loaded on demand, from under the same address.
+ * Every file the page asks for must load.
  */
 async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } = {}) {
   const context = await newContext(browser, standin);
@@ -45,6 +46,14 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   await helper.authorize();
   await textContains(helper.callbackResult(), 'Trakt is connected.');
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
+  const parts = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) parts.push(response.url());
+  });
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  const { parts: files } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8'));
+  assert.deepEqual(parts.sort(), files.sign_in.map((name) => `${pageUrl}${name}`).sort(), 'sign-in, from under the page');
   assert.deepEqual(failed, [], 'every file loaded');
   assert.equal((await standin.stats()).callback_posts, 1);
   await context.close();
@@ -88,7 +97,8 @@ async function serve(command, args, url, options = {}) {
   };
 }
 
-const wasmFile = async () => (await readdir(distDir)).find((name) => name.endsWith('.wasm'));
+/** The main wasm, which index.html preloads (the parts are fetched the same way, later). */
+const wasmFile = async () => /href="?\.\/([^"\s>]+\.wasm)/.exec(await readFile(path.join(distDir, 'index.html'), 'utf8'))[1];
 
 test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async () => {
   const standin = await startStandin(['--static-prefix', prefix]);
