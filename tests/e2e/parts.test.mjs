@@ -3,7 +3,7 @@
 // explained while the rest of the page keeps working.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distDir, startStandin } from './support/standin.mjs';
@@ -141,6 +141,27 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
     assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
     assert.equal(await helper.partMissing().count(), 0);
     assert.ok(await helper.sameDocument(), 'no reload');
+    assert.deepEqual(pageErrors(helper), []);
+    await context.close();
+  } finally {
+    await standin.stop();
+    await rm(served, { recursive: true, force: true });
+  }
+});
+
+test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async () => {
+  const served = await mkdtemp(path.join(tmpdir(), 'dist-tampered-'));
+  await cp(distDir, served, { recursive: true });
+  const doctorFile = path.join(served, parts.doctor[0]);
+  await appendFile(doctorFile, Buffer.from([0]));
+  const standin = await startStandin(['--static', served]);
+  try {
+    const { context, helper, fetched } = await openHelper(standin);
+    await helper.connect({ jwt: await standin.token() });
+    await helper.runDoctor();
+    await textContains(helper.partMissing(), 'Could not load the connection doctor');
+    assert.ok(fetched.includes(parts.doctor[0]), 'it was fetched, and refused');
+    assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
     assert.deepEqual(pageErrors(helper), []);
     await context.close();
   } finally {
