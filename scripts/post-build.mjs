@@ -8,8 +8,9 @@
 //    glue. Trunk's own glue and wasm for the unsplit module are thrown away.
 // 2. In release, wasm-opt (npm's binaryen, as trunk would) on every wasm file.
 // 3. Every file gets a name from its content, so it can be cached for good, and index.html
-//    preloads the main files with their integrity. The loader fetches each part with its
-//    integrity too, so every byte the page runs is checked.
+//    preloads the main files with their integrity (Chromium checks it on the scripts, and
+//    ignores it on the wasm's `as="fetch"` preload, as with trunk's own). The loader fetches
+//    each part with its integrity, so a changed part is refused.
 // 4. Trunk's inline start-up script moves to a file of its own, so the page's
 //    Content-Security-Policy can forbid inline scripts entirely.
 //
