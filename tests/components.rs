@@ -8,7 +8,7 @@ use trakt_oauth_helper::credentials::secret::AuthCode;
 use trakt_oauth_helper::oauth::returned::{Arrival, Returned};
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
-    AuthorizeStep, CallbackResult, ConnectForm, ProblemView, Session, StatusCard,
+    AuthorizeStep, CallbackResult, ConnectForm, ConnectionDoctor, ProblemView, Session, StatusCard,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -176,6 +176,28 @@ async fn status_card_shows_what_the_backend_reports() {
     session.check_status();
     wait_for_text(&root, "status", "Not connected to Trakt.").await;
     assert!(!hidden());
+}
+
+/// A part loaded on demand in a split build is a plain async call here; it still shows.
+#[wasm_bindgen_test]
+async fn connection_doctor_shows_its_checks_once_asked() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=alice").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ConnectionDoctor session=session /> },
+    );
+    assert!(
+        by_testid(&root, "doctor-results").is_none(),
+        "built when asked"
+    );
+    by_testid(&root, "run-doctor").unwrap().click();
+    wait_for_text(
+        &root,
+        "doctor-results",
+        "Backend URL is well formed: Calls go to",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]

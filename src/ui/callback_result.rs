@@ -1,5 +1,7 @@
 use super::copy_button::CopyButton;
+use super::disclosure::Disclosure;
 use super::latest::Load;
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{SentCode, Session};
 use super::status_card::describe_expiry;
@@ -61,8 +63,19 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
 
 /// The code and state of a failed exchange, and a terminal command that sends them, for
 /// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
+/// The body is a part of its own ([`parts::finish_by_hand`]), loaded when opened.
 #[component]
 fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
+    let sent = StoredValue::new(sent);
+    view! {
+        <Disclosure summary="Finish from a terminal instead" class="by-hand" testid="finish-by-hand">
+            <LazyPart what="the terminal command" load=move || parts::finish_by_hand(session, sent.get_value()) />
+        </Disclosure>
+    }
+}
+
+#[component]
+pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
     let include_jwt = RwSignal::new(false);
     let code = sent.code.secret().to_owned();
     let state = sent.state.clone();
@@ -77,8 +90,6 @@ fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
         callback_command(&backend, sent.code.secret(), &sent.state, jwt.as_ref())
     });
     view! {
-        <details class="by-hand" data-testid="finish-by-hand">
-            <summary>"Finish from a terminal instead"</summary>
             <p class="hint">"Codes work once and expire within minutes."</p>
             <p>"Code: " <code data-testid="sent-code">{code.clone()}</code></p>
             <p>"State: " <code data-testid="sent-state">{state.clone()}</code></p>
@@ -92,6 +103,5 @@ fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
                 <CopyButton text=state label="state" testid="copy-state" />
                 <CopyButton text=command label="curl command" testid="copy-curl" />
             </div>
-        </details>
     }
 }

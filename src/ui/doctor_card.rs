@@ -2,6 +2,7 @@
 //! stopping at the first failure, which says what to fix.
 
 use super::latest::Latest;
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::Session;
 use crate::backend::backend_url::Endpoint;
@@ -14,15 +15,11 @@ use strum::IntoEnumIterator;
 
 type Results = RwSignal<Option<Vec<(Check, Verdict)>>>;
 
+/// The checks are a part of their own ([`parts::doctor_checks`]), loaded on the first click.
 #[component]
 pub fn ConnectionDoctor(session: Session) -> impl IntoView {
-    let results: Results = RwSignal::new(None);
-    // A second click starts the checks over; the first run stops where it is.
-    let run: Latest<(), ()> = Latest::new(move |_: &()| run_checks(session, results));
-    session.on_backend_switch(move || {
-        run.reset();
-        results.set(None);
-    });
+    let runs = RwSignal::new(0_u32);
+    let asked = move || runs.get() != 0;
     view! {
         <section class="card" aria-labelledby="doctor-title">
             <h2 id="doctor-title">"Connection doctor"</h2>
@@ -30,10 +27,29 @@ pub fn ConnectionDoctor(session: Session) -> impl IntoView {
                 "Something not working? Check everything from the URL to the Trakt connection, in order."
             </p>
             <div class="actions">
-                <button type="button" class="secondary" data-testid="run-doctor" on:click=move |_| run.dispatch(())>
+                <button type="button" class="secondary" data-testid="run-doctor" on:click=move |_| runs.update(|n| *n += 1)>
                     "Run the checks"
                 </button>
             </div>
+            <Show when=asked>
+                <LazyPart what="the connection doctor" load=move || parts::doctor_checks(session, runs.into()) />
+            </Show>
+        </section>
+    }
+}
+
+/// The checks and what each found: run now, and again each time `runs` counts a click.
+#[component]
+pub fn DoctorChecks(session: Session, runs: Signal<u32>) -> impl IntoView {
+    let results: Results = RwSignal::new(None);
+    // A second click starts the checks over; the first run stops where it is.
+    let run: Latest<(), ()> = Latest::new(move |_: &()| run_checks(session, results));
+    session.on_backend_switch(move || {
+        run.reset();
+        results.set(None);
+    });
+    Effect::watch(move || runs.get(), move |_, _, _| run.dispatch(()), true);
+    view! {
             <ol class="checks" data-testid="doctor-results" aria-live="polite">
                 {move || {
                     results
@@ -62,7 +78,6 @@ pub fn ConnectionDoctor(session: Session) -> impl IntoView {
                         .collect_view()
                 }}
             </ol>
-        </section>
     }
 }
 

@@ -10,6 +10,7 @@ mod disclosure;
 mod doctor_card;
 mod drafts;
 mod latest;
+mod parts;
 mod paste_return;
 mod problem_view;
 mod session;

@@ -3,6 +3,7 @@
 
 use super::disclosure::Disclosure;
 use super::drafts;
+use super::parts::{self, LazyPart};
 use super::session::Session;
 use super::text_field::TextField;
 use crate::browser;
@@ -17,11 +18,6 @@ use leptos::prelude::*;
 pub fn PasteReturn(session: Session) -> impl IntoView {
     let pasted = drafts::draft(StorageKey::DraftPasted);
     let open = !pasted.get_untracked().is_empty();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        use_pasted(session, &pasted.get_untracked());
-        pasted.set(String::new());
-    };
     view! {
         <Disclosure
             summary="Trakt sent you somewhere else? Paste the address or the code"
@@ -29,6 +25,20 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
             testid="paste-return"
             open=Signal::stored(open)
         >
+            <LazyPart what="the paste form" load=move || parts::paste_return(session, pasted) />
+        </Disclosure>
+    }
+}
+
+/// The form, a part of its own ([`parts::paste_return`]), loaded when opened.
+#[component]
+pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView {
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        use_pasted(session, &pasted.get_untracked());
+        pasted.set(String::new());
+    };
+    view! {
             <form on:submit=on_submit novalidate>
                 <TextField id="pasted-return" label="Redirected address or code" value=pasted />
                 <p class="hint">
@@ -43,7 +53,6 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </Disclosure>
     }
 }
 

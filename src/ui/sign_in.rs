@@ -3,6 +3,7 @@
 use super::disclosure::Disclosure;
 use super::drafts;
 use super::latest::{Latest, Load};
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{explain, Session};
 use super::text_field::{FieldErrors, TextField};
@@ -18,13 +19,28 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::future::Future;
 
+/// The form is a part of its own ([`parts::sign_in`]), loaded when opened; the user name
+/// is a draft kept here, so a name typed before a reload brings the form back open.
 #[component]
 pub fn SignInForm(session: Session) -> impl IntoView {
     let username = drafts::draft(StorageKey::DraftUserName);
+    let open = !username.get_untracked().is_empty();
+    view! {
+        <Disclosure
+            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
+            class="sign-in"
+            testid="sign-in"
+            open=Signal::stored(open)
+        >
+            <LazyPart what="the sign-in form" load=move || parts::sign_in(session, username) />
+        </Disclosure>
+    }
+}
+
+#[component]
+pub fn SignInFields(session: Session, username: RwSignal<String>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let fields: FieldErrors = RwSignal::new(Vec::new());
-    // A name typed before a reload brings its form back open.
-    let open = !username.get_untracked().is_empty();
     let sign_in = Latest::new(move |(username, password): &(String, Password)| {
         sign_in(session, username.clone(), password.clone(), fields)
     });
@@ -40,12 +56,6 @@ pub fn SignInForm(session: Session) -> impl IntoView {
         password.set(String::new());
     };
     view! {
-        <Disclosure
-            summary="No JWT at hand? Sign in with your NowPlaying user name and password"
-            class="sign-in"
-            testid="sign-in"
-            open=Signal::stored(open)
-        >
             <form on:submit=on_submit novalidate>
                 <TextField
                     id="sign-in-username"
@@ -82,7 +92,6 @@ pub fn SignInForm(session: Session) -> impl IntoView {
                     _ => None,
                 }}
             </form>
-        </Disclosure>
     }
 }
 

@@ -1,7 +1,7 @@
 use super::latest::Load;
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::Session;
-use super::token_tools::TokenTools;
 use super::StepCard;
 use crate::backend::contract::{Connection, Expiry};
 use crate::browser;
@@ -74,7 +74,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 _ => None,
             }}
             <Show when=connected>
-                <TokenTools session=session />
+                <LazyPart what="the token tools" load=move || parts::token_tools(session) />
             </Show>
             // Nothing to check again, or to authorize again, before the first check.
             <div class="actions" hidden=unchecked>

@@ -1,4 +1,5 @@
-//! When Trakt is connected: refresh its token, or check that syncing works.
+//! When Trakt is connected: refresh its token, or check that syncing works. A part of its
+//! own ([`super::parts::token_tools`]), loaded once connected.
 
 use super::latest::{Latest, Load};
 use super::problem_view::ProblemView;

@@ -4,6 +4,7 @@
 use super::disclosure::Disclosure;
 use super::drafts;
 use super::latest::{Latest, Load};
+use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::{explain, Session};
 use super::text_field::{FieldErrors, TextField};
@@ -19,12 +20,37 @@ use leptos::prelude::*;
 use std::future::Future;
 
 /// The Trakt application's Client ID and Secret, saved to the backend without a Django
-/// shell. Opens by itself when the backend says it has none.
+/// shell. Opens by itself when the backend says it has none. The form is a part of its own
+/// ([`parts::trakt_credentials`]), loaded when opened; it asks what is on record each time
+/// the form opens (`opened` counts).
 #[component]
 pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
     let client_id = drafts::draft(StorageKey::DraftClientId);
-    let client_secret = RwSignal::new(String::new());
     let had_draft = !client_id.get_untracked().is_empty();
+    let opened = RwSignal::new(0_u32);
+    view! {
+        <Disclosure
+            summary="Trakt credentials (Client ID and Client Secret)"
+            class="credentials"
+            testid="trakt-credentials"
+            open=Signal::derive(move || had_draft || session.needs_trakt_key())
+            on_open=move |_| opened.update(|n| *n += 1)
+        >
+            <LazyPart
+                what="the Trakt credentials form"
+                load=move || parts::trakt_credentials(session, client_id, opened.into())
+            />
+        </Disclosure>
+    }
+}
+
+#[component]
+pub fn TraktCredentialsFields(
+    session: Session,
+    client_id: RwSignal<String>,
+    opened: Signal<u32>,
+) -> impl IntoView {
+    let client_secret = RwSignal::new(String::new());
     let fields: FieldErrors = RwSignal::new(Vec::new());
     let stored = Latest::new(move |_: &()| stored_key(session));
     let save = Latest::new(move |(id, secret): &(String, ClientSecret)| {
@@ -40,6 +66,11 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
             stored.dispatch(());
         }
     });
+    Effect::watch(
+        move || opened.get(),
+        move |_, _, _| stored.dispatch(()),
+        true,
+    );
     let busy = move || save.pending();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -51,13 +82,6 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
         client_secret.set(String::new());
     };
     view! {
-        <Disclosure
-            summary="Trakt credentials (Client ID and Client Secret)"
-            class="credentials"
-            testid="trakt-credentials"
-            open=Signal::derive(move || had_draft || session.needs_trakt_key())
-            on_open=move |_| stored.dispatch(())
-        >
             <p class="hint" data-testid="trakt-key-status" aria-live="polite">
                 {move || match stored.load() {
                     Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
@@ -98,7 +122,6 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
                     _ => None,
                 }}
             </form>
-        </Disclosure>
     }
 }
 

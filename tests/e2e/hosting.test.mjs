@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,8 @@ after(() => browser?.close());
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
- * the exchange. Every file the page asks for must load.
+ * the exchange; then opens sign-in, a part loaded on demand, from under the same address.
+ * Every file the page asks for must load.
  */
 async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } = {}) {
   const context = await newContext(browser, standin);
@@ -36,17 +37,56 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   page.on('response', (response) => {
     if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });
+  const wasm = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) wasm.push(response.url());
+  });
   const helper = new HelperPage(page, pageUrl);
   await helper.open();
   if (defaultBackend) assert.equal(await helper.backendUrl().inputValue(), defaultBackend, 'the backend the page assumes');
   await helper.connect({ backendUrl, jwt: await standin.token() });
   await textContains(helper.status(), 'Not connected to Trakt.');
   await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
+  // Every part of the page loads from under the prefix when opened: the terminal command
+  // after a failed exchange, then the flow to its end, then the rest.
+  const { parts } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8'));
+  const opened = async (part, open) => {
+    const before = wasm.length;
+    await open();
+    assert.ok(wasm.slice(before).includes(`${pageUrl}${parts[part][0]}`), `${part}: its file, when opened`);
+    for (const name of parts[part]) assert.ok(wasm.includes(`${pageUrl}${name}`), `${part}: ${name}, from under the page`);
+  };
+  await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
   await helper.authorize();
-  await textContains(helper.callbackResult(), 'Trakt is connected.');
+  await opened('terminal', async () => {
+    await helper.finishByHandToggle().click();
+    await textContains(helper.curlCommand(), 'curl -X POST');
+  });
+  await opened('token_tools', async () => {
+    await helper.authorize();
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await textContains(helper.tokenTools(), 'last about a day');
+  });
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
-  assert.deepEqual(failed, [], 'every file loaded');
-  assert.equal((await standin.stats()).callback_posts, 1);
+  await opened('sign_in', async () => {
+    await helper.openSignIn();
+    await helper.userName().waitFor();
+  });
+  await opened('credentials', async () => {
+    await helper.openCredentials();
+    await textContains(helper.traktKeyStatus(), 'Stored for this user');
+  });
+  await opened('paste', async () => {
+    await helper.openPaste();
+    await helper.pasteField().waitFor();
+  });
+  await opened('doctor', async () => {
+    await helper.runDoctor();
+    await helper.doctorLines();
+  });
+  // The page's files; the backend's refusals (the 503 above, the doctor's probes) are the flow's.
+  assert.deepEqual(failed.filter((line) => line.includes(pageUrl)), [], 'every file loaded');
+  assert.equal((await standin.stats()).callback_posts, 1, 'one code exchanged (the fault answered the first POST)');
   await context.close();
 }
 
@@ -88,7 +128,8 @@ async function serve(command, args, url, options = {}) {
   };
 }
 
-const wasmFile = async () => (await readdir(distDir)).find((name) => name.endsWith('.wasm'));
+/** The main wasm, which index.html preloads (the parts are fetched the same way, later). */
+const wasmFile = async () => /href="?\.\/([^"\s>]+\.wasm)/.exec(await readFile(path.join(distDir, 'index.html'), 'utf8'))[1];
 
 test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async () => {
   const standin = await startStandin(['--static-prefix', prefix]);

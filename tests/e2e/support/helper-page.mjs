@@ -145,19 +145,10 @@ export class HelperPage {
 
   /** Pastes `text` and clicks “Use this code” (twice in a row with `double`). */
   async paste(text, { double = false } = {}) {
-    const field = this.page.getByLabel('Redirected address or code');
-    if (!(await field.isVisible())) await this.page.getByText('Trakt sent you somewhere else?').click();
-    await field.fill(text);
+    await this.openPaste();
+    await this.pasteField().fill(text);
     const button = this.page.getByRole('button', { name: 'Use this code' });
     await (double ? button.dblclick() : button.click());
-  }
-
-  async openCredentials() {
-    if (!(await this.page.getByLabel('Client ID').isVisible())) await this.page.getByText('Trakt credentials (').click();
-  }
-
-  clientId() {
-    return this.page.getByLabel('Client ID');
   }
 
   forgottenNotice() {
@@ -167,6 +158,39 @@ export class HelperPage {
   /** The `id` of the element that has the keyboard focus. */
   focusedId() {
     return this.page.evaluate(() => document.activeElement?.id ?? '');
+  }
+
+  async openCredentials() {
+    if (!(await this.page.getByLabel('Client ID').isVisible())) await this.page.getByText('Trakt credentials (Client ID').click();
+  }
+
+  clientId() {
+    return this.page.getByLabel('Client ID');
+  }
+
+  async openPaste() {
+    if (!(await this.pasteField().isVisible())) await this.page.getByText('Trakt sent you somewhere else?').click();
+  }
+
+  pasteField() {
+    return this.page.getByLabel('Redirected address or code');
+  }
+
+  // A part of the page loaded on demand (src/ui/parts.rs), while it loads and when it cannot.
+
+  /** [data-testid=part-loading] */
+  partLoading() {
+    return this.page.getByTestId('part-loading');
+  }
+
+  /** [data-testid=part-missing] */
+  partMissing() {
+    return this.page.getByTestId('part-missing');
+  }
+
+  /** The button “Try again” under a part that could not be loaded. */
+  partRetry() {
+    return this.page.getByRole('button', { name: 'Try again' });
   }
 
   async runDoctor() {

@@ -14,6 +14,7 @@ export function screens(standin) {
       await helper.connect({ jwt: await standin.token() });
       await helper.authorize();
       await textContains(helper.status(), 'Connected');
+      await helper.tokenTools().waitFor();
     },
     denied: async (helper) => {
       await helper.connect({ jwt: await standin.token() });
@@ -31,6 +32,17 @@ export function screens(standin) {
       await helper.runDoctor();
       await helper.doctorLines();
     },
+    // A part loaded on demand, while its file is on its way (held here), and when it cannot be had.
+    'part-loading': async (helper) => {
+      await helper.page.route('**/split_doctor-*.wasm', () => {});
+      await helper.runDoctor();
+      await helper.partLoading().waitFor();
+    },
+    'part-missing': async (helper) => {
+      await helper.page.route('**/split_doctor-*.wasm', (route) => route.abort());
+      await helper.runDoctor();
+      await helper.partMissing().waitFor();
+    },
     'sign-in': async (helper) => {
       await helper.signIn('', '');
       await helper.userNameError().waitFor();
@@ -40,6 +52,7 @@ export function screens(standin) {
       await helper.connect({ jwt: await standin.token() });
       await helper.authorize();
       await helper.finishByHandToggle().click();
+      await helper.curlCommand().waitFor();
     },
   };
 }

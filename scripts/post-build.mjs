@@ -1,0 +1,206 @@
+// Trunk's post-build hook, the only one: trunk runs post_build hooks at the same time, and
+// each step below rewrites index.html after the one before.
+//
+// 1. A build with split points (the `split` feature, src/ui/parts.rs) is redone from cargo's
+//    raw wasm, which trunk 0.21 cannot split: wasm-split-cli cuts it into the main module,
+//    one part per split point and chunks that parts share, plus a loader (JS) that fetches
+//    a part when its split point is first called; wasm-bindgen makes the main module's
+//    glue. Trunk's own glue and wasm for the unsplit module are thrown away.
+// 2. In release, wasm-opt (npm's binaryen, as trunk would) on every wasm file.
+// 3. Every file gets a name from its content, so it can be cached for good, and index.html
+//    preloads the main files with their integrity (Chromium checks it on the scripts, and
+//    ignores it on the wasm's `as="fetch"` preload, as with trunk's own). The loader fetches
+//    each part with its integrity, so a changed part is refused.
+// 4. Trunk's inline start-up script moves to a file of its own, so the page's
+//    Content-Security-Policy can forbid inline scripts entirely.
+//
+// All URLs stay relative ("./name"), so dist/ works under any path prefix. Writes
+// parts.json next to index.html: the files of each part, for scripts/bench.mjs and the tests.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('run by trunk as a post_build hook (TRUNK_STAGING_DIR is not set)');
+const root = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+const profile = process.env.TRUNK_PROFILE === 'release' ? 'release' : 'debug';
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+// npm's binaryen@132: Debian's wasm-opt 108 breaks the module.
+const wasmOpt = path.join(root, 'node_modules/.bin/wasm-opt');
+// Trunk's `-Oz` (index.html's data-wasm-opt), with the features the module already uses
+// named, since the parts that wasm-split-cli writes do not say which they use.
+const WASM_OPT_ARGS = [
+  '-Oz',
+  '--enable-bulk-memory',
+  '--enable-nontrapping-float-to-int',
+  '--enable-reference-types',
+  '--enable-sign-ext',
+  '--enable-mutable-globals',
+];
+
+const run = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+const sha384 = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const shortHash = (...contents) => {
+  const hash = createHash('sha256');
+  for (const content of contents) hash.update(content).update('\0');
+  return hash.digest('hex').slice(0, 16);
+};
+/** `text` with every `from` replaced by `to`, failing unless `from` occurs `times` times (or at least once). */
+function replaceAll(text, from, to, what, times) {
+  const count = text.split(from).length - 1;
+  if (count === 0 || (times !== undefined && count !== times)) {
+    throw new Error(`${what}: expected ${times ?? 'some'} ${JSON.stringify(from)}, found ${count}`);
+  }
+  return text.replaceAll(from, to);
+}
+
+const indexPath = path.join(staging, 'index.html');
+let html = await readFile(indexPath, 'utf8');
+
+// Trunk's minifier (release builds) drops the quotes: type=module.
+const inline = [...html.matchAll(/<script type="?module"?>([\s\S]*?)<\/script>/g)];
+if (inline.length !== 1) throw new Error(`expected one inline module script, found ${inline.length}`);
+let [initTag, initCode] = inline[0];
+
+// Trunk's names: <bin>-<hash>.js and <bin>-<hash>_bg.wasm.
+const stem = /from '\.\/([^'/]+)\.js'/.exec(initCode)?.[1];
+if (!stem || !initCode.includes(`'./${stem}_bg.wasm'`)) throw new Error(`trunk's start-up script is not as expected:\n${initCode}`);
+const bin = stem.replace(/-[0-9a-f]+$/, '');
+const trunkJs = await readFile(path.join(staging, `${stem}.js`), 'utf8');
+const split = trunkJs.includes('__wasm_split_placeholder__');
+
+// The files that replace trunk's: main glue and wasm, and (when split) the loader and parts.
+const work = path.join(targetDir, 'wasm-split', profile);
+await rm(work, { recursive: true, force: true });
+let mainJsText;
+let mainWasmPath;
+let loaderText = null;
+const partPaths = [];
+if (split) {
+  const raw = path.join(targetDir, 'wasm32-unknown-unknown', profile, `${bin}.wasm`);
+  if (!existsSync(raw)) throw new Error(`cargo's wasm is not at ${raw}`);
+  const cut = path.join(work, 'split');
+  const bound = path.join(work, 'bindgen');
+  run('wasm-split-cli', [raw, cut, '--target', 'web', '--out-name', bin]);
+  // The flags trunk passes, plus the two the split needs: the loader links to the main
+  // module's exports by their linker names.
+  run('wasm-bindgen', [
+    '--target=web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
+    `--out-dir=${bound}`, `--out-name=${bin}`, path.join(cut, `${bin}.wasm`),
+  ]);
+  mainJsText = await readFile(path.join(bound, `${bin}.js`), 'utf8');
+  mainWasmPath = path.join(bound, `${bin}_bg.wasm`);
+  loaderText = await readFile(path.join(cut, '__wasm_split.js'), 'utf8');
+  for (const name of (await readdir(cut)).sort()) {
+    if (name.endsWith('.wasm') && name !== `${bin}.wasm`) partPaths.push(path.join(cut, name));
+  }
+} else {
+  await mkdir(work, { recursive: true });
+  mainJsText = trunkJs;
+  mainWasmPath = path.join(work, `${bin}_bg.wasm`);
+  await writeFile(mainWasmPath, await readFile(path.join(staging, `${stem}_bg.wasm`)));
+}
+if (profile === 'release') {
+  for (const wasm of [mainWasmPath, ...partPaths]) run(wasmOpt, [...WASM_OPT_ARGS, wasm, '-o', wasm]);
+}
+await rm(path.join(staging, `${stem}.js`));
+await rm(path.join(staging, `${stem}_bg.wasm`));
+
+/** Writes `bytes` into the staging dir under `name`; returns `name`. */
+const emit = async (name, bytes) => {
+  await writeFile(path.join(staging, name), bytes);
+  return name;
+};
+
+// The parts: named by content; the loader asks for each with its integrity.
+const partFiles = {};
+for (const file of partPaths) {
+  const bytes = await readFile(file);
+  const base = path.basename(file, '.wasm');
+  const name = await emit(`${base}-${shortHash(bytes)}.wasm`, bytes);
+  partFiles[base] = name;
+  loaderText = replaceAll(
+    loaderText,
+    `fetch(new URL("./${base}.wasm", import.meta.url))`,
+    `fetch(new URL("./${name}", import.meta.url), { integrity: "${sha384(bytes)}" })`,
+    'the loader',
+    1,
+  );
+}
+if (loaderText !== null && /fetch\(new URL\("\.\/[^"]+\.wasm", import\.meta\.url\)\)/.test(loaderText)) {
+  throw new Error('the loader fetches a wasm file that was not written');
+}
+
+// The main wasm, by content.
+const mainWasmBytes = await readFile(mainWasmPath);
+const mainWasm = await emit(`${bin}-${shortHash(mainWasmBytes)}_bg.wasm`, mainWasmBytes);
+// wasm-bindgen's default address for it, unused (the start-up script names it), but kept true.
+mainJsText = replaceAll(mainJsText, `'${bin}_bg.wasm'`, `'${mainWasm}'`, 'the glue', 1);
+
+// The glue and the loader import each other, so neither name can hold a hash of the other's
+// final text: both are named by one hash of the two texts, each with the other's name left
+// out, which changes whenever either changes.
+const LOADER = './__wasm_split.js';
+const GLUE = `./${bin}.js`;
+let mainJs;
+let loader = null;
+if (loaderText === null) {
+  mainJs = await emit(`${bin}-${shortHash(mainJsText)}.js`, mainJsText);
+} else {
+  const pair = shortHash(mainJsText, loaderText);
+  mainJs = `${bin}-${pair}.js`;
+  loader = `__wasm_split-${pair}.js`;
+  // wasm-bindgen imports the loader once per split point. Only the imports change: the
+  // wasm's own name for the loader, the key of its imports object, stays.
+  mainJsText = replaceAll(mainJsText, `from "${LOADER}"`, `from "./${loader}"`, 'the glue');
+  loaderText = replaceAll(loaderText, `"${GLUE}"`, `"./${mainJs}"`, 'the loader', 1);
+  await emit(mainJs, mainJsText);
+  await emit(loader, loaderText);
+}
+
+// index.html: trunk's two preloads, for files that no longer exist, make way for the new
+// ones; the loader is preloaded too, with its integrity, since the glue imports it at once.
+const preloads = [...html.matchAll(/<link\b[^>]*>/g)]
+  .map(([tag]) => tag)
+  .filter((tag) => tag.includes(`${stem}.js`) || tag.includes(`${stem}_bg.wasm`));
+if (preloads.length !== 2) throw new Error(`expected trunk's two preloads, found ${preloads.length}`);
+const integrityOf = async (name) => sha384(await readFile(path.join(staging, name)));
+const modulePreload = async (name) =>
+  `<link rel="modulepreload" href="./${name}" integrity="${await integrityOf(name)}" crossorigin="anonymous">`;
+const newPreloads = [
+  await modulePreload(mainJs),
+  ...(loader ? [await modulePreload(loader)] : []),
+  `<link rel="preload" href="./${mainWasm}" as="fetch" type="application/wasm" integrity="${await integrityOf(mainWasm)}" crossorigin="anonymous">`,
+].join('');
+html = html.replace(preloads[0], newPreloads).replace(preloads[1], '');
+
+initCode = replaceAll(initCode, `'./${stem}.js'`, `'./${mainJs}'`, "trunk's start-up script", 1);
+initCode = replaceAll(initCode, `'./${stem}_bg.wasm'`, `'./${mainWasm}'`, "trunk's start-up script", 1);
+const init = await emit(`init-${shortHash(initCode)}.js`, initCode);
+html = html.replace(initTag, `<script type="module" src="./${init}" integrity="${sha384(initCode)}" crossorigin="anonymous"></script>`);
+if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('an inline script is left in index.html');
+if (html.includes(stem)) throw new Error(`index.html still names trunk's ${stem}`);
+await writeFile(indexPath, html);
+
+// Which files make up each part: a part's own file and the chunks it shares with others.
+const parts = {};
+if (loaderText !== null) {
+  const chunkVars = {};
+  for (const [, variable, base] of loaderText.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    chunkVars[variable] = base;
+  }
+  for (const [, part, file, deps] of loaderText.matchAll(
+    /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\}\s*,\s*\[([^\]]*)\]\)\)/g,
+  )) {
+    const chunks = deps.split(',').map((d) => d.trim()).filter(Boolean).map((d) => chunkVars[d]);
+    parts[part] = [file, ...chunks];
+  }
+  const listed = new Set(Object.values(parts).flat());
+  const written = Object.values(partFiles);
+  if (written.some((name) => !listed.has(name)) || listed.size !== written.length) {
+    throw new Error(`parts.json would not list every part file: ${JSON.stringify({ parts, written })}`);
+  }
+}
+await writeFile(path.join(staging, 'parts.json'), `${JSON.stringify({ parts }, null, 2)}\n`);
