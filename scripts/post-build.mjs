@@ -8,9 +8,10 @@
 //    glue. Trunk's own glue and wasm for the unsplit module are thrown away.
 // 2. In release, wasm-opt (npm's binaryen, as trunk would) on every wasm file.
 // 3. Every file gets a name from its content, so it can be cached for good, and index.html
-//    preloads the main files with their integrity (Chromium checks it on the scripts, and
-//    ignores it on the wasm's `as="fetch"` preload, as with trunk's own). The loader fetches
-//    each part with its integrity, so a changed part is refused.
+//    preloads the main files with their integrity. Chromium checks it on the scripts but
+//    ignores it on the wasm's `as="fetch"` preload, so the start-up script fetches the main
+//    wasm with its integrity itself (still compiled as it streams in). The loader fetches
+//    each part with its integrity too: a changed file is refused, whichever it is.
 // 4. Trunk's inline start-up script moves to a file of its own, so the page's
 //    Content-Security-Policy can forbid inline scripts entirely.
 //
@@ -132,6 +133,25 @@ for (const file of partPaths) {
 if (loaderText !== null && /fetch\(new URL\("\.\/[^"]+\.wasm", import\.meta\.url\)\)/.test(loaderText)) {
   throw new Error('the loader fetches a wasm file that was not written');
 }
+// A host that sends wasm without `application/wasm` breaks streaming compilation; the glue
+// falls back to compiling the bytes, and so does the loader (the same fallback).
+if (loaderText !== null) {
+  const streaming = 'WebAssembly.instantiateStreaming(src, imports)';
+  loaderText = replaceAll(loaderText, streaming, 'instantiate(src, imports)', 'the loader');
+  loaderText = `${loaderText}
+async function instantiate(src, imports) {
+    try {
+        return await ${streaming};
+    } catch (error) {
+        const response = await src;
+        if (response.ok && response.headers.get("Content-Type") !== "application/wasm") {
+            return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+        }
+        throw error;
+    }
+}
+`;
+}
 
 // The main wasm, by content.
 const mainWasmBytes = await readFile(mainWasmPath);
@@ -177,7 +197,13 @@ const newPreloads = [
 html = html.replace(preloads[0], newPreloads).replace(preloads[1], '');
 
 initCode = replaceAll(initCode, `'./${stem}.js'`, `'./${mainJs}'`, "trunk's start-up script", 1);
-initCode = replaceAll(initCode, `'./${stem}_bg.wasm'`, `'./${mainWasm}'`, "trunk's start-up script", 1);
+initCode = replaceAll(
+  initCode,
+  `'./${stem}_bg.wasm'`,
+  `fetch(new URL('./${mainWasm}', import.meta.url), { integrity: '${await integrityOf(mainWasm)}' })`,
+  "trunk's start-up script",
+  1,
+);
 const init = await emit(`init-${shortHash(initCode)}.js`, initCode);
 html = html.replace(initTag, `<script type="module" src="./${init}" integrity="${sha384(initCode)}" crossorigin="anonymous"></script>`);
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('an inline script is left in index.html');

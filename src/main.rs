@@ -4,6 +4,7 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     {
         use trakt_oauth_helper::browser;
+        browser::started();
         // Framed by another page, it reads nothing and shows nothing to click.
         if browser::is_framed() {
             return browser::refuse_frame();

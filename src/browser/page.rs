@@ -282,6 +282,16 @@ impl TimeWords for IntlWords {
     }
 }
 
+/// Removes index.html's “Starting the helper…” line, which stays when the code never runs.
+pub fn started() {
+    if let Some(line) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id("starting"))
+    {
+        line.remove();
+    }
+}
+
 thread_local! {
     static CONNECT_LIMIT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }

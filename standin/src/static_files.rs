@@ -42,7 +42,13 @@ fn file_for(config: &Config, path: &str) -> Option<PathBuf> {
         Component::Normal(name) => !name.to_string_lossy().starts_with('.'),
         _ => false,
     });
-    inside.then(|| folder.join(relative))
+    if !inside {
+        return None;
+    }
+    // A link inside the folder may point out of it: what it resolves to must be inside too.
+    let file = folder.join(relative).canonicalize().ok()?;
+    file.starts_with(folder.canonicalize().ok()?)
+        .then_some(file)
 }
 
 fn not_found() -> Response {
@@ -97,6 +103,21 @@ mod tests {
         assert_eq!(status("/static/helper//etc/hostname").await, 404);
         assert_eq!(status("/static/helper/.hidden").await, 404);
         assert_eq!(status("/static/helper//index.html").await, 200);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/hostname", dir.join("outside")).unwrap();
+            std::os::unix::fs::symlink("index.html", dir.join("inside")).unwrap();
+            assert_eq!(
+                status("/static/helper/outside").await,
+                404,
+                "a link out of the folder"
+            );
+            assert_eq!(
+                status("/static/helper/inside").await,
+                200,
+                "a link within it"
+            );
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -3,7 +3,7 @@
 // explained while the rest of the page keeps working.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distDir, startStandin } from './support/standin.mjs';
@@ -167,5 +167,68 @@ test('a part whose bytes changed is refused: the loader fetches each part with i
   } finally {
     await standin.stop();
     await rm(served, { recursive: true, force: true });
+  }
+});
+
+test('a main wasm whose bytes changed never runs: the page\'s own line says it did not start', async () => {
+  const served = await mkdtemp(path.join(tmpdir(), 'dist-tampered-main-'));
+  await cp(distDir, served, { recursive: true });
+  const main = (await readdir(served)).find((name) => name.endsWith('_bg.wasm'));
+  // Still a valid module, with other words in it.
+  const bytes = await readFile(path.join(served, main));
+  const at = bytes.indexOf('Sign in with your NowPlaying JWT');
+  assert.ok(at > 0, 'the lede is in the main wasm');
+  bytes.write('PWND', at);
+  await writeFile(path.join(served, main), bytes);
+  const standin = await startStandin(['--static', served]);
+  try {
+    const context = await newContext(browser, standin);
+    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await helper.page.goto(helper.url);
+    await helper.page.waitForTimeout(1500);
+    await textContains(helper.startingNotice(), 'its files did not all arrive intact');
+    assert.equal(await helper.status().count(), 0, 'nothing of the helper runs');
+    assert.ok(!(await helper.page.content()).includes('PWND'));
+    assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
+    await context.close();
+  } finally {
+    await standin.stop();
+    await rm(served, { recursive: true, force: true });
+  }
+});
+
+test('parts load from a host that sends wasm as application/octet-stream', async () => {
+  const standin = await startStandin();
+  try {
+    const { context, helper } = await openHelper(standin);
+    await context.route('**/*.wasm', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    });
+    await helper.openPaste();
+    await helper.pasteField().waitFor();
+    assert.equal(await helper.partMissing().count(), 0);
+    await context.close();
+  } finally {
+    await standin.stop();
+  }
+});
+
+test('a part that never arrives is explained after 20 s, and the page keeps working', async () => {
+  const standin = await startStandin();
+  try {
+    const { context, helper } = await openHelper(standin);
+    await context.route(`**/${parts.doctor[0]}`, () => {});
+    await helper.connect({ jwt: await standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.runDoctor();
+    await textContains(helper.partLoading(), 'Loading the connection doctor…');
+    await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 30_000 });
+    await helper.checkAgainButton().click();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    assert.deepEqual(pageErrors(helper), []);
+    await context.close();
+  } finally {
+    await standin.stop();
   }
 });

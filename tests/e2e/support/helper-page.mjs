@@ -151,6 +151,11 @@ export class HelperPage {
     await (double ? button.dblclick() : button.click());
   }
 
+  /** index.html's own line, which the helper removes as it starts. */
+  startingNotice() {
+    return this.page.getByTestId('starting');
+  }
+
   forgottenNotice() {
     return this.page.getByTestId('forgotten');
   }
