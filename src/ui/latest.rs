@@ -1,7 +1,9 @@
 //! Leptos's [`Action`] where the newest request wins, which is what a person clicking
 //! twice means. Leptos keeps the last answer to *arrive*; here dispatching abandons the
-//! request in flight (its answer is never stored), and so does disposing the component
-//! that owns the action, so a page rebuilt after “Forget” never receives an old answer.
+//! request in flight (its answer is never stored), and so does the cleanup of the owner
+//! the action was made under. (A request in flight keeps that owner alive, so “Forget”
+//! cleans the old steps' owner up itself: `Page::forget_here`.) The abort handle is kept,
+//! not dropped: dropping it aborts too.
 
 use crate::problem::Problem;
 use leptos::prelude::*;
