@@ -115,7 +115,10 @@ const emit = async (name, bytes) => {
   return name;
 };
 
-// The parts: named by content; the loader asks for each with its integrity.
+// The parts: named by content; the loader asks for each with its integrity, and gives up on
+// one that has not arrived in 20 s (a stalled download is a missing part: the page says so
+// and offers to try again, and the loader forgets a failed load).
+const PART_TIMEOUT_MS = 20_000;
 const partFiles = {};
 for (const file of partPaths) {
   const bytes = await readFile(file);
@@ -125,7 +128,7 @@ for (const file of partPaths) {
   loaderText = replaceAll(
     loaderText,
     `fetch(new URL("./${base}.wasm", import.meta.url))`,
-    `fetch(new URL("./${name}", import.meta.url), { integrity: "${sha384(bytes)}" })`,
+    `fetch(new URL("./${name}", import.meta.url), { integrity: "${sha384(bytes)}", signal: AbortSignal.timeout(${PART_TIMEOUT_MS}) })`,
     'the loader',
     1,
   );

@@ -112,53 +112,23 @@ pub fn LazyPart(
     part_view(what, Arc::new(load))
 }
 
-/// How long a part may take to arrive before the page says it could not be had (backend
-/// calls get 15 s; a part is bigger and comes from the page's own server).
-const PART_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
-
 fn part_view(what: &'static str, load: Arc<dyn Fn() -> PartFuture + Send + Sync>) -> impl IntoView {
     let attempt = RwSignal::new(0_u32);
-    // Set when an attempt outlives PART_TIMEOUT: a stalled download is a missing part too.
-    let timed_out = RwSignal::new(None::<u32>);
-    let arrived = RwSignal::new(None::<u32>);
     let fallback = move || {
         view! { <p class="muted" data-testid="part-loading" role="status">{format!("Loading {what}…")}</p> }
     };
-    let stalled = move || {
-        timed_out
-            .get()
-            .is_some_and(|stalled| stalled == attempt.get())
-    };
-    let load = StoredValue::new(load);
     view! {
-        <Show
-            when=move || !stalled()
-            fallback=move || view! { <PartMissingView what=what attempt=attempt /> }
-        >
-            <Suspense fallback=fallback>
-                {
-                    move || {
-                        let this = attempt.get();
-                        set_timeout(
-                            move || {
-                                if arrived.get_untracked() != Some(this) {
-                                    timed_out.try_set(Some(this));
-                                }
-                            },
-                            PART_TIMEOUT,
-                        );
-                        let part = load.with_value(|load| load());
-                        Suspend::new(async move {
-                            let view = part.await.unwrap_or_else(|PartMissing| {
-                                view! { <PartMissingView what=what attempt=attempt /> }.into_any()
-                            });
-                            arrived.try_set(Some(this));
-                            view
-                        })
-                    }
-                }
-            </Suspense>
-        </Show>
+        <Suspense fallback=fallback>
+            {move || {
+                attempt.track();
+                let part = load();
+                Suspend::new(async move {
+                    part.await.unwrap_or_else(|PartMissing| {
+                        view! { <PartMissingView what=what attempt=attempt /> }.into_any()
+                    })
+                })
+            }}
+        </Suspense>
     }
 }
 
