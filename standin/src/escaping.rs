@@ -1,4 +1,5 @@
-//! Text made safe for where it goes: an HTML page, or a component of a query.
+//! Text made safe for where it goes: an HTML page (text or a quoted attribute), or a
+//! component of a query.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -14,11 +15,7 @@ pub fn query_component(text: &str) -> String {
 }
 
 pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    html_escape::encode_quoted_attribute(text).into_owned()
 }
 
 #[cfg(test)]
@@ -29,7 +26,7 @@ mod tests {
     fn escapes_html() {
         assert_eq!(
             escape_html(r#"<img src=x onerror="a('b')">&"#),
-            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
+            "&lt;img src=x onerror=&quot;a(&#x27;b&#x27;)&quot;&gt;&amp;"
         );
     }
 
