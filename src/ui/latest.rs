@@ -19,12 +19,6 @@ pub enum Load<T, E = Problem> {
     Failed(E),
 }
 
-impl<T, E> Load<T, E> {
-    pub fn is_busy(&self) -> bool {
-        matches!(self, Self::Busy)
-    }
-}
-
 /// An [`Action::new_local`] whose newest dispatch supersedes the older ones.
 pub struct Latest<I: 'static, O: 'static> {
     action: Action<I, O>,

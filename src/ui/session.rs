@@ -215,16 +215,14 @@ impl Session {
     pub(super) fn save(self) {
         let origin = browser::page_origin();
         let remember = self.remember.get_untracked();
-        let backend = self.backend_input.get_untracked();
+        let typed = self.backend_input.get_untracked();
+        let typed = Some(typed.trim()).filter(|typed| !typed.is_empty());
         let jwt = self.jwt_input.get_untracked();
-        let backend = Some(backend.trim()).filter(|b| !b.is_empty() && *b != origin);
         // Only what could be sent is kept: a JWT with a stray character (the hint says
         // which) is never stored, so no stored value can break the next visit.
         let jwt = Jwt::from_input(&jwt).filter(|jwt| jwt.secret().chars().all(is_jwt_char));
-        browser::save(StorageKey::BackendUrl, backend);
+        browser::save(StorageKey::BackendUrl, typed.filter(|b| *b != origin));
         if browser::load(StorageKey::TabBackendUrl).is_some() {
-            let typed = self.backend_input.get_untracked();
-            let typed = Some(typed.trim()).filter(|typed| !typed.is_empty());
             browser::save(StorageKey::TabBackendUrl, typed);
         }
         browser::save(StorageKey::RememberJwt, remember.then_some("1"));
