@@ -1,9 +1,13 @@
 //! The built helper, served from `--static` under `--static-prefix`.
 
 use crate::config::Config;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderName, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use std::path::{Component, Path, PathBuf};
+
+// Not among `http`'s named headers.
+const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
+    HeaderName::from_static("cross-origin-opener-policy");
 
 pub async fn serve(config: &Config, path: &str) -> Response {
     let Some(file) = file_for(config, path) else {
@@ -14,9 +18,11 @@ pub async fn serve(config: &Config, path: &str) -> Response {
             [
                 (header::CONTENT_TYPE, content_type(&file)),
                 (header::CACHE_CONTROL, "no-cache"),
-                // The page must not be framed by another (a meta CSP cannot say so).
+                // The page must not be framed by another (a meta CSP cannot say so), nor
+                // stay within reach of a page on another origin that opened it.
                 (header::X_FRAME_OPTIONS, "DENY"),
                 (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                (CROSS_ORIGIN_OPENER_POLICY, "same-origin"),
             ],
             bytes,
         )
@@ -95,6 +101,7 @@ mod tests {
             page.headers()["content-security-policy"],
             "frame-ancestors 'none'"
         );
+        assert_eq!(page.headers()["cross-origin-opener-policy"], "same-origin");
         let body = axum::body::to_bytes(page.into_body(), 1024).await.unwrap();
         assert_eq!(&body[..], b"<p>helper</p>");
         assert_eq!(status("/static/helper/index.html").await, 200);
