@@ -45,7 +45,13 @@ pub fn router(standin: AppState) -> Router {
         .fallback(unrouted)
         .method_not_allowed_fallback(unrouted);
     let routes = Router::new()
-        .nest(controls::PREFIX.trim_end_matches('/'), controls::routes())
+        .nest(
+            controls::PREFIX.trim_end_matches('/'),
+            controls::routes().layer(from_fn_with_state(
+                standin.clone(),
+                controls::refuse_other_origins,
+            )),
+        )
         .merge(backend)
         .with_state(standin.clone());
     // A router's own layers run after routing; these wrap it whole, so every request meets

@@ -10,6 +10,10 @@ usage: nowplaying-standin [options]
   --authorize-base URL    origin of the authorize page in auth_url (default https://api.trakt.tv;
                           give this stand-in's public origin for a fully local flow)
   --cors-origin ORIGIN    allow only this origin by CORS (repeatable; default: every origin)
+  --allow-control-from ORIGIN
+                          let a page at ORIGIN use the /__standin/ controls too (repeatable;
+                          `*`: any page; default: only requests without an Origin and the
+                          stand-in's own origin)
   --static DIR            serve the built helper from DIR
   --static-prefix PATH    ...under this path (default /)
   --secret KEY            sign JWTs with KEY, so they survive a restart (default: random)
@@ -29,6 +33,11 @@ pub struct Config {
     pub legacy: bool,
     /// Origins allowed by CORS; `None` allows every origin (Django with DEBUG on).
     pub cors_origins: Option<Vec<String>>,
+    /// `http://` and the address it listens on; empty until bound. A page there may use the
+    /// controls.
+    pub own_origin: String,
+    /// Other origins whose pages may use the controls; `*` is any.
+    pub control_origins: Vec<String>,
     /// The built helper to serve, and the path prefix (`/…/`) to serve it under.
     pub static_dir: Option<PathBuf>,
     pub static_prefix: String,
@@ -44,6 +53,8 @@ impl Default for Config {
             authorize_base: "https://api.trakt.tv".to_owned(),
             legacy: false,
             cors_origins: None,
+            own_origin: String::new(),
+            control_origins: Vec::new(),
             static_dir: None,
             static_prefix: "/".to_owned(),
             secret: None,
@@ -54,7 +65,7 @@ impl Default for Config {
 /// What the command line asks for.
 pub enum Command {
     Help,
-    Serve { listen: String, config: Config },
+    Serve { listen: String, config: Box<Config> },
 }
 
 pub fn parse_args(args: &[String]) -> Result<Command, String> {
@@ -75,6 +86,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 .cors_origins
                 .get_or_insert_with(Vec::new)
                 .push(value()?),
+            "--allow-control-from" => config.control_origins.push(value()?),
             "--static" => config.static_dir = Some(PathBuf::from(value()?)),
             "--static-prefix" => {
                 let prefix = value()?;
@@ -86,7 +98,10 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             other => return Err(format!("unknown option {other}")),
         }
     }
-    Ok(Command::Serve { listen, config })
+    Ok(Command::Serve {
+        listen,
+        config: Box::new(config),
+    })
 }
 
 #[cfg(test)]
@@ -96,7 +111,7 @@ mod tests {
     fn serve(args: &[&str]) -> (String, Config) {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         match parse_args(&args) {
-            Ok(Command::Serve { listen, config }) => (listen, config),
+            Ok(Command::Serve { listen, config }) => (listen, *config),
             _ => panic!("not a serve command: {args:?}"),
         }
     }
@@ -112,11 +127,14 @@ mod tests {
             "http://a",
             "--cors-origin",
             "http://b",
+            "--allow-control-from",
+            "http://127.0.0.1:9000",
             "--legacy",
         ]);
         assert_eq!(listen, "127.0.0.1:0");
         assert_eq!(config.static_prefix, "/static/helper/");
         assert_eq!(config.cors_origins.unwrap(), ["http://a", "http://b"]);
+        assert_eq!(config.control_origins, ["http://127.0.0.1:9000"]);
         assert!(config.legacy);
         assert_eq!(serve(&["--static-prefix", "/"]).1.static_prefix, "/");
     }

@@ -1,6 +1,7 @@
 //! `/__standin/`: what tests set up and read back. Nothing here is part of the contract.
 
 use crate::clock::{now, unix_now};
+use crate::config::Config;
 use crate::drf::error;
 use crate::faults::FaultSpec;
 use crate::state::AppState;
@@ -8,7 +9,7 @@ use crate::tokens::ACCESS_LIFETIME;
 use crate::trakt_api::TRAKT_TOKEN_LIFETIME;
 use axum::body::Bytes;
 use axum::extract::{Query, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -37,6 +38,44 @@ pub fn routes() -> Router<AppState> {
         .route("/fault", post(fault))
         .fallback(unknown)
         .method_not_allowed_fallback(unknown)
+}
+
+/// Whether a request may use the controls: one without an `Origin` (node's fetch, curl),
+/// from the stand-in's own origin, or from an origin `--allow-control-from` names. Without
+/// this any web page open on this machine could mint a JWT, plant a fault or reset the world.
+pub fn allows(config: &Config, headers: &HeaderMap) -> bool {
+    let any = config.control_origins.iter().any(|o| o == "*");
+    let listed = |origin: &[u8]| {
+        any || (!config.own_origin.is_empty() && origin == config.own_origin.as_bytes())
+            || config
+                .control_origins
+                .iter()
+                .any(|o| o.as_bytes() == origin)
+    };
+    match headers.get(header::ORIGIN) {
+        Some(origin) => listed(origin.as_bytes()),
+        // A browser leaves `Origin` off some requests (an image, a same-origin GET) but says
+        // where they come from: another site's, or another port's on this host, is refused.
+        None => match headers.get("sec-fetch-site").map(|s| s.as_bytes()) {
+            Some(b"cross-site" | b"same-site") => any,
+            _ => true,
+        },
+    }
+}
+
+/// Middleware: a request the controls do not take (see [`allows`]) is refused.
+pub async fn refuse_other_origins(
+    State(standin): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if allows(&standin.config, request.headers()) {
+        next.run(request).await
+    } else {
+        let message =
+            "the stand-in's controls answer only its own origin (see --allow-control-from)";
+        error(StatusCode::FORBIDDEN, message)
+    }
 }
 
 /// Middleware: notes every request but the controls' own.

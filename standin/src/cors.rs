@@ -1,10 +1,11 @@
 //! CORS as django-cors-headers answers it, for the API and the controls only: the page's
-//! own files are not shared with other origins.
+//! own files are not shared with other origins, and the controls only with the origins
+//! that may use them.
 //!
 //! Written out rather than tower-http's `CorsLayer` because a preflight here must pass
 //! through the faults and the request log like any request.
 
-use crate::controls::PREFIX as CONTROLS;
+use crate::controls::{self, PREFIX as CONTROLS};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -22,7 +23,12 @@ pub async fn add_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let api = API.iter().any(|p| request.uri().path().starts_with(p));
+    let path = request.uri().path();
+    let api = API.iter().any(|p| path.starts_with(p));
+    // The controls are shared with exactly the origins that may use them.
+    let control = path
+        .starts_with(CONTROLS)
+        .then(|| controls::allows(&standin.config, request.headers()));
     let origin = request
         .headers()
         .get(header::ORIGIN)
@@ -33,9 +39,10 @@ pub async fn add_headers(
     let Some(origin) = origin else {
         return response;
     };
-    let allowed = match &standin.config.cors_origins {
-        None => true,
-        Some(list) => list.iter().any(|o| o.as_bytes() == origin.as_bytes()),
+    let allowed = match (control, &standin.config.cors_origins) {
+        (Some(allowed), _) => allowed,
+        (None, None) => true,
+        (None, Some(list)) => list.iter().any(|o| o.as_bytes() == origin.as_bytes()),
     };
     let headers = response.headers_mut();
     headers.append(header::VARY, HeaderValue::from_static("Origin"));

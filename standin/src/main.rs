@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (listen, mut config) = match parse_args(&args) {
-        Ok(Command::Serve { listen, config }) => (listen, config),
+        Ok(Command::Serve { listen, config }) => (listen, *config),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return;
@@ -29,8 +29,9 @@ async fn main() {
     let address = listener
         .local_addr()
         .expect("a bound listener has an address");
+    config.own_origin = format!("http://{address}");
     if config.redirect_uri.is_empty() {
-        config.redirect_uri = format!("http://{address}{}", config.static_prefix);
+        config.redirect_uri = format!("{}{}", config.own_origin, config.static_prefix);
     }
     let standin = Arc::new(Standin::new(config));
     println!("listening on http://{address}");

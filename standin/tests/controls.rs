@@ -178,3 +178,113 @@ async fn cors_answers_preflights_for_the_api_only_and_only_to_allowed_origins() 
         "preflights are recorded"
     );
 }
+
+/// A control request from a browser: `origin` and `fetch_site` as its headers, when given.
+fn from_browser(
+    method: &str,
+    what: &str,
+    origin: Option<&str>,
+    fetch_site: Option<&str>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("/__standin/{what}"));
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    if let Some(site) = fetch_site {
+        request = request.header("sec-fetch-site", site);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn the_controls_refuse_pages_on_other_origins() {
+    // CORS open to every origin, as by default: the API is shared, the controls are not.
+    let app = router(Config {
+        own_origin: "http://127.0.0.1:8000".into(),
+        ..Config::default()
+    });
+    for (origin, site) in [
+        (Some("http://evil.example"), Some("cross-site")),
+        (Some("http://127.0.0.1:9000"), Some("same-site")),
+        (Some("http://localhost:8000"), None),
+        (Some("null"), None),
+        (None, Some("cross-site")),
+        (None, Some("same-site")),
+    ] {
+        let asked = format!("Origin {origin:?}, Sec-Fetch-Site {site:?}");
+        let minted = send(&app, from_browser("GET", "token", origin, site)).await;
+        assert_eq!(minted.status(), 403, "{asked}");
+        assert_eq!(
+            header_of(&minted, "access-control-allow-origin"),
+            None,
+            "{asked}"
+        );
+        let body = json_of(minted).await;
+        assert!(
+            body["error"].as_str().unwrap().contains("own origin"),
+            "{body}"
+        );
+        let reset = send(&app, from_browser("POST", "reset", origin, site)).await;
+        assert_eq!(reset.status(), 403, "{asked}");
+    }
+    // Nothing was reset: the request the refusals follow is still in the log.
+    get(&app, "/trakt/auth-status/").await;
+    send(
+        &app,
+        from_browser("POST", "reset", Some("http://evil.example"), None),
+    )
+    .await;
+    let stats = json_of(get(&app, "/__standin/stats").await).await;
+    assert_eq!(stats["requests"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_controls_answer_tools_their_own_origin_and_origins_let_in() {
+    let app = router(Config {
+        own_origin: "http://127.0.0.1:8000".into(),
+        control_origins: vec!["http://127.0.0.1:9000".into()],
+        ..Config::default()
+    });
+    for (origin, site) in [
+        // node's fetch, curl
+        (None, None),
+        (None, Some("none")),
+        (None, Some("same-origin")),
+        (Some("http://127.0.0.1:8000"), Some("same-origin")),
+        // --allow-control-from
+        (Some("http://127.0.0.1:9000"), Some("same-site")),
+    ] {
+        let asked = format!("Origin {origin:?}, Sec-Fetch-Site {site:?}");
+        let minted = send(&app, from_browser("GET", "token", origin, site)).await;
+        assert_eq!(minted.status(), 200, "{asked}");
+        assert_eq!(
+            header_of(&minted, "access-control-allow-origin"),
+            origin,
+            "{asked}"
+        );
+        assert!(json_of(minted).await["token"].is_string(), "{asked}");
+    }
+    let elsewhere = send(
+        &app,
+        from_browser("GET", "stats", Some("http://evil.example"), None),
+    );
+    assert_eq!(elsewhere.await.status(), 403);
+
+    let open = router(Config {
+        control_origins: vec!["*".into()],
+        ..Config::default()
+    });
+    for (origin, site) in [
+        (Some("http://evil.example"), Some("cross-site")),
+        (None, Some("cross-site")),
+    ] {
+        let stats = send(&open, from_browser("GET", "stats", origin, site)).await;
+        assert_eq!(
+            stats.status(),
+            200,
+            "{origin:?} with --allow-control-from '*'"
+        );
+    }
+}
