@@ -8,6 +8,8 @@
 //! - [`credentials`]: the JWT's claims and the redacted secrets;
 //! - [`address`]: what an address means (the WHATWG URL standard) and the page's policy
 //!   over it;
+//! - [`flow`]: the OAuth flow's state machine (`state + event → state + effects`): which
+//!   backend, which JWT, the pending authorization and which code belong together;
 //! - [`browser`]: the names the page stores, and (in the browser) storage, the address bar,
 //!   the CSP and the crash notice;
 //! - [`ui`]: the components, and the session they share.
@@ -19,6 +21,7 @@ pub mod address;
 pub mod backend;
 pub mod browser;
 pub mod credentials;
+pub mod flow;
 pub mod oauth;
 pub mod problem;
 pub mod time;

@@ -14,24 +14,27 @@ pub enum StorageKey {
     /// The backend of this tab, so a tab coming back from trakt.tv finishes with the
     /// backend it left with, whatever another tab chose since.
     TabBackendUrl,
-    /// This tab's JWT.
+    /// This tab's JWT, with the backend it belongs to, if one accepted it (JSON:
+    /// `{"token","backend"}`, one value, so the two are never written apart).
     Jwt,
-    /// The JWT new tabs start with, when the person chose to keep it on this device.
+    /// The JWT new tabs start with, when the person chose to keep it on this device, with
+    /// the backend it belongs to (JSON: `{"token","backend"}`).
     RememberedJwt,
     /// Set when the person chose to keep the JWT beyond this tab.
     RememberJwt,
-    /// The `state` of the authorize link the person last left for, until it comes back.
-    PendingState,
-    /// The refresh JWT from signing in on this page: this tab only, never remembered.
+    /// The authorization this tab started, until it comes back (JSON: the nonce the link
+    /// carries as `state`, the backend's own `state`, the backend, and its expiry).
+    PendingAuthorization,
+    /// The refresh JWT from signing in on this page, with the backend that issued it (JSON
+    /// like `Jwt`): this tab only, never remembered, sent to no other backend.
     RefreshJwt,
     /// The user name from signing in on this page.
     SignedInAs,
-    /// The backend this tab's JWT and refresh token belong to: the one that issued them by
-    /// signing in, or that accepted the JWT. They never go to another backend.
-    TokensFrom,
-    /// Written and removed at once by “Forget”: every other open tab of the page hears
-    /// it (the `storage` event) and forgets too.
-    ForgetEverywhere,
+    /// How many times “Forget” ran on this device. It outlives “Forget” (like the claims),
+    /// so a tab that was away (at trakt.tv) sees on its return that its data is older.
+    ForgetEpoch,
+    /// The Forget epoch this tab's data was made in.
+    TabEpoch,
     /// Half-typed fields, kept only through the reload that reaching another backend
     /// needs (the page's CSP allows one backend per load), and read back once.
     DraftUserName,
@@ -56,11 +59,11 @@ impl StorageKey {
             Self::Jwt => "trakt-helper.jwt",
             Self::RememberedJwt => "trakt-helper.remembered-jwt",
             Self::RememberJwt => "trakt-helper.remember-jwt",
-            Self::PendingState => "trakt-helper.pending-state",
+            Self::PendingAuthorization => "trakt-helper.pending-authorization",
             Self::RefreshJwt => "trakt-helper.refresh-jwt",
             Self::SignedInAs => "trakt-helper.signed-in-as",
-            Self::TokensFrom => "trakt-helper.tokens-from",
-            Self::ForgetEverywhere => "trakt-helper.forget",
+            Self::ForgetEpoch => "trakt-helper.forget-epoch",
+            Self::TabEpoch => "trakt-helper.tab-epoch",
             Self::DraftUserName => "trakt-helper.draft.user-name",
             Self::DraftClientId => "trakt-helper.draft.client-id",
             Self::DraftPasted => "trakt-helper.draft.pasted",
@@ -72,20 +75,27 @@ impl StorageKey {
     /// new tabs start with is on the device.
     pub fn store(self) -> Store {
         match self {
-            Self::BackendUrl | Self::RememberedJwt | Self::RememberJwt | Self::ForgetEverywhere => {
+            Self::BackendUrl | Self::RememberedJwt | Self::RememberJwt | Self::ForgetEpoch => {
                 Store::Local
             }
             Self::Jwt
-            | Self::TokensFrom
             | Self::TabBackendUrl
-            | Self::PendingState
+            | Self::TabEpoch
+            | Self::PendingAuthorization
             | Self::RefreshJwt
+
             | Self::SignedInAs
             | Self::DraftUserName
             | Self::DraftClientId
             | Self::DraftPasted => Store::Session,
         }
     }
+}
+
+/// Whether a stored name stays through “Forget”: the claims of codes already sent (so
+/// forgetting can never make the page send a code twice) and the Forget epoch itself.
+pub fn outlives_forget(name: &str) -> bool {
+    name.starts_with(CLAIM_PREFIX) || name == StorageKey::ForgetEpoch.name()
 }
 
 /// The start of every claim's name (see [`claim_name`]).
@@ -138,10 +148,10 @@ mod tests {
     fn what_a_tab_works_with_stays_in_the_tab() {
         for key in [
             StorageKey::Jwt,
-            StorageKey::TokensFrom,
             StorageKey::TabBackendUrl,
-            StorageKey::PendingState,
+            StorageKey::PendingAuthorization,
             StorageKey::RefreshJwt,
+            StorageKey::TabEpoch,
         ] {
             assert_eq!(key.store(), Store::Session, "{key:?}");
         }
@@ -153,6 +163,7 @@ mod tests {
             StorageKey::BackendUrl,
             StorageKey::RememberedJwt,
             StorageKey::RememberJwt,
+            StorageKey::ForgetEpoch,
         ] {
             assert_eq!(key.store(), Store::Local, "{key:?}");
         }

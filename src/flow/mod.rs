@@ -1,0 +1,183 @@
+//! The OAuth flow as one state machine: `state + event → state + effects`.
+//!
+//! Which backend the page is on, which JWT and refresh token belong to which backend, the
+//! authorization this tab started (with its nonce and expiry), a return waiting for the
+//! person's click, and the Forget epoch are decided here and nowhere else. Events are
+//! what happens ([`Event`]); effects are data ([`Effect`]) that the browser shell carries
+//! out: store or remove a key, clean the address, claim a code, send a request, show a
+//! problem. Nothing here touches the browser, so every decision is tested on the host,
+//! with a property test over random event sequences in several tabs sharing one storage
+//! (`tests/flow_tabs.rs`).
+
+mod event;
+mod stored;
+mod transition;
+
+pub use event::{Claim, ClaimOutcome, Effect, Event, Request, Send, Trigger};
+pub use stored::{Stored, StoredPending, StoredToken};
+
+use crate::backend::backend_url::BackendUrl;
+use crate::credentials::jwt::{JwtClaims, JwtProblem};
+use crate::credentials::secret::{AuthCode, Jwt, RefreshToken};
+use crate::problem::Problem;
+
+/// How long an authorization started in this tab waits for Trakt's return.
+pub const PENDING_FOR_MS: i64 = 30 * 60 * 1000;
+
+/// A token and the backend it belongs to: the one that issued it (signing in) or that
+/// accepted it (answered a request made with it). A typed JWT that no backend accepted
+/// yet belongs to none and follows the backend the page is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held<T> {
+    pub secret: T,
+    pub belongs_to: Option<String>,
+}
+
+/// An authorization this tab started: the nonce the link carries as its `state`, the
+/// `state` the backend put in its link (the user id, which the POST carries), the backend
+/// it was started for, and when it stops being waited for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub nonce: String,
+    pub state: String,
+    pub backend: String,
+    pub expires_ms: i64,
+}
+
+/// A returned code that is not this tab's to send on arrival: shown with the account it
+/// would connect, and sent only after the person's click.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Awaiting {
+    pub code: AuthCode,
+    pub state: Option<String>,
+}
+
+/// Where the return of a code stands in this tab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exchange {
+    Idle,
+    /// A code checked and claimed across tabs, or being claimed.
+    Claiming { code: AuthCode, state: String },
+    /// Claimed; the expired JWT is being renewed before the POST.
+    Renewing { code: AuthCode, state: String },
+    /// The POST is on its way.
+    Sending { code: AuthCode, state: String },
+}
+
+/// The flow's state in one tab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    /// This page's origin: the backend when none was chosen.
+    pub origin: String,
+    /// The Forget epoch this tab's data was made in.
+    pub epoch: u64,
+    /// The backend the person committed (change, blur or Enter), as typed.
+    pub backend_text: String,
+    pub jwt: Option<Held<Jwt>>,
+    pub refresh: Option<Held<RefreshToken>>,
+    pub signed_in_as: Option<String>,
+    pub remember: bool,
+    pub pending: Option<Pending>,
+    pub awaiting: Option<Awaiting>,
+    pub exchange: Exchange,
+    /// The clock, in milliseconds.
+    pub now_ms: i64,
+    /// The status is asked again once the JWT is renewed.
+    pub status_after_renewal: bool,
+}
+
+/// A backend and a JWT that may be sent to it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub backend: BackendUrl,
+    pub jwt: Jwt,
+}
+
+impl Flow {
+    /// A tab with nothing stored, on `origin`.
+    pub fn new(origin: &str) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            epoch: 0,
+            backend_text: origin.to_owned(),
+            jwt: None,
+            refresh: None,
+            signed_in_as: None,
+            remember: false,
+            pending: None,
+            awaiting: None,
+            exchange: Exchange::Idle,
+            now_ms: 0,
+            status_after_renewal: false,
+        }
+    }
+
+    /// The committed backend, if it is a URL the page can call.
+    pub fn backend(&self) -> Option<BackendUrl> {
+        BackendUrl::parse(&self.backend_text).ok()
+    }
+
+    /// The JWT's text, for the field.
+    pub fn jwt_text(&self) -> &str {
+        self.jwt.as_ref().map_or("", |held| held.secret.secret())
+    }
+
+    /// The user the JWT names, expired or not: what the backend makes `state`.
+    pub fn jwt_user(&self) -> Option<String> {
+        let held = self.jwt.as_ref()?;
+        JwtClaims::decode(&held.secret).ok()?.user_id
+    }
+
+    /// The backend and JWT a request may carry now, or why not. A JWT goes only to the
+    /// backend it belongs to; one that belongs to none goes to the committed backend.
+    pub fn credentials(&self) -> Result<Credentials, Problem> {
+        let now_s = self.now_ms.div_euclid(1000);
+        let backend = BackendUrl::parse(&self.backend_text).map_err(|p| p.problem())?;
+        let held = self.jwt.as_ref().ok_or_else(|| JwtProblem::Empty.problem())?;
+        if held
+            .belongs_to
+            .as_deref()
+            .is_some_and(|owner| owner != backend.as_str())
+        {
+            return Err(JwtProblem::Empty.problem());
+        }
+        let claims = JwtClaims::decode(&held.secret).map_err(|p| p.problem())?;
+        claims.usable_at(now_s).map_err(|p| p.problem())?;
+        Ok(Credentials {
+            backend,
+            jwt: held.secret.clone(),
+        })
+    }
+
+    /// The refresh token that may renew an expired JWT at the committed backend.
+    pub fn refresh_for_renewal(&self) -> Option<(BackendUrl, RefreshToken)> {
+        let now_s = self.now_ms.div_euclid(1000);
+        let backend = self.backend()?;
+        let held = self.refresh.as_ref()?;
+        let expired = matches!(
+            self.jwt.as_ref().map(|jwt| JwtClaims::decode(&jwt.secret).and_then(|c| c.usable_at(now_s))),
+            Some(Err(JwtProblem::Expired { .. }))
+        );
+        (expired && held.belongs_to.as_deref() == Some(backend.as_str()))
+            .then(|| (backend, held.secret.clone()))
+    }
+
+    /// Whether a pending authorization is this tab's live one for `state`.
+    pub fn is_live_nonce(&self, state: Option<&str>) -> bool {
+        match (&self.pending, state) {
+            (Some(pending), Some(state)) => {
+                pending.nonce == state
+                    && self.now_ms < pending.expires_ms
+                    && self.backend().is_some_and(|b| b.as_str() == pending.backend)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether a request may still go out: it was decided in the Forget epoch that the shared
+/// storage holds now. The shell asks this right before sending, so a Forget in another
+/// tab that was not heard yet still stops it.
+pub fn may_send(send: &Send, shared_epoch: u64) -> bool {
+    send.epoch == shared_epoch
+}
