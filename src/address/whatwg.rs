@@ -107,6 +107,40 @@ pub fn query_without(query: &str, names: &[&str]) -> String {
     )
 }
 
+/// The query with `name` set to `value` (in place of every value it had, or added), as
+/// `?…`, written as the standard writes a query.
+#[cfg(target_arch = "wasm32")]
+pub fn query_with(query: &str, name: &str, value: &str) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return String::new();
+    };
+    params.set(name, value);
+    with_mark(String::from(params.to_string()))
+}
+
+/// The query with `name` set to `value` (in place of every value it had, or added), as
+/// `?…`, written as the standard writes a query.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn query_with(query: &str, name: &str, value: &str) -> String {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    match pairs.iter().position(|(key, _)| key == name) {
+        Some(first) => {
+            pairs[first].1 = value.to_owned();
+            let mut seen = 0;
+            pairs.retain(|(key, _)| key != name || { seen += 1; seen == 1 });
+        }
+        None => pairs.push((name.to_owned(), value.to_owned())),
+    }
+    with_mark(
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish(),
+    )
+}
+
 fn with_mark(query: String) -> String {
     if query.is_empty() {
         query

@@ -22,6 +22,9 @@ pub enum BackendUrlProblem {
     /// An IPv6 address such as `[::1]`: the page's Content-Security-Policy, which lists the
     /// backend it may call, cannot name one, so every call would be blocked.
     Ipv6Address,
+    /// A host the page's Content-Security-Policy cannot name: a CSP host is letters,
+    /// digits, `-` and dots, so `_` (common in Docker service names) cannot be reached.
+    NotACspHost(String),
 }
 
 /// The backend calls this helper makes.
@@ -76,6 +79,13 @@ impl BackendUrl {
         if parts.host.starts_with('[') {
             return Err(BackendUrlProblem::Ipv6Address);
         }
+        if !parts
+            .host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        {
+            return Err(BackendUrlProblem::NotACspHost(parts.host));
+        }
         let prefix = parts.path.trim_end_matches('/');
         let base = format!("{}{prefix}", parts.origin());
         Ok(Self { base, parts })
@@ -128,6 +138,12 @@ impl BackendUrlProblem {
                 "This page cannot call a backend by its IPv6 address: the browser's security \
                  policy for this page cannot name one.",
                 "Use the backend's host name, or 127.0.0.1 instead of [::1].",
+            ),
+            Self::NotACspHost(host) => Problem::new(
+                format!(
+                    "This page cannot call “{host}”: its security policy names the backend it                      may call, and a host name there can only have letters, digits, “-” and                      dots, not “_”."
+                ),
+                "Use the backend's IP address, or a name without “_” (for example a network                  alias in docker compose, or a line in /etc/hosts).",
             ),
         }
     }
@@ -212,6 +228,17 @@ mod tests {
     }
 
     #[test]
+    fn a_host_no_csp_can_name_is_explained_as_such() {
+        for text in ["http://now_playing_api:8080", "http://api_1/api"] {
+            assert!(
+                matches!(BackendUrl::parse(text), Err(BackendUrlProblem::NotACspHost(_))),
+                "{text}"
+            );
+        }
+        assert!(BackendUrl::parse("http://now-playing-api:8080").is_ok());
+    }
+
+    #[test]
     fn every_problem_says_what_to_do() {
         for problem in [
             BackendUrlProblem::Empty,
@@ -220,6 +247,7 @@ mod tests {
             BackendUrlProblem::HasUserInfo,
             BackendUrlProblem::HasQueryOrFragment,
             BackendUrlProblem::Ipv6Address,
+            BackendUrlProblem::NotACspHost("api_1".into()),
         ] {
             assert!(!problem.problem().next_step.is_empty());
         }

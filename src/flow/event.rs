@@ -97,7 +97,7 @@ pub enum Request {
 
 /// A request, with the backend and the JWT it carries, decided in `epoch`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Send {
+pub struct Call {
     pub backend: BackendUrl,
     pub jwt: Jwt,
     pub request: Request,
@@ -113,7 +113,7 @@ pub enum Effect {
     CleanAddress,
     /// Claim a code across tabs, then report [`Event::ClaimSettled`].
     Claim(Claim),
-    Send(Send),
+    Call(Call),
     /// Renew the expired JWT with the refresh token, then report [`Event::Renewed`] or
     /// [`Event::RenewalRefused`].
     Renew {

@@ -13,7 +13,7 @@ mod event;
 mod stored;
 mod transition;
 
-pub use event::{Claim, ClaimOutcome, Effect, Event, Request, Send, Trigger};
+pub use event::{Call, Claim, ClaimOutcome, Effect, Event, Request, Trigger};
 pub use stored::{Stored, StoredPending, StoredToken};
 
 use crate::backend::backend_url::BackendUrl;
@@ -178,6 +178,6 @@ impl Flow {
 /// Whether a request may still go out: it was decided in the Forget epoch that the shared
 /// storage holds now. The shell asks this right before sending, so a Forget in another
 /// tab that was not heard yet still stops it.
-pub fn may_send(send: &Send, shared_epoch: u64) -> bool {
-    send.epoch == shared_epoch
+pub fn may_call(call: &Call, shared_epoch: u64) -> bool {
+    call.epoch == shared_epoch
 }

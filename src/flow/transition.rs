@@ -3,7 +3,7 @@
 use super::stored::{read, write, StoredPending, StoredToken};
 use super::{
     Awaiting, Claim, ClaimOutcome, Credentials, Effect, Event, Exchange, Flow, Held, Pending,
-    Request, Send, Stored, Trigger, PENDING_FOR_MS,
+    Call, Request, Stored, Trigger, PENDING_FOR_MS,
 };
 use crate::backend::backend_url::BackendUrl;
 use crate::browser::keys::{Store, StorageKey};
@@ -462,7 +462,7 @@ impl Flow {
     }
 
     fn send(&mut self, credentials: Credentials, request: Request) -> Effect {
-        Effect::Send(Send {
+        Effect::Call(Call {
             backend: credentials.backend,
             jwt: credentials.jwt,
             request,

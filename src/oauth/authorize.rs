@@ -1,7 +1,7 @@
 //! The Trakt authorize link the backend hands out, and whether it may be followed.
 
 use crate::address::url_parts::UrlParts;
-use crate::address::whatwg::query_values;
+use crate::address::whatwg::{query_values, query_with};
 use crate::backend::backend_url::BackendUrl;
 use crate::problem::{truncate, Problem};
 
@@ -108,6 +108,22 @@ impl AuthorizeLink {
         &self.href
     }
 
+    /// The link to follow, with `nonce` as its `state`: the return can then only be this
+    /// browser's. (The backend's own `state` is kept by the page and sent with the code;
+    /// Trakt returns whatever `state` the link carried.)
+    pub fn href_with_state(&self, nonce: &str) -> String {
+        match UrlParts::parse(&self.href) {
+            Ok(parts) => format!(
+                "{}{}{}",
+                parts.origin(),
+                parts.path,
+                query_with(parts.query.as_deref().unwrap_or(""), "state", nonce)
+            ),
+            // Parsed when the link was accepted: it cannot fail now.
+            Err(_) => self.href.clone(),
+        }
+    }
+
     /// The link, when the return it leads to can be accepted for the JWT's user: it
     /// carries a `state`, and that state is the user's id.
     pub fn for_user(self, jwt_user: Option<&str>) -> Result<Self, LinkProblem> {
@@ -199,6 +215,28 @@ impl LinkProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_link_followed_carries_the_nonce_as_its_state_and_nothing_else_changes() {
+        let link = parse(
+            "https://api.trakt.tv/oauth/authorize?response_type=code&client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=1",
+        )
+        .unwrap();
+        let href = link.href_with_state("3c5e0b8f");
+        assert_eq!(
+            href,
+            "https://api.trakt.tv/oauth/authorize?response_type=code&client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=3c5e0b8f"
+        );
+        let followed = parse(&href).unwrap();
+        assert_eq!(followed.state.as_deref(), Some("3c5e0b8f"));
+        assert_eq!(followed.redirect_uri, link.redirect_uri);
+    }
+
+    #[test]
+    fn a_link_without_a_state_gets_one() {
+        let link = parse("https://trakt.tv/oauth/authorize?response_type=code&client_id=abc").unwrap();
+        assert!(link.href_with_state("n1").ends_with("client_id=abc&state=n1"));
+    }
 
     fn backend() -> BackendUrl {
         BackendUrl::parse("http://127.0.0.1:8000").unwrap()

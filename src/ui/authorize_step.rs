@@ -2,11 +2,13 @@ use super::copy_button::CopyButton;
 use super::latest::Load;
 use super::paste_return::PasteReturn;
 use super::problem_view::ProblemView;
-use super::session::{remember_state, AuthorizeOffer, Session};
+use super::session::{AuthorizeOffer, Session};
 use super::trakt_credentials::TraktCredentialsForm;
 use super::StepCard;
 use crate::backend::contract::Connection;
 use crate::browser;
+use crate::browser::tabs;
+use crate::flow::Event;
 use crate::oauth::authorize::Destination;
 use crate::oauth::redirect::{compare_uris, RedirectCheck};
 use leptos::prelude::*;
@@ -22,7 +24,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                 {move || match session.offer.load() {
                     Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
                     Load::Busy => view! { <GettingLink /> }.into_any(),
-                    Load::Ready(offer) => view! { <OfferView offer=offer /> }.into_any(),
+                    Load::Ready(offer) => view! { <OfferView session=session offer=offer /> }.into_any(),
                     // Asking again helps unless the credentials are missing: saving them
                     // below asks by itself.
                     Load::Failed(refused) => view! {
@@ -71,19 +73,37 @@ fn LinkPrompt(session: Session) -> impl IntoView {
     }
 }
 
+/// The link, carrying a nonce of this tab as its `state`: following it records the
+/// pending authorization, and only a return with that nonce finishes without a click.
 #[component]
-fn OfferView(offer: AuthorizeOffer) -> impl IntoView {
-    let link = offer.link.clone();
+fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
     let local = offer.link.destination == Destination::LocalStandIn;
     let this_page = browser::page_address();
     let in_link = offer.link.redirect_uri.clone();
+    let Some(nonce) = tabs::nonce() else {
+        return view! {
+            <p class="problem" data-testid="authorize-problem" role="alert">
+                "This browser gives the page no random numbers (crypto.getRandomValues), so it \
+                 cannot start an authorization safely. Use a current browser."
+            </p>
+        }
+        .into_any();
+    };
+    let href = offer.link.href_with_state(&nonce);
+    let state = offer.link.state.clone().unwrap_or_default();
+    let follow = move |_| {
+        session.send(Event::AuthorizeClicked {
+            nonce: nonce.clone(),
+            state: state.clone(),
+        })
+    };
     view! {
         <a
             class="button primary"
             data-testid="authorize-link"
-            href=offer.link.href().to_owned()
+            href=href
             rel="noreferrer noopener"
-            on:click=move |_| remember_state(&link)
+            on:click=follow
         >
             "Authorize on Trakt"
         </a>
@@ -108,6 +128,7 @@ fn OfferView(offer: AuthorizeOffer) -> impl IntoView {
             </div>
         </details>
     }
+    .into_any()
 }
 
 /// One redirect URI, with its first difference from `expected` marked.

@@ -7,13 +7,18 @@ use super::session::{SentCode, Session};
 use super::status_card::describe_expiry;
 use crate::backend::curl::callback_command;
 use crate::credentials::secret::Jwt;
+use crate::flow::Event;
 use leptos::prelude::*;
 
-/// The outcome of the exchange, shown above the steps only when a code came back.
+/// The outcome of the exchange, shown above the steps only when a code came back; or a
+/// code that waits for the person's click.
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
         let completion = Some(session.completion.load()).filter(|c| *c != Load::Idle);
+        if completion.is_none() && session.awaiting.with(Option::is_some) {
+            return Some(view! { <ConfirmReturn session=session /> }.into_any());
+        }
         completion.map(|completion| {
             let tone = match completion {
                 Load::Ready(_) => "card result good",
@@ -49,15 +54,66 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                 <section class=tone aria-labelledby="result-title" aria-live="polite">
                     <h2 id="result-title">"Back from Trakt"</h2>
                     {body}
-                    {move || session.address_left.get().then(|| view! {
-                        <p class="notice warning" data-testid="address-left" role="alert">
-                            "The browser would not remove the code from the address bar. Do not \
-                             bookmark or share this address, and close this tab when you are done."
-                        </p>
-                    })}
+                    <AddressLeft session=session />
                 </section>
             }
+            .into_any()
         })
+    }
+}
+
+#[component]
+fn AddressLeft(session: Session) -> impl IntoView {
+    move || {
+        session.address_left.get().then(|| {
+            view! {
+                <p class="notice warning" data-testid="address-left" role="alert">
+                    "The browser would not remove the code from the address bar. Do not \
+                     bookmark or share this address, and close this tab when you are done."
+                </p>
+            }
+        })
+    }
+}
+
+/// A code that did not come back to an authorization this tab started (another tab,
+/// another device, or a page that sent this one here): which account it would connect,
+/// and a click to send it.
+#[component]
+fn ConfirmReturn(session: Session) -> impl IntoView {
+    let account = move || {
+        let user = session.jwt_user.get();
+        match (session.signed_in_as.get(), user) {
+            (Some(name), Some(id)) => format!("{name} (user {id})"),
+            (Some(name), None) => name,
+            (None, Some(id)) => format!("user {id}"),
+            (None, None) => "nobody yet: no JWT is on this page".to_owned(),
+        }
+    };
+    let backend = move || session.read(|flow| flow.backend_text.clone());
+    view! {
+        <section class="card result" aria-labelledby="result-title" data-testid="confirm-return">
+            <h2 id="result-title">"Back from Trakt?"</h2>
+            <p data-testid="confirm-return-text">
+                "Trakt sent a code to this page, but not for an authorization started in this \
+                 tab. Sending it connects that Trakt account to NowPlaying account "
+                <strong data-testid="confirm-account">{account}</strong>
+                " at " <code>{backend}</code> "."
+            </p>
+            <p class="hint">
+                "Only send it if you just approved access on Trakt yourself. If you did not, \
+                 discard it: a page you do not know may have sent you here."
+            </p>
+            <div class="actions">
+                <button type="button" data-testid="confirm-send" on:click=move |_| session.send(Event::Confirmed)>
+                    "Send the code"
+                </button>
+                <button type="button" class="secondary" data-testid="confirm-discard" on:click=move |_| session.send(Event::Dismissed)>
+                    "Discard it"
+                </button>
+            </div>
+            <AddressLeft session=session />
+        </section>
     }
 }
 

@@ -3,6 +3,7 @@ use super::sign_in::SignInForm;
 use super::StepCard;
 use crate::browser;
 use crate::credentials::jwt::JwtProblem;
+use crate::flow::Event;
 use crate::time::countdown;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -51,11 +52,13 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     // The JWT field gets its first value as an attribute and later ones (signing in,
     // “Forget”) as its property: setting a password field's value while the page mounts
     // makes Chromium lay out the whole page there and then, some 20 ms of every page open.
+    // Once the JWT changes the attribute goes, so a dropped JWT leaves no copy in it.
     let jwt_field = NodeRef::<leptos::html::Input>::new();
     Effect::watch(
         move || session.jwt_input.get(),
         move |value, _, _| {
             if let Some(field) = jwt_field.get_untracked() {
+                let _ = field.remove_attribute("value");
                 if field.value() != *value {
                     field.set_value(value);
                 }
@@ -63,8 +66,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
         },
         false,
     );
+    // Enter submits the form: the backend typed so far is committed first.
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
+        session.commit_backend();
         session.check_status();
     };
 
@@ -83,7 +88,9 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     aria-describedby="backend-url-hint"
                     prop:value=move || session.backend_input.get()
                     on:input=move |ev| session.backend_input.set(event_target_value(&ev))
-                    on:change=move |_| session.backend_changed()
+                    // Committed on change (blur or Enter), never on each keystroke: a
+                    // half-typed backend is never stored or called.
+                    on:change=move |_| session.commit_backend()
                 />
                 <p
                     id="backend-url-hint"
@@ -116,7 +123,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                         type="checkbox"
                         data-testid="remember"
                         prop:checked=move || session.remember.get()
-                        on:change=move |ev| session.remember.set(event_target_checked(&ev))
+                        on:change=move |ev| session.send(Event::RememberChanged(event_target_checked(&ev)))
                     />
                     "Remember on this device"
                 </label>

@@ -10,10 +10,13 @@ mod disclosure;
 mod doctor_card;
 mod drafts;
 mod latest;
+mod page;
 mod parts;
 mod paste_return;
 mod problem_view;
+mod requests;
 mod session;
+mod shell;
 mod sign_in;
 mod status_card;
 mod text_field;
@@ -26,34 +29,30 @@ pub use connect_form::ConnectForm;
 pub use doctor_card::ConnectionDoctor;
 pub use latest::{Latest, Load};
 pub use problem_view::ProblemView;
-pub use session::{AuthorizeOffer, LinkRefused, Page, SentCode, Session};
+pub use page::Page;
+pub use session::{AuthorizeOffer, LinkRefused, SentCode, Session};
 pub use status_card::StatusCard;
 
 use crate::browser;
-use crate::browser::keys::StorageKey;
+use crate::browser::{address_bar, storage, tabs};
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The whole helper. Reads the address before anything else, so a returned code is
-/// removed from the address bar at once.
+/// The whole helper. Reads the address before anything else; the flow has a returned
+/// code removed from the address bar at once.
 #[component]
 pub fn App() -> impl IntoView {
-    let arrival = browser::take_returned();
-    let pending_state = if arrival.returned.is_present() {
-        browser::take(StorageKey::PendingState)
-    } else {
-        None
-    };
-    browser::forget_old_claims();
+    let returned = address_bar::read();
+    tabs::forget_old_claims();
     let page = Page::new();
-    browser::on_forget_elsewhere(move || page.forget_here());
+    tabs::on_forget_elsewhere(move || page.heard_forget());
     set_interval(
         move || page.now_ms.set(browser::now_ms()),
         std::time::Duration::from_secs(1),
     );
     // Only the first page finishes the return; one rebuilt after “Forget” starts empty.
-    let arrival = StoredValue::new_local(Some((arrival, pending_state)));
+    let returned = StoredValue::new_local(Some(returned));
 
     view! {
         <main>
@@ -70,11 +69,11 @@ pub fn App() -> impl IntoView {
                 each=move || [page.epoch.get()]
                 key=|epoch| *epoch
                 children=move |_| {
-                    let (arrival, pending_state) = arrival
+                    let returned = returned
                         .try_update_value(Option::take)
                         .flatten()
-                        .map_or((None, None), |(arrival, pending)| (Some(arrival), pending));
-                    view! { <Steps page=page arrival=arrival pending_state=pending_state /> }
+                        .unwrap_or(Returned::Nothing);
+                    view! { <Steps page=page returned=returned /> }
                 }
             />
             <footer>
@@ -85,24 +84,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The page's steps over a session read from storage; built again after each “Forget”.
+/// The page's steps over the flow as storage and the address left it; built again after
+/// each “Forget”.
 #[component]
-fn Steps(
-    page: Page,
-    arrival: Option<browser::Arrival>,
-    pending_state: Option<String>,
-) -> impl IntoView {
-    page.adopt_steps();
-    let session = Session::from_storage(page);
-    session.persist();
-    let returned = match arrival {
-        Some(arrival) => {
-            session.address_left.set(!arrival.address_cleaned);
-            arrival.returned
-        }
-        None => Returned::Nothing,
-    };
-    session.start(returned, pending_state);
+fn Steps(page: Page, returned: Returned) -> impl IntoView {
+    let session = Session::open(page, returned, storage::snapshot());
+    page.adopt_steps(session);
     // After “Forget”: say so, and start again where a new visit starts.
     let forgotten = page.epoch.get_untracked() > 0;
     if forgotten {

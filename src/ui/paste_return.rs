@@ -6,10 +6,9 @@ use super::drafts;
 use super::parts::{self, LazyPart};
 use super::session::Session;
 use super::text_field::TextField;
-use crate::browser;
 use crate::browser::keys::StorageKey;
+use crate::flow::Event;
 use crate::oauth::pasted::read_pasted;
-use crate::oauth::returned::Arrival;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -42,8 +41,8 @@ pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView 
             <form on:submit=on_submit novalidate>
                 <TextField id="pasted-return" label="Redirected address or code" value=pasted />
                 <p class="hint">
-                    "The same checks apply as when Trakt sends you back here; a bare code is sent \
-                     with the state of the authorization started in this tab."
+                    "A code from the authorization started in this tab is sent with its state; \
+                     any other must carry your user id as its state (a bare code gets it)."
                 </p>
                 <div class="actions">
                     // One code at a time: a second submit while one is sent would abandon it
@@ -56,17 +55,14 @@ pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView 
     }
 }
 
-/// Checks a pasted return like one through the address bar, except that an authorization
-/// started elsewhere is accepted when its `state` is the JWT's user (see `check_state`).
+/// Reads what was pasted and hands it to the flow: the person's own act, checked by the
+/// paste rules (this tab's nonce, or the JWT's user as `state`).
 fn use_pasted(session: Session, text: &str) {
     if session.completion.pending_untracked() {
         return;
     }
     match read_pasted(text) {
         Err(problem) => session.completion.dispatch((session, Err(problem))),
-        Ok(returned) => {
-            let pending = browser::take(StorageKey::PendingState);
-            session.handle_return(returned, pending, Arrival::Pasted);
-        }
+        Ok(returned) => session.send(Event::Pasted(returned)),
     }
 }

@@ -5,15 +5,16 @@ use super::drafts;
 use super::latest::{Latest, Load};
 use super::parts::{self, LazyPart};
 use super::problem_view::ProblemView;
-use super::session::{explain, Session};
+use super::requests::explain;
+use super::session::Session;
 use super::text_field::{FieldErrors, TextField};
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::Endpoint;
 use crate::backend::contract::{Login, LoginBody};
 use crate::backend::http;
-use crate::browser;
 use crate::browser::keys::StorageKey;
 use crate::credentials::secret::Password;
+use crate::flow::Event;
 use crate::problem::Problem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -126,13 +127,12 @@ fn sign_in(
                 "Sign in again to use this account's token instead.",
             ));
         }
-        session.tokens_from(&backend);
-        browser::save(StorageKey::RefreshJwt, Some(login.refresh.secret()));
-        browser::save(StorageKey::SignedInAs, Some(&login.user.username));
-        session.signed_in_as.set(Some(login.user.username));
-        session.jwt_input.set(login.access.secret().to_owned());
-        session.save();
-        session.check_status();
+        session.send(Event::SignedIn {
+            backend,
+            access: login.access,
+            refresh: login.refresh,
+            user_name: login.user.username,
+        });
         Ok(())
     }
 }

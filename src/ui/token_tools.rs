@@ -3,7 +3,8 @@
 
 use super::latest::{Latest, Load};
 use super::problem_view::ProblemView;
-use super::session::{explain, Session};
+use super::requests::explain;
+use super::session::Session;
 use super::status_card::describe_expiry;
 use crate::backend::backend_url::Endpoint;
 use crate::backend::contract::{Expiry, StoredMovies, SyncStarted, TraktRefresh};

@@ -9,7 +9,7 @@ use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::StorageKey;
 use trakt_oauth_helper::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use trakt_oauth_helper::flow::{
-    may_send, ClaimOutcome, Effect, Event, Exchange, Request, StoredToken, Trigger, PENDING_FOR_MS,
+    may_call, ClaimOutcome, Effect, Event, Exchange, Request, StoredToken, Trigger, PENDING_FOR_MS,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
 
@@ -639,8 +639,8 @@ mod forget {
         let mut tab = signed_tab(&mut device);
         let effects = tab.step(&mut device, Event::CheckStatus);
         let send = sends(&effects)[0].clone();
-        assert!(may_send(&send, 0));
-        assert!(!may_send(&send, 1));
+        assert!(may_call(&send, 0));
+        assert!(!may_call(&send, 1));
     }
 
     #[test]

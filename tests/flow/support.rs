@@ -148,11 +148,11 @@ impl Tab {
 }
 
 /// The sends among `effects`.
-pub fn sends(effects: &[Effect]) -> Vec<&trakt_oauth_helper::flow::Send> {
+pub fn sends(effects: &[Effect]) -> Vec<&trakt_oauth_helper::flow::Call> {
     effects
         .iter()
         .filter_map(|effect| match effect {
-            Effect::Send(send) => Some(send),
+            Effect::Call(send) => Some(send),
             _ => None,
         })
         .collect()

@@ -15,7 +15,7 @@ use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::{claim_name, StorageKey};
 use trakt_oauth_helper::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use trakt_oauth_helper::flow::{
-    may_send, ClaimOutcome, Effect, Event, Flow, Request, Trigger, PENDING_FOR_MS,
+    may_call, ClaimOutcome, Effect, Event, Flow, Request, Trigger, PENDING_FOR_MS,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
 
@@ -236,8 +236,8 @@ impl World {
                     };
                     self.step(index, Event::ClaimSettled { code: claim.code, outcome });
                 }
-                Effect::Send(send) => {
-                    if !may_send(&send, self.epoch()) {
+                Effect::Call(send) => {
+                    if !may_call(&send, self.epoch()) {
                         continue;
                     }
                     let token = send.jwt.secret().to_owned();

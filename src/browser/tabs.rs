@@ -1,0 +1,178 @@
+//! What the page's tabs share: a code claimed by exactly one of them (Web Locks), and
+//! “Forget” told to every other (`BroadcastChannel`).
+
+use super::storage::{names_starting, storage};
+use super::window::{now_ms, window};
+use crate::browser::keys::{claim_name, Store, CLAIM_PREFIX, STORAGE_PREFIX};
+use crate::credentials::secret::AuthCode;
+use crate::flow::ClaimOutcome;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks` (Web Locks), bound here: web-sys has it only behind its unstable
+    /// APIs flag.
+    type LockManager;
+
+    #[wasm_bindgen(method, catch)]
+    fn request(
+        this: &LockManager,
+        name: &str,
+        callback: &js_sys::Function,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+const CLAIM_LOCK: &str = "trakt-helper.claim";
+
+/// Claims a returned code for this tab, so that of several tabs holding the same return
+/// (a duplicated tab, one opened from this page) exactly one sends it, and a code claimed
+/// before is never claimed again. Under a Web Lock (every tab of this origin waits for
+/// the same one) the claim is read and written with no other tab in between. Without
+/// Web Locks (a page on plain http, not on this machine) the claim is written, left to
+/// settle and read back: the last writer wins in every tab alike. Either way a claim
+/// that cannot be written is not won: the code is not sent.
+pub async fn claim(code: &AuthCode) -> ClaimOutcome {
+    let name = claim_name(code.secret());
+    match locks() {
+        Some(locks) => {
+            let record = Closure::once_into_js(move |_lock: JsValue| outcome_name(record(&name)));
+            let Ok(promise) = locks.request(CLAIM_LOCK, record.unchecked_ref()) else {
+                return ClaimOutcome::Unavailable;
+            };
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(outcome) => outcome_from(outcome.as_string().as_deref()),
+                Err(_) => ClaimOutcome::Unavailable,
+            }
+        }
+        None => {
+            const SETTLE_MS: i32 = 150;
+            let (outcome, mine) = write_claim(&name);
+            if outcome != ClaimOutcome::Won {
+                return outcome;
+            }
+            sleep(SETTLE_MS).await;
+            let now = storage(Store::Local).and_then(|s| s.get_item(&name).ok().flatten());
+            if now == mine {
+                ClaimOutcome::Won
+            } else {
+                ClaimOutcome::Taken
+            }
+        }
+    }
+}
+
+fn locks() -> Option<LockManager> {
+    let locks = js_sys::Reflect::get(&window().navigator(), &"locks".into()).ok()?;
+    (!locks.is_undefined() && !locks.is_null()).then(|| locks.unchecked_into())
+}
+
+/// Reads and writes the claim at once (under the lock).
+fn record(name: &str) -> ClaimOutcome {
+    write_claim(name).0
+}
+
+/// Writes the claim unless there is one; the value written, read back.
+fn write_claim(name: &str) -> (ClaimOutcome, Option<String>) {
+    let Some(shared) = storage(Store::Local) else {
+        return (ClaimOutcome::Unavailable, None);
+    };
+    match shared.get_item(name) {
+        Ok(Some(_)) => return (ClaimOutcome::Taken, None),
+        Ok(None) => {}
+        Err(_) => return (ClaimOutcome::Unavailable, None),
+    }
+    let mine = format!("{}:{}", now_ms(), js_sys::Math::random());
+    if shared.set_item(name, &mine).is_err() {
+        return (ClaimOutcome::Unavailable, None);
+    }
+    match shared.get_item(name) {
+        Ok(Some(read)) if read == mine => (ClaimOutcome::Won, Some(mine)),
+        _ => (ClaimOutcome::Unavailable, None),
+    }
+}
+
+fn outcome_name(outcome: ClaimOutcome) -> JsValue {
+    match outcome {
+        ClaimOutcome::Won => "won",
+        ClaimOutcome::Taken => "taken",
+        ClaimOutcome::Unavailable => "unavailable",
+    }
+    .into()
+}
+
+fn outcome_from(name: Option<&str>) -> ClaimOutcome {
+    match name {
+        Some("won") => ClaimOutcome::Won,
+        Some("taken") => ClaimOutcome::Taken,
+        _ => ClaimOutcome::Unavailable,
+    }
+}
+
+/// Removes claims older than an hour (codes expire within minutes).
+pub fn forget_old_claims() {
+    const HOUR_MS: i64 = 3_600_000;
+    let Some(shared) = storage(Store::Local) else {
+        return;
+    };
+    let old: Vec<String> = names_starting(&shared, CLAIM_PREFIX)
+        .into_iter()
+        .filter(|name| {
+            let made: Option<i64> = shared
+                .get_item(name)
+                .ok()
+                .flatten()
+                .and_then(|value| value.split(':').next()?.parse().ok());
+            made.is_none_or(|made| now_ms() - made > HOUR_MS)
+        })
+        .collect();
+    for name in old {
+        let _ = shared.remove_item(&name);
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+thread_local! {
+    static CHANNEL: Option<web_sys::BroadcastChannel> =
+        web_sys::BroadcastChannel::new(STORAGE_PREFIX).ok();
+}
+
+/// Tells every other open tab of this page that “Forget” ran.
+pub fn broadcast_forget() {
+    CHANNEL.with(|channel| {
+        if let Some(channel) = channel {
+            let _ = channel.post_message(&JsValue::TRUE);
+        }
+    });
+}
+
+/// Runs `forget` when another tab of this page says it forgot. The message only wakes
+/// the tab: the epoch in storage says whether anything changed.
+pub fn on_forget_elsewhere(forget: impl Fn() + 'static) {
+    CHANNEL.with(|channel| {
+        let Some(channel) = channel else {
+            return;
+        };
+        let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| forget());
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        // The listener lives as long as the page.
+        listener.forget();
+    });
+}
+
+/// An unguessable value (128 bits from the browser's CSPRNG), in hex.
+pub fn nonce() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    window()
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,74 @@
+//! The window itself: its address, the clock, the clipboard, reloading, and whether it is
+//! framed.
+
+use wasm_bindgen::JsValue;
+
+pub(super) fn window() -> web_sys::Window {
+    web_sys::window().expect("the helper only runs in a browser window")
+}
+
+pub fn page_origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+/// This page's address without query or fragment: what Trakt must redirect to.
+pub fn page_address() -> String {
+    let location = window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Puts text on the clipboard (the browser may refuse outside a click).
+pub fn copy_to_clipboard(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
+pub fn reload() {
+    let _ = window().location().reload();
+}
+
+/// Removes index.html's “Starting the helper…” line, which stays when the code never runs.
+pub fn started() {
+    if let Some(line) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id("starting"))
+    {
+        line.remove();
+    }
+}
+
+/// Whether another page shows this one in a frame (where a hidden click could land on
+/// it). A meta CSP cannot forbid framing; the hosting recipes send the headers that do.
+pub fn is_framed() -> bool {
+    let window = window();
+    window
+        .top()
+        .ok()
+        .flatten()
+        .is_none_or(|top| !js_sys::Object::is(&top, &window))
+}
+
+/// Shows, instead of the page, that it only works in a tab of its own.
+pub fn refuse_frame() {
+    let Some(body) = window().document().and_then(|document| document.body()) else {
+        return;
+    };
+    let notice = format!(
+        "This page does not work inside another page. Open it in a tab of its own: {}",
+        page_address()
+    );
+    body.set_text_content(Some(&notice));
+    let _ = body.set_attribute("data-testid", "framed-notice");
+}
+
+/// A value for JS calls that take none.
+pub(super) fn null() -> JsValue {
+    JsValue::NULL
+}

@@ -1,0 +1,161 @@
+//! The requests the page makes with what the flow allows: the status, the authorize link,
+//! the code, and renewing an expired JWT.
+
+use super::session::{AuthorizeOffer, CodeCall, Decided, LinkRefused, Session};
+use crate::backend::api_error::ApiError;
+use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::backend::contract::{
+    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, JwtRefresh,
+    RefreshBody,
+};
+use crate::backend::http;
+use crate::browser;
+use crate::credentials::jwt::JwtClaims;
+use crate::credentials::secret::RefreshToken;
+use crate::flow::{Credentials, Event, Flow};
+use crate::oauth::authorize::AuthorizeLink;
+use crate::oauth::redirect::check_redirect;
+use crate::problem::Problem;
+use leptos::prelude::*;
+use std::future::Future;
+
+/// `GET /trakt/auth-status/`; when Trakt is not connected (or its token expired), the
+/// authorize link right after, so it is on screen without another click. The request is
+/// made before the future is awaited: at page open it travels while the page renders.
+pub(super) fn ask_status(
+    session: Session,
+    decided: Decided,
+) -> impl Future<Output = Result<Connection, Problem>> {
+    session.offer.reset();
+    let asked = decided.map(|c| {
+        let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
+        (c, answer)
+    });
+    async move {
+        let (call, answer) = asked?;
+        let connection = explain(answer.await.map(|s| Connection::from(&s)), &call.backend)?;
+        // The backend accepted the JWT: it is that backend's.
+        session.send(Event::Accepted {
+            backend: call.backend,
+            jwt: call.jwt,
+        });
+        if connection.needs_authorization() {
+            session.fetch_link();
+        }
+        Ok(connection)
+    }
+}
+
+/// `GET /trakt/authenticate/`, then checks the link before offering it.
+pub(super) fn ask_link(
+    session: Session,
+) -> impl Future<Output = Result<AuthorizeOffer, LinkRefused>> {
+    session.authorized(move |c| async move {
+        let answer =
+            http::get::<Authenticate>(&c.backend, Endpoint::Authenticate, Some(&c.jwt)).await;
+        let missing_trakt_key = matches!(&answer, Err(error) if error.is_missing_trakt_key());
+        let answer = explain(answer, &c.backend).map_err(|problem| LinkRefused {
+            problem,
+            missing_trakt_key,
+        })?;
+        let user = JwtClaims::decode(&c.jwt).ok().and_then(|claims| claims.user_id);
+        let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
+            .and_then(|link| link.for_user(user.as_deref()))
+            .map_err(|p| p.problem())?;
+        // What the page promises comes from the link the person will follow, not from
+        // the answer's separate `redirect_uri` field.
+        let redirect = check_redirect(link.redirect_uri.as_deref(), &browser::page_address());
+        Ok(AuthorizeOffer {
+            link,
+            backend_redirect: answer.redirect_uri,
+            redirect,
+        })
+    })
+}
+
+/// `POST /trakt/oauth-callback/` with a code the flow checked and claimed. A code that
+/// failed is kept to send by hand. The flow checks the status again afterwards.
+pub(super) fn send_code(
+    session: Session,
+    call: Result<CodeCall, Problem>,
+) -> impl Future<Output = Result<Connected, Problem>> {
+    async move {
+        let CodeCall {
+            credentials: c,
+            code: sent,
+        } = call?;
+        let body = CallbackBody {
+            code: sent.code.secret(),
+            state: &sent.state,
+        };
+        let answer =
+            http::post::<CallbackAnswer>(&c.backend, Endpoint::OAuthCallback, Some(&c.jwt), &body)
+                .await;
+        let outcome = explain(answer, &c.backend).and_then(CallbackAnswer::outcome);
+        if outcome.is_err() {
+            session.sent_code.set(Some(sent));
+        }
+        session.send(Event::CallbackAnswered);
+        outcome
+    }
+}
+
+/// Renews the expired JWT with the refresh token from signing in; says whether it did.
+pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: RefreshToken) -> bool {
+    let body = RefreshBody {
+        refresh: refresh.secret(),
+    };
+    match http::post::<JwtRefresh>(&backend, Endpoint::RefreshJwt, None, &body).await {
+        Ok(renewed) => {
+            session.send(Event::Renewed {
+                backend,
+                access: renewed.access,
+            });
+            true
+        }
+        Err(_) => {
+            session.send(Event::RenewalRefused);
+            false
+        }
+    }
+}
+
+impl Session {
+    /// Runs `work` with the credentials the flow allows. They reach `work` before this
+    /// returns, so a request `work` makes at once is already on its way; an expired JWT
+    /// is renewed first, when the flow has a refresh token for this backend.
+    pub(super) fn authorized<T, E, F>(
+        self,
+        work: impl FnOnce(Credentials) -> F + 'static,
+    ) -> impl Future<Output = Result<T, E>>
+    where
+        E: From<Problem>,
+        F: Future<Output = Result<T, E>> + 'static,
+    {
+        let first = match self.credentials() {
+            Ok(credentials) => Ok(work(credentials)),
+            Err(problem) => Err((problem, work)),
+        };
+        async move {
+            let (problem, work) = match first {
+                Ok(started) => return started.await,
+                Err(unstarted) => unstarted,
+            };
+            let Some((backend, refresh)) = self.read(Flow::refresh_for_renewal) else {
+                return Err(problem.into());
+            };
+            if !renew(self, backend, refresh).await {
+                return Err(problem.into());
+            }
+            match self.credentials() {
+                Ok(credentials) => work(credentials).await,
+                Err(problem) => Err(problem.into()),
+            }
+        }
+    }
+}
+
+/// A failed call to `backend`, explained for the person at this page.
+pub(super) fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
+    answer.map_err(|error| error.problem(backend, &browser::page_origin()))
+}

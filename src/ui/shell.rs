@@ -1,0 +1,113 @@
+//! The browser shell: carries out what the flow decided, one effect at a time.
+
+use super::drafts;
+use super::session::{CodeCall, SentCode, Session};
+use crate::backend::backend_url::BackendUrl;
+use crate::browser;
+use crate::browser::{address_bar, storage, tabs};
+use crate::flow::{may_call, Credentials, Effect, Event, Request};
+use crate::problem::Problem;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+pub(super) fn carry_out(session: Session, effect: Effect) {
+    match effect {
+        Effect::Store(key, value) => browser::save(key, value.as_deref()),
+        Effect::CleanAddress => session.address_left.set(!address_bar::clean()),
+        Effect::Claim(claim) => spawn_local(async move {
+            let outcome = tabs::claim(&claim.code).await;
+            session.send(Event::ClaimSettled {
+                code: claim.code,
+                outcome,
+            });
+        }),
+        Effect::Call(call) => {
+            // A Forget in another tab that this one has not heard of yet stops it too.
+            if !may_call(&call, storage::shared_epoch()) {
+                return session.page.heard_forget();
+            }
+            let reached = reach(session, &call.backend);
+            let credentials = Credentials {
+                backend: call.backend,
+                jwt: call.jwt,
+            };
+            match call.request {
+                Request::Status => {
+                    let decided = reached.map(|()| credentials);
+                    session.status.dispatch((session, decided));
+                }
+                Request::Callback { code, state } => {
+                    session.sent_code.set(None);
+                    let code = SentCode { code, state };
+                    let call = reached.map(|()| CodeCall { credentials, code });
+                    session.completion.dispatch((session, call));
+                }
+            }
+        }
+        Effect::Renew {
+            backend,
+            refresh,
+            epoch,
+        } => spawn_local(async move {
+            if epoch == storage::shared_epoch() {
+                super::requests::renew(session, backend, refresh).await;
+            }
+        }),
+        Effect::Show(problem) => session.completion.dispatch((session, Err(problem))),
+        Effect::ByHand { code, state } => session.sent_code.set(Some(SentCode { code, state })),
+        Effect::NoStatus(problem) => session.status.dispatch((session, Err(problem))),
+        Effect::ForgetAll { epoch } => storage::forget_all(epoch),
+        Effect::ForgetTab { epoch } => storage::forget_tab(epoch),
+        Effect::BroadcastForget { .. } => tabs::broadcast_forget(),
+        Effect::Rebuild => session.page.rebuild(),
+    }
+}
+
+/// Lets the page call `backend`. The first call narrows the page's CSP to that backend's
+/// origin, so a backend typed on a fresh page is reached at once; reaching another origin
+/// later takes a reload (a CSP can only narrow), which this starts.
+pub(super) fn reach(session: Session, backend: &BackendUrl) -> Result<(), Problem> {
+    let origin = backend.origin();
+    match browser::connect_limit() {
+        None => browser::limit_connections(&origin),
+        Some(allowed) if allowed != origin && origin != browser::page_origin() => {
+            return Err(reload_for(session, &origin));
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// After the person committed a backend: what the page shows of another one goes, and a
+/// backend the page's CSP does not allow yet is reached through a reload now, while the
+/// person has typed nothing else, instead of on their next click.
+pub(super) fn settle_on_backend(session: Session) {
+    let Some(backend) = session.read(|flow| flow.backend()) else {
+        return;
+    };
+    let base = backend.as_str();
+    let shown = session.shown_for.get_untracked();
+    if shown.as_deref() != Some(base) {
+        if shown.is_some() {
+            session.forget_status();
+            session.completion.reset();
+            session.sent_code.set(None);
+        }
+        session.shown_for.set(Some(base.to_owned()));
+    }
+    let origin = backend.origin();
+    let allowed = browser::connect_limit();
+    if allowed.is_some_and(|allowed| allowed != origin && origin != browser::page_origin()) {
+        reload_for(session, &origin);
+    }
+}
+
+/// Keeps the half-typed fields and reloads; says so.
+fn reload_for(_session: Session, origin: &str) -> Problem {
+    drafts::keep();
+    browser::reload();
+    Problem::new(
+        format!("Reloading the page so it may call {origin}…"),
+        "Nothing: the page checks the status again once it has reloaded.",
+    )
+}
