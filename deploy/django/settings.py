@@ -14,6 +14,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "urls"
 INSTALLED_APPS = ["django.contrib.staticfiles"]
 DATABASES = {}
+# SecurityMiddleware's own COOP off, as on a backend that loosened it: the page's header
+# must come from the recipe.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = None
 
 # --- RECIPE: the helper's dist/ at /static/trakt-helper/ ---
 MIDDLEWARE = [
@@ -34,13 +37,15 @@ WHITENOISE_INDEX_FILE = True
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
-def refuse_framing(headers, path, url):
-    """Never inside another page's frame (the page's own meta CSP cannot say this)."""
+def keep_to_itself(headers, path, url):
+    """Never inside another page's frame (the page's own meta CSP cannot say this), nor
+    within reach of a page on another origin that opened it in a window."""
     headers["X-Frame-Options"] = "DENY"
     headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
 
 
-WHITENOISE_ADD_HEADERS_FUNCTION = refuse_framing
+WHITENOISE_ADD_HEADERS_FUNCTION = keep_to_itself
 # The page's address, also registered as the Redirect URI of the Trakt application.
 TRAKT_REDIRECT_URI = "https://nowplaying.example/static/trakt-helper/"
 # --- RECIPE end ---

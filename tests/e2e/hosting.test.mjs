@@ -90,12 +90,16 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   await context.close();
 }
 
-/** The page's own address answers with the headers that keep it out of other pages' frames. */
-async function assertNotFramable(pageUrl) {
+/**
+ * The page's own address answers with the headers that keep it out of other pages' frames
+ * and out of reach of a page on another origin that opened it.
+ */
+async function assertKeptToItself(pageUrl) {
   const page = await fetch(pageUrl);
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('x-frame-options'), 'DENY');
   assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'none'");
+  assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
 }
 
 /** A loopback port nobody listens on right now. */
@@ -136,7 +140,7 @@ test('served under /static/trakt-helper/ by a plain static server, the flow comp
   try {
     // The API is at the origin, not under the prefix.
     await completeFlowAt(`${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
-    await assertNotFramable(`${standin.url}${prefix}`);
+    await assertKeptToItself(`${standin.url}${prefix}`);
     const outside = await fetch(`${standin.url}/index.html`);
     assert.equal(outside.status, 404, 'nothing is served outside the prefix');
   } finally {
@@ -176,7 +180,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
-      await assertNotFramable(`${origin}${prefix}`);
+      await assertKeptToItself(`${origin}${prefix}`);
       // The backend is the page's own origin, through nginx.
       await completeFlowAt(`${origin}${prefix}`, standin, { defaultBackend: origin });
     } finally {
@@ -210,7 +214,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-      await assertNotFramable(`${origin}${prefix}`);
+      await assertKeptToItself(`${origin}${prefix}`);
       await completeFlowAt(`${origin}${prefix}`, standin, { backendUrl: standin.url });
     } finally {
       await stop();
