@@ -41,6 +41,16 @@ after(async () => {
   if (start?.exitCode === null) process.kill(-start.pid, 'SIGTERM');
 });
 
+test('scripts/start serves the page, a return address included, kept to itself', async () => {
+  for (const address of ['/', '/?code=x&state=1']) {
+    const page = await fetch(`http://127.0.0.1:${helperPort}${address}`);
+    assert.equal(page.status, 200, address);
+    assert.equal(page.headers.get('x-frame-options'), 'DENY', address);
+    assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'none'", address);
+    assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin', address);
+  }
+});
+
 test('scripts/start serves the helper and the stand-in; the flow completes', async () => {
   const jwt = /JWT for alice[^:]*: (\S+)/.exec(output)?.[1];
   assert.ok(jwt, `scripts/start printed no JWT:\n${output}`);
