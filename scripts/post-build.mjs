@@ -11,9 +11,11 @@
 //    preloads the main files with their integrity. Chromium checks it on the scripts but
 //    ignores it on the wasm's `as="fetch"` preload, so the start-up script fetches the main
 //    wasm with its integrity itself (still compiled as it streams in). The loader fetches
-//    each part with its integrity too: a changed file is refused, whichever it is.
-// 4. Trunk's inline start-up script moves to a file of its own, so the page's
-//    Content-Security-Policy can forbid inline scripts entirely.
+//    each part with its integrity too, and an import map in index.html gives every script
+//    its integrity for `import`: a changed file is refused, whichever it is.
+// 4. Trunk's inline start-up script makes way for start-up.js, in a file of its own, so the
+//    page's Content-Security-Policy forbids inline scripts (but for the import map, allowed
+//    by its hash). It shows the crash notice, which must work when the wasm has trapped.
 //
 // All URLs stay relative ("./name"), so dist/ works under any path prefix. Writes
 // parts.json next to index.html: the files of each part, for scripts/bench.mjs and the tests.
@@ -63,7 +65,7 @@ let html = await readFile(indexPath, 'utf8');
 // Trunk's minifier (release builds) drops the quotes: type=module.
 const inline = [...html.matchAll(/<script type="?module"?>([\s\S]*?)<\/script>/g)];
 if (inline.length !== 1) throw new Error(`expected one inline module script, found ${inline.length}`);
-let [initTag, initCode] = inline[0];
+const [initTag, initCode] = inline[0];
 
 // Trunk's names: <bin>-<hash>.js and <bin>-<hash>_bg.wasm.
 const stem = /from '\.\/([^'/]+)\.js'/.exec(initCode)?.[1];
@@ -199,17 +201,46 @@ const newPreloads = [
 ].join('');
 html = html.replace(preloads[0], newPreloads).replace(preloads[1], '');
 
-initCode = replaceAll(initCode, `'./${stem}.js'`, `'./${mainJs}'`, "trunk's start-up script", 1);
-initCode = replaceAll(
-  initCode,
-  `'./${stem}_bg.wasm'`,
-  `fetch(new URL('./${mainWasm}', import.meta.url), { integrity: '${await integrityOf(mainWasm)}' })`,
-  "trunk's start-up script",
-  1,
-);
-const init = await emit(`init-${shortHash(initCode)}.js`, initCode);
-html = html.replace(initTag, `<script type="module" src="./${init}" integrity="${sha384(initCode)}" crossorigin="anonymous"></script>`);
-if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('an inline script is left in index.html');
+// The start-up script: start-up.js (which also shows the crash notice) with the names and
+// the integrity of the files it loads, in place of trunk's (which only started the module
+// and put the glue's exports on `window`).
+let startUp = await readFile(path.join(root, 'start-up.js'), 'utf8');
+// Its whole-line comments are for readers of the source, not for every visitor's download.
+startUp = startUp
+  .split('\n')
+  .filter((line) => !/^\s*(\/\/|\/\*\*.*\*\/\s*$)/.test(line))
+  .join('\n');
+startUp = replaceAll(startUp, '%GLUE%', mainJs, 'start-up.js', 1);
+startUp = replaceAll(startUp, '%WASM%', mainWasm, 'start-up.js', 1);
+startUp = replaceAll(startUp, '%WASM_INTEGRITY%', await integrityOf(mainWasm), 'start-up.js', 1);
+const init = await emit(`init-${shortHash(startUp)}.js`, startUp);
+html = html.replace(initTag, () => `<script type="module" src="./${init}" integrity="${sha384(startUp)}" crossorigin="anonymous"></script>`);
+
+// The scripts' integrity, for what `import` fetches. A `<script integrity>` or a
+// modulepreload's integrity covers only the fetch it makes: an `import` made before the
+// browser has read the preloads (index.html arriving in pieces) fetches the file unchecked,
+// and a browser may not check a modulepreload's integrity at all. (The glue and the loader
+// import each other, so neither can be the one entry that names the other's integrity.)
+// An import map's `integrity` applies to every import of those URLs. It must be inline (an
+// import map cannot have a `src`) and come before any module is loaded, so it goes right
+// after the page's Content-Security-Policy, which allows its exact text by its hash and
+// still forbids every other inline script.
+const importMap = JSON.stringify({
+  integrity: Object.fromEntries(
+    await Promise.all([init, mainJs, ...(loader ? [loader] : [])].map(async (name) => [`./${name}`, await integrityOf(name)])),
+  ),
+});
+const csp = [...html.matchAll(/<meta\b[^>]*\bhttp-equiv="?Content-Security-Policy"?[^>]*>/gi)];
+if (csp.length !== 1) throw new Error(`expected index.html's one Content-Security-Policy, found ${csp.length}`);
+const [cspTag] = csp[0];
+const importMapHash = `'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
+const narrowed = replaceAll(cspTag, "script-src 'self'", `script-src 'self' ${importMapHash}`, "index.html's Content-Security-Policy", 1);
+html = html.replace(cspTag, () => `${narrowed}<script type="importmap">${importMap}</script>`);
+if (html.indexOf('<script type="importmap">') > html.search(/<(script|link)\b[^>]*\b(type="?module|modulepreload)/)) {
+  throw new Error('the import map must come before every module script and preload');
+}
+const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>/g)].map(([tag]) => tag);
+if (inlineScripts.join() !== '<script type="importmap">') throw new Error(`an inline script is left in index.html: ${inlineScripts}`);
 if (html.includes(stem)) throw new Error(`index.html still names trunk's ${stem}`);
 await writeFile(indexPath, html);
 
