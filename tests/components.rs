@@ -374,3 +374,186 @@ async fn callback_result_is_absent_on_an_ordinary_visit() {
         root.inner_html()
     );
 }
+
+// Answers and JWTs nested thousands deep, through the browser's own path (`JSON.parse` and
+// serde-wasm-bindgen, which has no depth limit of its own): each is refused with a message,
+// and the page keeps running. Without `json::check_limits` these trap on the wasm stack.
+
+/// A backend error body of about 4 KB, nested `depth` deep.
+fn deeply_nested_error(depth: usize) -> String {
+    format!(r#"{{"error":{}1{}}}"#, "[".repeat(depth), "]".repeat(depth))
+}
+
+/// An access JWT whose `exp` is an array nested `depth` deep: the claims are read into an
+/// untagged enum, whose buffering recurses as deep as the value does.
+fn jwt_with_nested_claims(depth: usize) -> String {
+    use base64::Engine;
+    use trakt_oauth_helper::credentials::jwt::BASE64URL;
+    let claims = format!(
+        r#"{{"token_type":"access","user_id":1,"exp":{}1{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    format!(
+        "{}.{}.sig",
+        BASE64URL.encode(br#"{"alg":"HS256","typ":"JWT"}"#),
+        BASE64URL.encode(claims)
+    )
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_nested_2000_deep_is_refused_and_the_page_goes_on() {
+    use trakt_oauth_helper::backend::api_error::ApiError;
+    use trakt_oauth_helper::backend::backend_url::{BackendUrl, Endpoint};
+    use trakt_oauth_helper::backend::contract::AuthStatus;
+    use trakt_oauth_helper::backend::http;
+    use trakt_oauth_helper::credentials::secret::Jwt;
+
+    let backend = BackendUrl::parse(standin()).unwrap();
+    let jwt = Jwt::new(token("user=alice").await);
+    let status = || http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(&jwt));
+    let deep = deeply_nested_error(2_000);
+    assert!(deep.len() < 4_100, "{}", deep.len());
+
+    fault(
+        "GET",
+        "/trakt/auth-status/",
+        0,
+        500,
+        serde_json::Value::String(deep.clone()),
+    )
+    .await;
+    let answer = status().await;
+    assert!(
+        matches!(
+            answer,
+            Err(ApiError::Broken {
+                status: 500,
+                message: None,
+                ..
+            })
+        ),
+        "{answer:?}"
+    );
+
+    fault(
+        "GET",
+        "/trakt/auth-status/",
+        0,
+        200,
+        serde_json::Value::String(deep),
+    )
+    .await;
+    match status().await {
+        Err(ApiError::NotUnderstood {
+            status: 200,
+            reason,
+            ..
+        }) => {
+            assert!(
+                reason.contains("nested more than 32 levels deep"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Still alive: the next answer is read as usual.
+    assert!(status().await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn status_card_explains_an_error_body_nested_2000_deep() {
+    let root = wrapper();
+    let session = Session::new(standin(), &token("user=alice").await, false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <StatusCard session=session /> },
+    );
+    fault(
+        "GET",
+        "/trakt/auth-status/",
+        0,
+        200,
+        serde_json::Value::String(deeply_nested_error(2_000)),
+    )
+    .await;
+    session.check_status();
+    wait_for_text(&root, "status-problem", "nested more than 32 levels deep").await;
+    fault(
+        "GET",
+        "/trakt/auth-status/",
+        0,
+        502,
+        serde_json::Value::String(deeply_nested_error(2_000)),
+    )
+    .await;
+    session.check_status();
+    wait_for_text(&root, "status-problem", "The backend failed (HTTP 502)").await;
+}
+
+#[wasm_bindgen_test]
+async fn jwt_claims_nested_thousands_deep_do_not_decode() {
+    use trakt_oauth_helper::credentials::jwt::{check_input, JwtClaims, JwtProblem};
+    use trakt_oauth_helper::credentials::secret::Jwt;
+
+    // 2,000 levels fit in a JWT's length and reach the JSON guard; 5,000 are refused by length.
+    for (depth, expected) in [
+        (2_000, JwtProblem::ClaimsTooDeep),
+        (5_000, JwtProblem::TooLong),
+    ] {
+        let jwt = jwt_with_nested_claims(depth);
+        assert_eq!(
+            JwtClaims::decode(&Jwt::new(jwt.clone())),
+            Err(expected.clone())
+        );
+        assert_eq!(check_input(&jwt, 0).map(|_| ()), Err(expected));
+    }
+    // The same claims 30 deep are read, and `exp` found to be no date.
+    assert_eq!(
+        JwtClaims::decode(&Jwt::new(jwt_with_nested_claims(30))),
+        Err(JwtProblem::ImpossibleExpiry)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_login_answer_carrying_a_deeply_nested_jwt_is_read_and_its_jwt_refused() {
+    use trakt_oauth_helper::backend::backend_url::{BackendUrl, Endpoint};
+    use trakt_oauth_helper::backend::contract::{Login, LoginBody};
+    use trakt_oauth_helper::backend::http;
+    use trakt_oauth_helper::credentials::jwt::JwtClaims;
+
+    let backend = BackendUrl::parse(standin()).unwrap();
+    for depth in [2_000, 5_000] {
+        let answer = serde_json::json!({
+            "user": {"username": "alice"},
+            "access": jwt_with_nested_claims(depth),
+            "refresh": "r",
+        });
+        fault("POST", "/auth/login/", 0, 200, answer).await;
+        let body = LoginBody {
+            username: "alice",
+            password: "pw",
+        };
+        let login: Login = http::post(&backend, Endpoint::Login, None, &body)
+            .await
+            .unwrap();
+        assert!(JwtClaims::decode(&login.access).is_err(), "{depth}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn connect_form_explains_a_jwt_with_claims_nested_2000_deep() {
+    let root = wrapper();
+    let session = Session::new(standin(), &jwt_with_nested_claims(2_000), false);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ConnectForm session=session /> },
+    );
+    wait_for_text(&root, "jwt-hint", "claims are nested far deeper").await;
+    type_into(
+        &by_testid(&root, "jwt").unwrap(),
+        &jwt_with_nested_claims(5_000),
+    );
+    wait_for_text(&root, "jwt-hint", "far too long for a JWT").await;
+}

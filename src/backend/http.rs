@@ -5,6 +5,7 @@
 
 use crate::backend::api_error::{decode, ApiError, TIMEOUT_SECONDS};
 use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::backend::json::MAX_JSON_BYTES;
 use crate::credentials::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -97,8 +98,26 @@ fn exchange(
             .unchecked_into();
         let text = response.text().map_err(rejected)?;
         let body = JsFuture::from(text).await.map_err(rejected)?;
-        Ok((response.status(), body.as_string().unwrap_or_default()))
+        Ok((response.status(), bounded(&body)))
     }
+}
+
+/// The answer's text, cut just past `MAX_JSON_BYTES`: a longer one is refused as too large
+/// either way (each UTF-16 unit is at least one UTF-8 byte), and cut, it is never copied
+/// whole into the wasm memory, which does not shrink again.
+fn bounded(body: &JsValue) -> String {
+    let Some(text) = body.dyn_ref::<js_sys::JsString>() else {
+        return String::new();
+    };
+    let limit = u32::try_from(MAX_JSON_BYTES)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    let text = if text.length() > limit {
+        text.slice(0, limit)
+    } else {
+        text.clone()
+    };
+    text.as_string().unwrap_or_default()
 }
 
 fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {

@@ -4,7 +4,7 @@
 //! already expired, a refresh token pasted instead of an access token, and the user
 //! id that the returned `state` must match.
 
-use crate::backend::json::from_json;
+use crate::backend::json::{from_json, JsonError};
 use crate::credentials::secret::Jwt;
 use crate::problem::Problem;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -31,11 +31,20 @@ pub struct JwtClaims {
     pub token_type: Option<String>,
 }
 
+/// Longest token read as a JWT. simplejwt's access tokens are about 250 characters; even
+/// with many custom claims a real one stays far below this. Anything longer is refused
+/// before it is decoded, let alone parsed.
+pub const MAX_JWT_BYTES: usize = 8 * 1024;
+
 /// Why a pasted token cannot be a usable access JWT.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JwtProblem {
     Empty,
     NotAJwt,
+    /// Longer than [`MAX_JWT_BYTES`].
+    TooLong,
+    /// Claims nested deeper than any JSON this page reads (see `backend::json`).
+    ClaimsTooDeep,
     /// A character a JWT never has (and an HTTP header cannot carry), such as “…”.
     StrayCharacter(char),
     /// An `exp` claim that is no real date (before 1970 or after the year 9999).
@@ -50,6 +59,8 @@ pub enum JwtProblem {
 /// Reads the JWT field: a usable access token and its claims, or why it is not one.
 pub fn check_input(input: &str, now: i64) -> Result<(Jwt, JwtClaims), JwtProblem> {
     let jwt = Jwt::from_input(input).ok_or(JwtProblem::Empty)?;
+    // Before the characters: a whole page pasted by mistake is named as too long.
+    within_length(&jwt)?;
     if let Some(stray) = jwt.secret().chars().find(|c| !is_jwt_char(*c)) {
         return Err(JwtProblem::StrayCharacter(stray));
     }
@@ -62,6 +73,13 @@ pub fn check_input(input: &str, now: i64) -> Result<(Jwt, JwtClaims), JwtProblem
 /// else could not even be sent, since a header value cannot carry it.
 pub fn is_jwt_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')
+}
+
+fn within_length(jwt: &Jwt) -> Result<(), JwtProblem> {
+    if jwt.secret().len() > MAX_JWT_BYTES {
+        return Err(JwtProblem::TooLong);
+    }
+    Ok(())
 }
 
 /// The latest `exp` taken as a date: 9999-12-31T23:59:59Z.
@@ -93,7 +111,11 @@ enum Expiry {
 }
 
 impl JwtClaims {
+    /// Reads the claims of `jwt`, or says why they cannot be read. Pure and bounded: a token
+    /// too long or with claims nested too deep is refused before any JSON is parsed, so this
+    /// is safe on any stored or received value, and a JWT it refuses should not be stored.
     pub fn decode(jwt: &Jwt) -> Result<Self, JwtProblem> {
+        within_length(jwt)?;
         let mut pieces = jwt.secret().split('.');
         let (Some(_header), Some(payload), Some(_signature), None) =
             (pieces.next(), pieces.next(), pieces.next(), pieces.next())
@@ -104,7 +126,10 @@ impl JwtClaims {
             .decode(payload)
             .map_err(|_| JwtProblem::Unreadable)?;
         let text = String::from_utf8(bytes).map_err(|_| JwtProblem::Unreadable)?;
-        let claims: WrittenClaims = from_json(&text).map_err(|_| JwtProblem::Unreadable)?;
+        let claims: WrittenClaims = from_json(&text).map_err(|error| match error {
+            JsonError::TooDeep => JwtProblem::ClaimsTooDeep,
+            _ => JwtProblem::Unreadable,
+        })?;
         let seconds = match claims.exp {
             None => None,
             Some(Expiry::Seconds(exp)) => Some(exp),
@@ -148,6 +173,19 @@ impl JwtProblem {
             Self::Empty => Problem::new("No JWT yet.", GET_NEW),
             Self::NotAJwt => Problem::new(
                 "This is not a JWT: an access token has three parts separated by dots.",
+                GET_NEW,
+            ),
+            Self::TooLong => Problem::new(
+                format!(
+                    "This is far too long for a JWT (over {} KiB; an access token is a few \
+                     hundred characters): it is not one, or more was copied with it.",
+                    MAX_JWT_BYTES / 1024
+                ),
+                GET_NEW,
+            ),
+            Self::ClaimsTooDeep => Problem::new(
+                "This JWT's claims are nested far deeper than any real token's, so it is not a \
+                 NowPlaying token.",
                 GET_NEW,
             ),
             Self::StrayCharacter(c) => Problem::new(
@@ -320,5 +358,74 @@ mod tests {
         assert!(BASE64URL.decode("a").is_err());
         assert!(BASE64URL.decode("a+b/").is_err());
         assert_eq!(BASE64URL.encode([0xfb, 0xff]), "-_8");
+    }
+
+    /// Claims with `depth` levels of arrays in `field`, the shape that overflowed the wasm stack.
+    fn deep_claims(field: &str, depth: usize) -> String {
+        format!(
+            r#"{{"token_type":"access","exp":2000,"user_id":1,"{field}":{}{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    }
+
+    #[test]
+    fn claims_nested_too_deep_are_refused_unparsed() {
+        for field in ["exp", "user_id", "token_type", "extra"] {
+            // 2,000 levels still fit in a JWT's length; 5,000 do not (tested below).
+            for depth in [33, 129, 2_000] {
+                assert_eq!(
+                    JwtClaims::decode(&token(&deep_claims(field, depth))),
+                    Err(JwtProblem::ClaimsTooDeep),
+                    "{field} {depth}"
+                );
+            }
+        }
+        // Nesting the claims themselves counts too.
+        let wrapped = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(
+            JwtClaims::decode(&token(&wrapped)),
+            Err(JwtProblem::ClaimsTooDeep)
+        );
+    }
+
+    #[test]
+    fn claims_nested_within_the_limit_still_decode() {
+        // Claims are one object: 31 more levels fit under the limit of 32.
+        let claims = JwtClaims::decode(&token(&deep_claims("extra", 31))).unwrap();
+        assert_eq!(claims.user_id.as_deref(), Some("1"));
+        assert_eq!(
+            JwtClaims::decode(&token(&deep_claims("extra", 32))),
+            Err(JwtProblem::ClaimsTooDeep)
+        );
+    }
+
+    #[test]
+    fn a_token_past_the_length_limit_is_not_a_jwt() {
+        // 5,000 levels are 10,000 bytes of claims: refused by length before anything is decoded.
+        let deep = token(&deep_claims("exp", 5_000));
+        assert!(deep.secret().len() > MAX_JWT_BYTES);
+        assert_eq!(JwtClaims::decode(&deep), Err(JwtProblem::TooLong));
+        assert_eq!(check_input(deep.secret(), 1000), Err(JwtProblem::TooLong));
+        // Named as too long even when other characters came with it.
+        let page = format!("{}…", "a".repeat(MAX_JWT_BYTES));
+        assert_eq!(check_input(&page, 0), Err(JwtProblem::TooLong));
+        // The limit itself is accepted as far as length goes.
+        let padded = token(&format!(r#"{{"user_id":1,"x":"{}"}}"#, "a".repeat(5_000)));
+        assert!(padded.secret().len() <= MAX_JWT_BYTES);
+        assert!(JwtClaims::decode(&padded).is_ok());
+    }
+
+    #[test]
+    fn the_refusals_say_what_to_do() {
+        for problem in [JwtProblem::TooLong, JwtProblem::ClaimsTooDeep] {
+            let shown = problem.problem();
+            assert!(
+                shown.next_step.contains("Sign in to NowPlaying again"),
+                "{shown:?}"
+            );
+            assert!(!shown.title.contains("  "), "{shown:?}");
+        }
+        assert!(JwtProblem::TooLong.problem().title.contains("over 8 KiB"));
     }
 }
