@@ -234,7 +234,9 @@ const csp = [...html.matchAll(/<meta\b[^>]*\bhttp-equiv="?Content-Security-Polic
 if (csp.length !== 1) throw new Error(`expected index.html's one Content-Security-Policy, found ${csp.length}`);
 const [cspTag] = csp[0];
 const importMapHash = `'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
-const narrowed = replaceAll(cspTag, "script-src 'self'", `script-src 'self' ${importMapHash}`, "index.html's Content-Security-Policy", 1);
+const scriptSrc = [...cspTag.matchAll(/script-src [^;"]*/g)];
+if (scriptSrc.length !== 1) throw new Error(`expected one script-src in ${cspTag}`);
+const narrowed = cspTag.replace(scriptSrc[0][0], () => `${scriptSrc[0][0].trimEnd()} ${importMapHash}`);
 html = html.replace(cspTag, () => `${narrowed}<script type="importmap">${importMap}</script>`);
 if (html.indexOf('<script type="importmap">') > html.search(/<(script|link)\b[^>]*\b(type="?module|modulepreload)/)) {
   throw new Error('the import map must come before every module script and preload');

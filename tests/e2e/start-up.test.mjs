@@ -244,6 +244,19 @@ describe('every file the page runs is checked before it runs', () => {
     }
   });
 
+  test('a host that sends the main wasm without application/wasm: the page starts all the same', async () => {
+    const context = await newContext(browser, standin);
+    await context.route('**/*_bg.wasm', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    });
+    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await helper.open();
+    await helper.backendUrl().waitFor();
+    assert.equal(await helper.crashNotice().count(), 0);
+    await context.close();
+  });
+
   test('a changed style sheet is not applied', async () => {
     const [name] = servedNames().filter((file) => file.endsWith('.css'));
     await writeFile(path.join(served, name), changed(name, pristine.get(name)));
