@@ -301,7 +301,8 @@ async function rebuildWith(name, bytes) {
   }
   if (name !== 'index.html') return;
   const html = bytes.toString('utf8');
-  const importMap = /<script type="importmap">([^<]*)<\/script>/.exec(html)[1];
+  const importMap = /<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1];
+  if (importMap === undefined) return;
   const hash = `'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
   await writeFile(path.join(served, name), html.replace(/'sha256-[^']+'/, hash));
 }
