@@ -9,7 +9,7 @@ fn main() {
         if browser::is_framed() {
             return browser::refuse_frame();
         }
-        browser::install_crash_notice();
+        browser::log_panics();
         leptos::mount::mount_to_body(trakt_oauth_helper::ui::App);
     }
 }

@@ -5,7 +5,8 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use trakt_oauth_helper::credentials::secret::AuthCode;
-use trakt_oauth_helper::oauth::returned::{Arrival, Returned};
+use trakt_oauth_helper::flow::Event;
+use trakt_oauth_helper::oauth::returned::Returned;
 use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::ui::{
     AuthorizeStep, CallbackResult, ConnectForm, ConnectionDoctor, ProblemView, Session, StatusCard,
@@ -258,13 +259,40 @@ async fn authorize_step_offers_the_trakt_link_once_not_connected_and_remembers_i
         "{}",
         link.href()
     );
-    let pending = window()
-        .session_storage()
+    // The link carries a nonce of this tab as its state, not the guessable user id, and
+    // nothing is pending until the person follows it.
+    let state = web_sys::Url::new(&link.href())
         .unwrap()
-        .unwrap()
-        .get_item("trakt-helper.pending-state")
+        .search_params()
+        .get("state")
         .unwrap();
-    assert_eq!(pending.as_deref(), Some("1"));
+    assert!(
+        state.len() == 32 && state.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{state}"
+    );
+    let pending = || {
+        window()
+            .session_storage()
+            .unwrap()
+            .unwrap()
+            .get_item("trakt-helper.pending-authorization")
+            .unwrap()
+    };
+    assert_eq!(pending(), None);
+    // Followed (the navigation itself is stopped, so the test page stays).
+    let stop =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
+            event.prevent_default()
+        });
+    root.add_event_listener_with_callback("click", stop.as_ref().unchecked_ref())
+        .unwrap();
+    link.click();
+    let recorded = pending().expect("following the link records the pending authorization");
+    assert!(
+        recorded.contains(&format!("\"nonce\":\"{state}\"")),
+        "{recorded}"
+    );
+    assert!(recorded.contains("\"state\":\"1\""), "{recorded}");
     // The stand-in redirects to its own origin, not to this test page.
     let register = text(&root, "redirect-to-register");
     assert_eq!(
@@ -345,7 +373,8 @@ async fn callback_result_shows_the_expiry_in_local_time_and_days() {
         code: AuthCode::new("components-test-code".to_owned()),
         state: Some("1".to_owned()),
     };
-    session.handle_return(returned, Some("1".to_owned()), Arrival::Redirected);
+    // Pasted: the person's own act, with the JWT user's state.
+    session.send(Event::Pasted(returned));
     let shown = wait_for_text(
         &root,
         "callback-result",

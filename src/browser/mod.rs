@@ -20,7 +20,7 @@ pub mod tabs;
 mod window;
 
 #[cfg(target_arch = "wasm32")]
-pub use crash::{install_crash_notice, show_crash_notice};
+pub use crash::log_panics;
 #[cfg(target_arch = "wasm32")]
 pub use csp::{connect_limit, limit_connections};
 #[cfg(target_arch = "wasm32")]

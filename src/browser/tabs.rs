@@ -166,6 +166,20 @@ pub fn on_forget_elsewhere(forget: impl Fn() + 'static) {
     });
 }
 
+/// A new Forget epoch: 64 random bits, so no tab can hold it already.
+pub fn new_epoch() -> u64 {
+    let mut bytes = [0u8; 8];
+    let random = window()
+        .crypto()
+        .ok()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok());
+    match random {
+        Some(_) => u64::from_le_bytes(bytes),
+        // Without a CSPRNG the clock still makes it new.
+        None => now_ms() as u64,
+    }
+}
+
 /// An unguessable value (128 bits from the browser's CSPRNG), in hex.
 pub fn nonce() -> Option<String> {
     let mut bytes = [0u8; 16];

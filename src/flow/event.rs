@@ -53,8 +53,10 @@ pub enum Event {
     ClaimSettled { code: AuthCode, outcome: ClaimOutcome },
     /// The POST of a code was answered (either way).
     CallbackAnswered,
-    /// “Forget” in this tab; `shared_epoch` is the epoch storage holds now.
-    ForgetHere { shared_epoch: u64 },
+    /// “Forget” in this tab. `epoch` is new and unguessable (the shell draws it at
+    /// random): a counter could meet an old value again once storage was cleared or
+    /// tampered with, and a tab still holding that value would keep its data.
+    ForgetHere { epoch: u64 },
     /// Another tab forgot: the shared epoch moved to `epoch`.
     ForgottenElsewhere { epoch: u64 },
 }

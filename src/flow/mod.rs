@@ -17,7 +17,7 @@ pub use event::{Call, Claim, ClaimOutcome, Effect, Event, Request, Trigger};
 pub use stored::{Stored, StoredPending, StoredToken};
 
 use crate::backend::backend_url::BackendUrl;
-use crate::credentials::jwt::{JwtClaims, JwtProblem};
+use crate::credentials::jwt::{check_input, JwtClaims, JwtProblem};
 use crate::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use crate::problem::Problem;
 
@@ -141,8 +141,9 @@ impl Flow {
         {
             return Err(JwtProblem::Empty.problem());
         }
-        let claims = JwtClaims::decode(&held.secret).map_err(|p| p.problem())?;
-        claims.usable_at(now_s).map_err(|p| p.problem())?;
+        // The same checks as the field's hint: a stray character, claims that do not
+        // decode, a refresh token, an expired one.
+        check_input(held.secret.secret(), now_s).map_err(|p| p.problem())?;
         Ok(Credentials {
             backend,
             jwt: held.secret.clone(),

@@ -58,10 +58,10 @@ impl Flow {
             Event::JwtTyped(text) => self.type_jwt(&text),
             Event::RememberChanged(remember) => {
                 self.remember = remember;
-                vec![
-                    store(StorageKey::RememberJwt, remember.then_some("1")),
-                    self.remembered(),
-                ]
+                let mut effects = vec![store(StorageKey::RememberJwt, remember.then_some("1"))];
+                effects.extend(self.bind_if_remembered());
+                effects.push(self.remembered());
+                effects
             }
             Event::SignedIn {
                 backend,
@@ -197,8 +197,7 @@ impl Flow {
                 self.exchange = Exchange::Idle;
                 self.ask_status()
             }
-            Event::ForgetHere { shared_epoch } => {
-                let epoch = shared_epoch.max(self.epoch) + 1;
+            Event::ForgetHere { epoch } => {
                 self.reset(epoch);
                 vec![
                     Effect::ForgetAll { epoch },
@@ -280,6 +279,10 @@ impl Flow {
             .or_else(|| stored.get(StorageKey::BackendUrl).map(str::to_owned))
             .unwrap_or_else(|| self.origin.clone());
         self.remember = stored.has(StorageKey::RememberJwt);
+        // The tab keeps its backend (a duplicate of it too), whatever the device's becomes.
+        if tab(StorageKey::TabBackendUrl) != Some(self.backend_text.as_str()) {
+            effects.push(store(StorageKey::TabBackendUrl, Some(&self.backend_text)));
+        }
 
         if let Some(own) = own_jwt {
             self.jwt = Some(Held {
@@ -398,9 +401,23 @@ impl Flow {
             secret,
             belongs_to: None,
         });
+        effects.extend(self.bind_if_remembered());
         effects.push(self.stored_jwt());
         effects.push(self.remembered());
         effects
+    }
+
+    /// A JWT kept on the device is kept with a backend, and from then on belongs to it in
+    /// this tab too: device and tab never disagree on where it may go.
+    fn bind_if_remembered(&mut self) -> Vec<Effect> {
+        let backend = self.backend().map(|b| b.as_str().to_owned());
+        match (&mut self.jwt, backend) {
+            (Some(held), Some(backend)) if self.remember && held.belongs_to.is_none() => {
+                held.belongs_to = Some(backend);
+                vec![self.stored_jwt()]
+            }
+            _ => vec![],
+        }
     }
 
     fn drop_sign_in(&mut self) -> Vec<Effect> {

@@ -15,7 +15,11 @@ use leptos::prelude::*;
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
-        let completion = Some(session.completion.load()).filter(|c| *c != Load::Idle);
+        let completion = if session.claiming.get() {
+            Some(Load::Busy)
+        } else {
+            Some(session.completion.load()).filter(|c| *c != Load::Idle)
+        };
         if completion.is_none() && session.awaiting.with(Option::is_some) {
             return Some(view! { <ConfirmReturn session=session /> }.into_any());
         }

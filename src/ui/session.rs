@@ -86,6 +86,8 @@ pub struct Session {
     pub status: Latest<(Session, Decided), Result<Connection, Problem>>,
     /// `GET /trakt/authenticate/`, checked.
     pub offer: Latest<Session, Result<AuthorizeOffer, LinkRefused>>,
+    /// A returned code is being claimed across tabs, before it is sent.
+    pub claiming: RwSignal<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub completion: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
     pub sent_code: RwSignal<Option<SentCode>>,
@@ -148,6 +150,7 @@ impl Session {
             completion: Latest::new(|(session, call): &(Session, Result<CodeCall, Problem>)| {
                 super::requests::send_code(*session, call.clone())
             }),
+            claiming: RwSignal::new(false),
             sent_code: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
@@ -280,7 +283,7 @@ impl Session {
     /// Clears everything the page stored and rebuilds it, in every open tab of the page.
     pub fn forget(self) {
         self.send(Event::ForgetHere {
-            shared_epoch: browser::storage::shared_epoch(),
+            epoch: browser::tabs::new_epoch(),
         });
     }
 }

@@ -14,13 +14,20 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
     match effect {
         Effect::Store(key, value) => browser::save(key, value.as_deref()),
         Effect::CleanAddress => session.address_left.set(!address_bar::clean()),
-        Effect::Claim(claim) => spawn_local(async move {
-            let outcome = tabs::claim(&claim.code).await;
-            session.send(Event::ClaimSettled {
-                code: claim.code,
-                outcome,
+        Effect::Claim(claim) => {
+            // The outcome shown before goes: this code's is on its way.
+            session.completion.reset();
+            session.sent_code.set(None);
+            session.claiming.set(true);
+            spawn_local(async move {
+                let outcome = tabs::claim(&claim.code).await;
+                session.claiming.try_set(false);
+                session.send(Event::ClaimSettled {
+                    code: claim.code,
+                    outcome,
+                });
             });
-        }),
+        }
         Effect::Call(call) => {
             // A Forget in another tab that this one has not heard of yet stops it too.
             if !may_call(&call, storage::shared_epoch()) {

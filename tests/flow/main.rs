@@ -591,7 +591,7 @@ mod forget {
         let mut device = Device::default();
         let mut tab = authorized_tab(&mut device);
         tab.step(&mut device, Event::RememberChanged(true));
-        let effects = tab.step(&mut device, Event::ForgetHere { shared_epoch: 0 });
+        let effects = tab.step(&mut device, Event::ForgetHere { epoch: 1 });
         assert_eq!(
             effects,
             [
@@ -610,7 +610,7 @@ mod forget {
         let mut device = Device::default();
         let mut one = signed_tab(&mut device);
         let mut two = Tab::fresh(&mut device);
-        two.step(&mut device, Event::ForgetHere { shared_epoch: 0 });
+        two.step(&mut device, Event::ForgetHere { epoch: 1 });
         let effects = one.step(&mut device, Event::ForgottenElsewhere { epoch: 1 });
         assert_eq!(effects, [Effect::ForgetTab { epoch: 1 }, Effect::Rebuild]);
         assert!(one.flow.jwt.is_none());
@@ -624,7 +624,7 @@ mod forget {
         let mut device = Device::default();
         let away = authorized_tab(&mut device);
         let mut other = Tab::fresh(&mut device);
-        other.step(&mut device, Event::ForgetHere { shared_epoch: 0 });
+        other.step(&mut device, Event::ForgetHere { epoch: 1 });
         let back = away_and_back(&mut device, &away, code_return(Some(NONCE)));
         assert!(claims(&back.effects).is_empty());
         assert!(sends(&back.effects).is_empty());
@@ -647,7 +647,7 @@ mod forget {
     fn a_repeated_broadcast_changes_nothing() {
         let mut device = Device::default();
         let mut tab = Tab::fresh(&mut device);
-        tab.step(&mut device, Event::ForgetHere { shared_epoch: 0 });
+        tab.step(&mut device, Event::ForgetHere { epoch: 1 });
         assert!(tab.step(&mut device, Event::ForgottenElsewhere { epoch: 1 }).is_empty());
     }
 }
@@ -680,5 +680,28 @@ mod stored_values {
         let tab = Tab::fresh(&mut device);
         assert!(tab.flow.jwt.is_none());
         assert_eq!(tab.stored(StorageKey::RememberedJwt, &device), None);
+    }
+}
+
+mod jwt_checks {
+    use super::*;
+
+    #[test]
+    fn a_jwt_with_a_character_no_header_can_carry_is_never_sent() {
+        let mut device = Device::default();
+        let mut tab = Tab::fresh(&mut device);
+        tab.step(&mut device, Event::JwtTyped(format!("{}@", access(1, "a"))));
+        let effects = tab.step(&mut device, Event::CheckStatus);
+        assert!(sends(&effects).is_empty());
+        assert!(matches!(effects[..], [Effect::NoStatus(_)]));
+        assert_eq!(tab.stored(StorageKey::Jwt, &device), None, "never stored");
+    }
+
+    #[test]
+    fn a_refresh_token_in_the_jwt_field_is_never_sent_as_an_access_token() {
+        let mut device = Device::default();
+        let mut tab = Tab::fresh(&mut device);
+        tab.step(&mut device, Event::JwtTyped(refresh(1, "r")));
+        assert!(sends(&tab.step(&mut device, Event::CheckStatus)).is_empty());
     }
 }

@@ -101,9 +101,12 @@ struct World {
     device: Device,
     tabs: Vec<Option<Slot>>,
     now_ms: i64,
-    /// Each token's issuer (a backend base) and the Forget epoch it was made in.
+    /// Each token's issuer (a backend base) and how many Forgets came before it.
     tokens: HashMap<String, (String, u64)>,
-    /// Tokens a backend issued or accepted: they may go to that backend only.
+    /// How many times a tab forgot (counted here, not read from storage, which an
+    /// attacker may have changed).
+    forgets: u64,
+    /// Tokens a backend issued: they may go to that backend only.
     bound: HashMap<String, String>,
     /// How many times each code was POSTed.
     posted: HashMap<String, u32>,
@@ -115,6 +118,9 @@ struct World {
 
 struct Slot {
     tab: Tab,
+    /// Typed tokens a backend accepted in this tab (or the tab it was duplicated from):
+    /// what the page can know of, so they may go to that backend only.
+    accepted: HashMap<String, String>,
     away: bool,
     /// The nonce of the link the person last followed in this tab, unused.
     nonce: Option<String>,
@@ -141,8 +147,7 @@ impl World {
             Made::Expired => token(user, "access", now - 60, &tag),
             Made::Refresh => token(user, "refresh", now + 86_400, &tag),
         };
-        let epoch = self.epoch();
-        self.tokens.insert(token.clone(), (issuer.to_owned(), epoch));
+        self.tokens.insert(token.clone(), (issuer.to_owned(), self.forgets));
         token
     }
 
@@ -161,6 +166,13 @@ impl World {
             address_cleaned: false,
         };
         let nonce = self.tabs.get(index).and_then(|s| s.as_ref()).and_then(|s| s.nonce.clone());
+        // The same tab, opened again, knows what it knew.
+        let accepted = self
+            .tabs
+            .get(index)
+            .and_then(|s| s.as_ref())
+            .map(|s| s.accepted.clone())
+            .unwrap_or_default();
         let state_of_return = match &returned {
             Returned::Code { state, .. } => state.clone(),
             _ => None,
@@ -182,6 +194,7 @@ impl World {
         let used = effects.iter().any(|e| matches!(e, Effect::Claim(_)));
         self.set(index, Slot {
             tab,
+            accepted,
             away: false,
             nonce: if used { None } else { nonce },
             address: returned,
@@ -242,11 +255,12 @@ impl World {
                     }
                     let token = send.jwt.secret().to_owned();
                     let backend = send.backend.as_str().to_owned();
-                    if let Some(owner) = self.bound.get(&token) {
+                    let accepted = self.tabs[index].as_ref().and_then(|s| s.accepted.get(&token));
+                    if let Some(owner) = self.bound.get(&token).or(accepted) {
                         assert_eq!(*owner, backend, "a JWT went to another backend than its own");
                     }
                     let (issuer, made_in) = self.tokens.get(&token).cloned().expect("a known token");
-                    assert_eq!(made_in, self.epoch(), "a token from before a Forget was sent");
+                    assert_eq!(made_in, self.forgets, "a token from before a Forget was sent");
                     let accepted = issuer == backend;
                     let callback = matches!(send.request, Request::Callback { .. });
                     match &send.request {
@@ -258,7 +272,9 @@ impl World {
                         }
                     }
                     if accepted {
-                        self.bound.insert(token, backend);
+                        if let Some(Some(slot)) = self.tabs.get_mut(index) {
+                            slot.accepted.insert(token, backend);
+                        }
                         self.step(index, Event::Accepted { backend: send.backend.clone(), jwt: send.jwt });
                     }
                     if callback {
@@ -272,12 +288,13 @@ impl World {
                     let secret = refresh.secret().to_owned();
                     let (issuer, made_in) = self.tokens.get(&secret).cloned().expect("a known token");
                     assert_eq!(issuer, backend.as_str(), "a refresh token went to another backend");
-                    assert_eq!(made_in, self.epoch(), "a refresh token from before a Forget was sent");
+                    assert_eq!(made_in, self.forgets, "a refresh token from before a Forget was sent");
                     let user = 1;
                     let access = self.token(Made::Access, user, backend.as_str());
                     self.bound.insert(access.clone(), backend.as_str().to_owned());
                     self.step(index, Event::Renewed { backend, access: Jwt::new(access) });
                 }
+                Effect::ForgetAll { .. } => self.forgets += 1,
                 Effect::BroadcastForget { epoch } => {
                     for other in 0..self.tabs.len() {
                         if other != index {
@@ -366,11 +383,16 @@ impl World {
                 let Some(slot) = self.slot(from) else {
                     return;
                 };
-                let (session, address, nonce) =
-                    (slot.tab.session.clone(), slot.address.clone(), slot.nonce.clone());
+                let (session, address, nonce, accepted) = (
+                    slot.tab.session.clone(),
+                    slot.address.clone(),
+                    slot.nonce.clone(),
+                    slot.accepted.clone(),
+                );
                 // The copy holds what the original held, its nonce included.
                 self.set(to, Slot {
                     tab: Tab { flow: Flow::new(ORIGIN), session: BTreeMap::new(), effects: vec![], address_cleaned: false },
+                    accepted,
                     away: false,
                     nonce,
                     address: Returned::Nothing,
@@ -388,8 +410,9 @@ impl World {
             Op::Confirm(i) => self.step(i, Event::Confirmed),
             Op::Dismiss(i) => self.step(i, Event::Dismissed),
             Op::Forget(i) => {
-                let shared_epoch = self.epoch();
-                self.step(i, Event::ForgetHere { shared_epoch });
+                // The shell draws it at random; here, one no tab has seen.
+                let epoch = 1_000 + self.forgets;
+                self.step(i, Event::ForgetHere { epoch });
             }
             Op::Tick(ms) => {
                 self.now_ms += ms;
@@ -473,4 +496,71 @@ fn a_full_storage_never_pairs_a_token_with_another_backend() {
     ] {
         world.run(op);
     }
+}
+
+/// Runs `ops` in a world with one open tab; the checks are the property test's.
+fn replay(ops: Vec<Op>) {
+    let mut world = World { now_ms: NOW_MS, ..World::default() };
+    world.open(0, BTreeMap::new(), Returned::Nothing);
+    for op in ops {
+        world.run(op);
+    }
+}
+
+// What the property test found, kept as plain cases.
+
+#[test]
+fn a_renewed_token_that_is_expired_already_is_not_renewed_again() {
+    // It renewed forever: a stack overflow.
+    replay(vec![
+        Op::Commit(0, 0),
+        Op::SignIn(0, 1),
+        Op::Tick(PENDING_FOR_MS - 1),
+        Op::Tick(PENDING_FOR_MS - 1),
+        Op::Tick(PENDING_FOR_MS - 1),
+        Op::CheckStatus(0),
+    ]);
+}
+
+#[test]
+fn a_remembered_jwt_belongs_to_its_backend_in_its_own_tab_too() {
+    // A new tab had the remembered JWT accepted by the backend it was remembered with,
+    // while the first tab still let it follow to another backend.
+    replay(vec![
+        Op::TypeJwt { tab: 0, user: 1, issuer: 2, expired: false },
+        Op::Remember(0, true),
+        Op::Open(1),
+        Op::Commit(0, 0),
+        Op::CheckStatus(0),
+    ]);
+}
+
+#[test]
+fn a_duplicated_tab_stays_on_its_backend() {
+    // The copy started on the device's backend, got the JWT accepted there, and the
+    // original sent it to its own.
+    replay(vec![
+        Op::Open(1),
+        Op::Commit(0, 1),
+        Op::Open(2),
+        Op::TypeJwt { tab: 2, user: 1, issuer: 0, expired: false },
+        Op::Commit(0, 0),
+        Op::Duplicate(2, 0),
+        Op::CheckStatus(2),
+    ]);
+}
+
+#[test]
+fn a_forget_after_the_epoch_was_tampered_with_still_reaches_every_tab() {
+    // With a counter, the second Forget wrote the epoch a tab already held, and that tab
+    // kept its data.
+    replay(vec![
+        Op::Forget(0),
+        Op::Duplicate(0, 2),
+        Op::Corrupt { key: 8, junk: 3, local: true, tab: 0 },
+        Op::TypeJwt { tab: 2, user: 1, issuer: 0, expired: false },
+        Op::Open(1),
+        Op::Forget(1),
+        Op::Duplicate(2, 0),
+    ]);
 }

@@ -82,6 +82,25 @@ export class HelperPage {
     return this.page.getByTestId('callback-problem');
   }
 
+  /** A returned code that did not come back to this tab's authorization: it waits for a click. */
+  confirmReturn() {
+    return this.page.getByTestId('confirm-return');
+  }
+
+  /** The account a waiting code would connect. */
+  confirmAccount() {
+    return this.page.getByTestId('confirm-account');
+  }
+
+  /** Sends a code that waits for the person's click. */
+  sendWaitingCode() {
+    return this.page.getByRole('button', { name: 'Send the code' }).click();
+  }
+
+  discardWaitingCode() {
+    return this.page.getByRole('button', { name: 'Discard it' }).click();
+  }
+
   /** Follows the authorize link (shown by itself once not connected) to (the stand-in for) trakt.tv and answers. */
   async authorize({ approve = true } = {}) {
     await this.authorizeLink().click();
