@@ -22,18 +22,22 @@ pub fn load(key: StorageKey) -> Option<String> {
 }
 
 /// Writes a value to the place the policy names (and removes it from the other, where an
-/// older version of the page may have put it); `None` removes it everywhere.
+/// older version of the page may have put it); `None` removes it everywhere. A value that
+/// storage refuses (quota, privacy mode) is removed instead: an older value is never left
+/// to be read back as if it were current. The page then works for this visit only.
 pub fn save(key: StorageKey, value: Option<&str>) {
     let target = key.store();
     for store in [Store::Local, Store::Session] {
         let Some(storage) = storage(store) else {
             continue;
         };
-        // Storage can refuse (quota, privacy mode); the page then works for this visit only.
-        let _ = match value {
-            Some(value) if store == target => storage.set_item(key.name(), value),
-            _ => storage.remove_item(key.name()),
+        let written = match value {
+            Some(value) if store == target => storage.set_item(key.name(), value).is_ok(),
+            _ => false,
         };
+        if !written {
+            let _ = storage.remove_item(key.name());
+        }
     }
 }
 
@@ -58,13 +62,20 @@ pub fn shared_epoch() -> u64 {
 
 /// Removes everything this page ever stored, in both stores: every name with the page's
 /// prefix, whatever a version of the page kept, but what outlives “Forget” (the claims of
-/// codes already sent, and the epoch, which moves to `epoch`).
-pub fn forget_all(epoch: u64) {
+/// codes already sent, and the epoch, which moves to `epoch`). Says whether the new epoch
+/// was recorded: without it a tab away at trakt.tv cannot tell, when it comes back, that
+/// its data is older than this Forget.
+pub fn forget_all(epoch: u64) -> bool {
     for store in [Store::Local, Store::Session] {
         remove_all(store);
     }
-    save(StorageKey::ForgetEpoch, Some(&epoch.to_string()));
-    save(StorageKey::TabEpoch, Some(&epoch.to_string()));
+    // Written in place, not through `save`: a refused write keeps the last recorded
+    // epoch, which still tells the tabs of an earlier Forget.
+    let epoch = epoch.to_string();
+    let recorded = storage(Store::Local)
+        .is_some_and(|s| s.set_item(StorageKey::ForgetEpoch.name(), &epoch).is_ok());
+    save(StorageKey::TabEpoch, Some(&epoch));
+    recorded
 }
 
 /// Removes this tab's own values: another tab forgot.

@@ -237,17 +237,21 @@ impl Flow {
             .unwrap_or(0);
         let tab_keys = || StorageKey::iter().filter(|key| key.store() == Store::Session);
         let tab_has_data = tab_keys().any(|key| key != StorageKey::TabEpoch && stored.has(key));
-        let stale = match stored.get(StorageKey::TabEpoch) {
-            Some(epoch) => epoch.parse::<u64>().ok() != Some(shared_epoch),
-            None => shared_epoch > 0 && tab_has_data,
+        // A tab that never saw a Forget holds no epoch: it is 0.
+        let tab_epoch = match stored.get(StorageKey::TabEpoch) {
+            Some(epoch) => epoch.parse::<u64>().ok(),
+            None => Some(0),
         };
+        let stale = tab_has_data && tab_epoch != Some(shared_epoch);
         if stale {
             effects.extend(tab_keys().filter(|k| stored.has(*k)).map(|k| store(k, None)));
         }
         let tab = |key: StorageKey| if stale { None } else { stored.get(key) };
         self.epoch = shared_epoch;
-        let epoch = shared_epoch.to_string();
-        effects.push(store(StorageKey::TabEpoch, Some(&epoch)));
+        // Nothing is written on a device that never forgot: a first visit stores nothing.
+        if shared_epoch != 0 && tab_epoch != Some(shared_epoch) {
+            effects.push(store(StorageKey::TabEpoch, Some(&shared_epoch.to_string())));
+        }
 
         // Tokens are read with the backend they belong to, or not at all.
         let token = |value: Option<&str>| {
@@ -279,10 +283,6 @@ impl Flow {
             .or_else(|| stored.get(StorageKey::BackendUrl).map(str::to_owned))
             .unwrap_or_else(|| self.origin.clone());
         self.remember = stored.has(StorageKey::RememberJwt);
-        // The tab keeps its backend (a duplicate of it too), whatever the device's becomes.
-        if tab(StorageKey::TabBackendUrl) != Some(self.backend_text.as_str()) {
-            effects.push(store(StorageKey::TabBackendUrl, Some(&self.backend_text)));
-        }
 
         if let Some(own) = own_jwt {
             self.jwt = Some(Held {
@@ -402,7 +402,7 @@ impl Flow {
             belongs_to: None,
         });
         effects.extend(self.bind_if_remembered());
-        effects.push(self.stored_jwt());
+        effects.extend(self.stored_jwt());
         effects.push(self.remembered());
         effects
     }
@@ -414,7 +414,7 @@ impl Flow {
         match (&mut self.jwt, backend) {
             (Some(held), Some(backend)) if self.remember && held.belongs_to.is_none() => {
                 held.belongs_to = Some(backend);
-                vec![self.stored_jwt()]
+                self.stored_jwt()
             }
             _ => vec![],
         }
@@ -437,16 +437,19 @@ impl Flow {
                 backend: r.belongs_to.clone(),
             })
         });
-        vec![
-            self.stored_jwt(),
+        let mut effects = self.stored_jwt();
+        effects.extend([
             Effect::Store(StorageKey::RefreshJwt, refresh),
             store(StorageKey::SignedInAs, self.signed_in_as.as_deref()),
             self.remembered(),
-        ]
+        ]);
+        effects
     }
 
-    /// This tab's JWT with its backend, when it may be kept at all.
-    fn stored_jwt(&self) -> Effect {
+    /// This tab's JWT with its backend, when it may be kept at all; and the tab's backend
+    /// beside it, so the tab (and a duplicate of it) stays where its JWT is, whatever the
+    /// device's backend becomes.
+    fn stored_jwt(&self) -> Vec<Effect> {
         let value = self
             .jwt
             .as_ref()
@@ -457,7 +460,13 @@ impl Flow {
                     backend: held.belongs_to.clone(),
                 })
             });
-        Effect::Store(StorageKey::Jwt, value)
+        match value {
+            Some(value) => vec![
+                store(StorageKey::TabBackendUrl, Some(&self.backend_text)),
+                Effect::Store(StorageKey::Jwt, Some(value)),
+            ],
+            None => vec![store(StorageKey::Jwt, None)],
+        }
     }
 
     /// The device copy of the JWT, with the backend it belongs to (or follows), when the

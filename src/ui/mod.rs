@@ -105,6 +105,13 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
                 "Forgotten: this page keeps nothing of yours now, in this tab or any other."
             </p>
         })}
+        {move || page.forget_unrecorded.get().then(|| view! {
+            <p class="notice warning" data-testid="forget-unrecorded" role="alert">
+                "This browser would not let the page record the Forget, so a tab of this page \
+                 that is away at trakt.tv now may still hold your JWT when it comes back: close \
+                 such tabs."
+            </p>
+        })}
         <CallbackResult session=session />
         <ConnectForm session=session />
         <StatusCard session=session />

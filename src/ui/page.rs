@@ -11,6 +11,8 @@ pub struct Page {
     pub epoch: RwSignal<u32>,
     /// The clock, ticking once a second, for countdowns.
     pub now_ms: RwSignal<i64>,
+    /// The last Forget could not be recorded in storage (see `storage::forget_all`).
+    pub forget_unrecorded: RwSignal<bool>,
     steps: StoredValue<Option<Owner>, LocalStorage>,
     on_screen: StoredValue<Option<Session>, LocalStorage>,
 }
@@ -20,6 +22,7 @@ impl Page {
         Self {
             epoch: RwSignal::new(0),
             now_ms: RwSignal::new(browser::now_ms()),
+            forget_unrecorded: RwSignal::new(false),
             steps: StoredValue::new_local(None),
             on_screen: StoredValue::new_local(None),
         }

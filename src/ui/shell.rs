@@ -63,7 +63,10 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         Effect::Show(problem) => session.completion.dispatch((session, Err(problem))),
         Effect::ByHand { code, state } => session.sent_code.set(Some(SentCode { code, state })),
         Effect::NoStatus(problem) => session.status.dispatch((session, Err(problem))),
-        Effect::ForgetAll { epoch } => storage::forget_all(epoch),
+        Effect::ForgetAll { epoch } => {
+            let recorded = storage::forget_all(epoch);
+            session.page.forget_unrecorded.set(!recorded);
+        }
         Effect::ForgetTab { epoch } => storage::forget_tab(epoch),
         Effect::BroadcastForget { .. } => tabs::broadcast_forget(),
         Effect::Rebuild => session.page.rebuild(),

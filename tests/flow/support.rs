@@ -110,29 +110,34 @@ impl Tab {
                     Store::Local => &mut device.local,
                     Store::Session => &mut self.session,
                 };
+                // A write storage refuses removes the value (browser::storage::save).
                 match value {
                     Some(value) if !device.full => {
                         map.insert(key.name().to_owned(), value.clone());
                     }
-                    Some(_) => {}
-                    None => {
+                    _ => {
                         map.remove(key.name());
                     }
                 }
             }
             Effect::ForgetAll { epoch } => {
+                // The old epoch stays unless the new one is written.
                 device.local.retain(|name, _| outlives_forget(name));
                 self.session.clear();
-                device
-                    .local
-                    .insert(StorageKey::ForgetEpoch.name().to_owned(), epoch.to_string());
-                self.session
-                    .insert(StorageKey::TabEpoch.name().to_owned(), epoch.to_string());
+                if !device.full {
+                    device
+                        .local
+                        .insert(StorageKey::ForgetEpoch.name().to_owned(), epoch.to_string());
+                    self.session
+                        .insert(StorageKey::TabEpoch.name().to_owned(), epoch.to_string());
+                }
             }
             Effect::ForgetTab { epoch } => {
                 self.session.clear();
-                self.session
-                    .insert(StorageKey::TabEpoch.name().to_owned(), epoch.to_string());
+                if !device.full {
+                    self.session
+                        .insert(StorageKey::TabEpoch.name().to_owned(), epoch.to_string());
+                }
             }
             Effect::CleanAddress => self.address_cleaned = true,
             _ => {}

@@ -294,7 +294,10 @@ impl World {
                     self.bound.insert(access.clone(), backend.as_str().to_owned());
                     self.step(index, Event::Renewed { backend, access: Jwt::new(access) });
                 }
-                Effect::ForgetAll { .. } => self.forgets += 1,
+                // A Forget that storage would not record (full, blocked) cannot reach a
+                // tab away at trakt.tv; the page says so (storage::forget_all), and the
+                // tokens it could not reach are not counted as from before it.
+                Effect::ForgetAll { .. } if !self.device.full => self.forgets += 1,
                 Effect::BroadcastForget { epoch } => {
                     for other in 0..self.tabs.len() {
                         if other != index {
@@ -562,5 +565,33 @@ fn a_forget_after_the_epoch_was_tampered_with_still_reaches_every_tab() {
         Op::Open(1),
         Op::Forget(1),
         Op::Duplicate(2, 0),
+    ]);
+}
+
+#[test]
+fn a_token_a_backend_accepted_is_never_read_back_unbound_when_storage_refuses_writes() {
+    // The binding could not be written and the older, unbound record came back after
+    // trakt.tv; a refused write now removes the value instead.
+    replay(vec![
+        Op::Open(2),
+        Op::TypeJwt { tab: 2, user: 1, issuer: 1, expired: false },
+        Op::Full(true),
+        Op::Commit(2, 1),
+        Op::CheckStatus(2),
+        Op::Forged { tab: 2, state: 0 },
+    ]);
+}
+
+#[test]
+fn a_forget_storage_refuses_to_record_does_not_erase_the_one_before() {
+    replay(vec![
+        Op::Open(2),
+        Op::Open(1),
+        Op::SignIn(1, 1),
+        Op::Leave(1),
+        Op::Forget(2),
+        Op::Full(true),
+        Op::Forget(2),
+        Op::ToTraktAndBack(1),
     ]);
 }
