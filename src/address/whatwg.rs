@@ -130,7 +130,12 @@ pub fn query_with(query: &str, name: &str, value: &str) -> String {
         Some(first) => {
             pairs[first].1 = value.to_owned();
             let mut seen = 0;
-            pairs.retain(|(key, _)| key != name || { seen += 1; seen == 1 });
+            pairs.retain(|(key, _)| {
+                key != name || {
+                    seen += 1;
+                    seen == 1
+                }
+            });
         }
         None => pairs.push((name.to_owned(), value.to_owned())),
     }

@@ -4,7 +4,7 @@
 //! of the contract's three error shapes, HTML pages and empty bodies is host-tested.
 
 use crate::backend::backend_url::BackendUrl;
-use crate::backend::json::from_json;
+use crate::backend::json::{from_json, JsonError};
 use crate::problem::{truncate, Problem};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -91,22 +91,29 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiErro
             (error, _) => not_understood(error.describe()),
         });
     }
-    let json: Option<Value> = from_json(body).ok();
+    let read: Result<Value, JsonError> = from_json(body);
+    // An error body refused unread is said to be so, instead of read as no message.
+    let unread = match &read {
+        Err(error @ (JsonError::TooLarge | JsonError::TooDeep)) => {
+            Some(format!("(The answer was not read: {}.)", error.describe()))
+        }
+        _ => None,
+    };
+    let json = read.ok();
     let json = json.as_ref();
     let kind = BodyKind::of(body, json.is_some());
+    let message = || error_message(json).or_else(|| unread.clone());
     match status {
-        401 => Err(ApiError::NotSignedIn {
-            message: error_message(json),
-        }),
+        401 => Err(ApiError::NotSignedIn { message: message() }),
         400..=499 => Err(ApiError::Refused {
             status,
-            message: error_message(json),
+            message: message(),
             body: kind,
             fields: field_errors(json),
         }),
         500..=599 => Err(ApiError::Broken {
             status,
-            message: error_message(json),
+            message: message(),
             body: kind,
         }),
         _ => Err(not_understood(format!("HTTP {status}"))),
@@ -305,6 +312,23 @@ fn with_message(problem: Problem, message: &Option<String>) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_body_too_large_to_read_says_so() {
+        let huge = format!(
+            r#"{{"error":"{}"}}"#,
+            "A".repeat(crate::backend::json::MAX_JSON_BYTES)
+        );
+        match decode::<Value>(400, &huge) {
+            Err(ApiError::Refused {
+                message: Some(message),
+                ..
+            }) => {
+                assert!(message.contains("was not read"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn message(body: &str) -> Option<String> {
         error_message(from_json(body).ok().as_ref())

@@ -231,7 +231,10 @@ mod tests {
     fn a_host_no_csp_can_name_is_explained_as_such() {
         for text in ["http://now_playing_api:8080", "http://api_1/api"] {
             assert!(
-                matches!(BackendUrl::parse(text), Err(BackendUrlProblem::NotACspHost(_))),
+                matches!(
+                    BackendUrl::parse(text),
+                    Err(BackendUrlProblem::NotACspHost(_))
+                ),
                 "{text}"
             );
         }

@@ -28,4 +28,3 @@ pub fn limit_connections(backend_origin: &str) {
     let _ = meta.set_attribute("content", &format!("connect-src 'self' {backend_origin}"));
     let _ = head.append_child(&meta);
 }
-

@@ -83,7 +83,6 @@ impl StorageKey {
             | Self::TabEpoch
             | Self::PendingAuthorization
             | Self::RefreshJwt
-
             | Self::SignedInAs
             | Self::DraftUserName
             | Self::DraftClientId

@@ -50,7 +50,10 @@ pub enum Event {
     /// The person dismissed a return waiting for a click.
     Dismissed,
     /// The claim on a code ended.
-    ClaimSettled { code: AuthCode, outcome: ClaimOutcome },
+    ClaimSettled {
+        code: AuthCode,
+        outcome: ClaimOutcome,
+    },
     /// The POST of a code was answered (either way).
     CallbackAnswered,
     /// “Forget” in this tab. `epoch` is new and unguessable (the shell draws it at
@@ -126,16 +129,25 @@ pub enum Effect {
     /// Show why a return is not sent.
     Show(Problem),
     /// Offer the code and state to finish by hand (a terminal command).
-    ByHand { code: AuthCode, state: String },
+    ByHand {
+        code: AuthCode,
+        state: String,
+    },
     /// Show why the status cannot be asked.
     NoStatus(Problem),
     /// Remove everything the page stored on this device and in this tab, but what
     /// outlives “Forget”, and write the new epoch.
-    ForgetAll { epoch: u64 },
+    ForgetAll {
+        epoch: u64,
+    },
     /// Remove this tab's own values: another tab forgot.
-    ForgetTab { epoch: u64 },
+    ForgetTab {
+        epoch: u64,
+    },
     /// Tell every other tab to forget.
-    BroadcastForget { epoch: u64 },
+    BroadcastForget {
+        epoch: u64,
+    },
     /// Rebuild the page from the now-empty storage.
     Rebuild,
 }

@@ -9,8 +9,11 @@
 //! with a property test over random event sequences in several tabs sharing one storage
 //! (`tests/flow_tabs.rs`).
 
+mod code;
 mod event;
+mod open;
 mod stored;
+mod tokens;
 mod transition;
 
 pub use event::{Call, Claim, ClaimOutcome, Effect, Event, Request, Trigger};
@@ -57,11 +60,20 @@ pub struct Awaiting {
 pub enum Exchange {
     Idle,
     /// A code checked and claimed across tabs, or being claimed.
-    Claiming { code: AuthCode, state: String },
+    Claiming {
+        code: AuthCode,
+        state: String,
+    },
     /// Claimed; the expired JWT is being renewed before the POST.
-    Renewing { code: AuthCode, state: String },
+    Renewing {
+        code: AuthCode,
+        state: String,
+    },
     /// The POST is on its way.
-    Sending { code: AuthCode, state: String },
+    Sending {
+        code: AuthCode,
+        state: String,
+    },
 }
 
 /// The flow's state in one tab.
@@ -133,7 +145,10 @@ impl Flow {
     pub fn credentials(&self) -> Result<Credentials, Problem> {
         let now_s = self.now_ms.div_euclid(1000);
         let backend = BackendUrl::parse(&self.backend_text).map_err(|p| p.problem())?;
-        let held = self.jwt.as_ref().ok_or_else(|| JwtProblem::Empty.problem())?;
+        let held = self
+            .jwt
+            .as_ref()
+            .ok_or_else(|| JwtProblem::Empty.problem())?;
         if held
             .belongs_to
             .as_deref()
@@ -156,7 +171,9 @@ impl Flow {
         let backend = self.backend()?;
         let held = self.refresh.as_ref()?;
         let expired = matches!(
-            self.jwt.as_ref().map(|jwt| JwtClaims::decode(&jwt.secret).and_then(|c| c.usable_at(now_s))),
+            self.jwt
+                .as_ref()
+                .map(|jwt| JwtClaims::decode(&jwt.secret).and_then(|c| c.usable_at(now_s))),
             Some(Err(JwtProblem::Expired { .. }))
         );
         (expired && held.belongs_to.as_deref() == Some(backend.as_str()))
@@ -169,7 +186,9 @@ impl Flow {
             (Some(pending), Some(state)) => {
                 pending.nonce == state
                     && self.now_ms < pending.expires_ms
-                    && self.backend().is_some_and(|b| b.as_str() == pending.backend)
+                    && self
+                        .backend()
+                        .is_some_and(|b| b.as_str() == pending.backend)
             }
             _ => false,
         }

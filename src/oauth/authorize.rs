@@ -234,8 +234,11 @@ mod tests {
 
     #[test]
     fn a_link_without_a_state_gets_one() {
-        let link = parse("https://trakt.tv/oauth/authorize?response_type=code&client_id=abc").unwrap();
-        assert!(link.href_with_state("n1").ends_with("client_id=abc&state=n1"));
+        let link =
+            parse("https://trakt.tv/oauth/authorize?response_type=code&client_id=abc").unwrap();
+        assert!(link
+            .href_with_state("n1")
+            .ends_with("client_id=abc&state=n1"));
     }
 
     fn backend() -> BackendUrl {

@@ -28,9 +28,10 @@ pub use callback_result::CallbackResult;
 pub use connect_form::ConnectForm;
 pub use doctor_card::ConnectionDoctor;
 pub use latest::{Latest, Load};
-pub use problem_view::ProblemView;
 pub use page::Page;
-pub use session::{AuthorizeOffer, LinkRefused, SentCode, Session};
+pub use problem_view::ProblemView;
+pub use requests::{AuthorizeOffer, LinkRefused, SentCode};
+pub use session::Session;
 pub use status_card::StatusCard;
 
 use crate::browser;

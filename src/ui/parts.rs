@@ -9,7 +9,8 @@
 //! the page; [`LazyPart`] says so and offers to try again.
 
 use super::problem_view::ProblemView;
-use super::session::{SentCode, Session};
+use super::requests::SentCode;
+use super::session::Session;
 use crate::problem::Problem;
 use leptos::prelude::*;
 use std::future::Future;

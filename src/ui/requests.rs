@@ -1,7 +1,7 @@
 //! The requests the page makes with what the flow allows: the status, the authorize link,
 //! the code, and renewing an expired JWT.
 
-use super::session::{AuthorizeOffer, CodeCall, Decided, LinkRefused, Session};
+use super::session::Session;
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{
@@ -11,28 +11,93 @@ use crate::backend::contract::{
 use crate::backend::http;
 use crate::browser;
 use crate::credentials::jwt::JwtClaims;
-use crate::credentials::secret::RefreshToken;
+use crate::credentials::secret::{AuthCode, RefreshToken};
 use crate::flow::{Credentials, Event, Flow};
 use crate::oauth::authorize::AuthorizeLink;
-use crate::oauth::redirect::check_redirect;
+use crate::oauth::redirect::{check_redirect, RedirectCheck};
 use crate::problem::Problem;
 use leptos::prelude::*;
 use std::future::Future;
+
+/// An authorize link ready to follow, with where Trakt will send the browser back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthorizeOffer {
+    pub link: AuthorizeLink,
+    /// The `redirect_uri` the backend reported besides the link (newer backends only),
+    /// shown in the redirect check; what the page promises comes from the link.
+    pub backend_redirect: Option<String>,
+    pub redirect: RedirectCheck,
+}
+
+/// Why there is no link to offer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRefused {
+    pub problem: Problem,
+    /// The backend has no Trakt credentials for this user: the form to add them opens.
+    pub missing_trakt_key: bool,
+}
+
+impl From<Problem> for LinkRefused {
+    fn from(problem: Problem) -> Self {
+        Self {
+            problem,
+            missing_trakt_key: false,
+        }
+    }
+}
+
+/// A code that could not be sent, kept so it can be sent by hand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentCode {
+    pub code: AuthCode,
+    pub state: String,
+}
+
+/// What the status shows next: an answer to ask for with these credentials, a renewal of
+/// the expired JWT first (the flow asks again once it is renewed), or why there is none.
+#[derive(Clone)]
+pub enum StatusAsk {
+    Call(Credentials),
+    Renew(BackendUrl, RefreshToken),
+    Refused(Problem),
+}
+
+/// A code to send, with the backend and the JWT the flow chose.
+#[derive(Clone)]
+pub struct CodeCall {
+    pub credentials: Credentials,
+    pub code: SentCode,
+}
 
 /// `GET /trakt/auth-status/`; when Trakt is not connected (or its token expired), the
 /// authorize link right after, so it is on screen without another click. The request is
 /// made before the future is awaited: at page open it travels while the page renders.
 pub(super) fn ask_status(
     session: Session,
-    decided: Decided,
+    ask: StatusAsk,
 ) -> impl Future<Output = Result<Connection, Problem>> {
     session.offer.reset();
-    let asked = decided.map(|c| {
-        let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
-        (c, answer)
-    });
+    let asked = match ask {
+        StatusAsk::Call(c) => {
+            let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
+            Ok(Ok((c, answer)))
+        }
+        StatusAsk::Renew(backend, refresh) => Ok(Err((backend, refresh))),
+        StatusAsk::Refused(problem) => Err(problem),
+    };
     async move {
-        let (call, answer) = asked?;
+        let (call, answer) = match asked? {
+            Ok(asked) => asked,
+            // Shown as under way while the JWT is renewed: the flow asks again once it is
+            // (which supersedes this), or says why it cannot.
+            Err((backend, refresh)) => {
+                renew(session, backend, refresh).await;
+                return Err(Problem::new(
+                    "The JWT could not be renewed.",
+                    "Sign in again in step 1.",
+                ));
+            }
+        };
         let connection = explain(answer.await.map(|s| Connection::from(&s)), &call.backend)?;
         // The backend accepted the JWT: it is that backend's.
         session.send(Event::Accepted {
@@ -58,7 +123,9 @@ pub(super) fn ask_link(
             problem,
             missing_trakt_key,
         })?;
-        let user = JwtClaims::decode(&c.jwt).ok().and_then(|claims| claims.user_id);
+        let user = JwtClaims::decode(&c.jwt)
+            .ok()
+            .and_then(|claims| claims.user_id);
         let link = AuthorizeLink::parse(answer.auth_url.as_deref(), &c.backend)
             .and_then(|link| link.for_user(user.as_deref()))
             .map_err(|p| p.problem())?;

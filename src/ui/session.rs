@@ -7,61 +7,16 @@
 
 use super::latest::{Latest, Load};
 use super::page::Page;
+use super::requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
 use crate::backend::backend_url::{BackendUrl, BackendUrlProblem};
 use crate::backend::contract::{Connected, Connection};
 use crate::browser;
 use crate::credentials::jwt::{check_input, JwtClaims, JwtProblem};
-use crate::credentials::secret::{AuthCode, Jwt};
+use crate::credentials::secret::Jwt;
 use crate::flow::{Awaiting, Credentials, Event, Flow, Stored};
-use crate::oauth::authorize::AuthorizeLink;
-use crate::oauth::redirect::RedirectCheck;
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
 use leptos::prelude::*;
-
-/// An authorize link ready to follow, with where Trakt will send the browser back.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AuthorizeOffer {
-    pub link: AuthorizeLink,
-    /// The `redirect_uri` the backend reported besides the link (newer backends only),
-    /// shown in the redirect check; what the page promises comes from the link.
-    pub backend_redirect: Option<String>,
-    pub redirect: RedirectCheck,
-}
-
-/// Why there is no link to offer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LinkRefused {
-    pub problem: Problem,
-    /// The backend has no Trakt credentials for this user: the form to add them opens.
-    pub missing_trakt_key: bool,
-}
-
-impl From<Problem> for LinkRefused {
-    fn from(problem: Problem) -> Self {
-        Self {
-            problem,
-            missing_trakt_key: false,
-        }
-    }
-}
-
-/// A code that could not be sent, kept so it can be sent by hand.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SentCode {
-    pub code: AuthCode,
-    pub state: String,
-}
-
-/// The backend and JWT of a call the flow decided, or why there is none.
-pub type Decided = Result<Credentials, Problem>;
-
-/// A code to send, with the backend and the JWT the flow chose.
-#[derive(Clone)]
-pub struct CodeCall {
-    pub credentials: Credentials,
-    pub code: SentCode,
-}
 
 /// Everything the page shares.
 #[derive(Clone, Copy)]
@@ -83,10 +38,11 @@ pub struct Session {
     /// A returned code waiting for the person's click.
     pub awaiting: RwSignal<Option<Awaiting>>,
     /// `GET /trakt/auth-status/`.
-    pub status: Latest<(Session, Decided), Result<Connection, Problem>>,
+    pub status: Latest<(Session, StatusAsk), Result<Connection, Problem>>,
     /// `GET /trakt/authenticate/`, checked.
     pub offer: Latest<Session, Result<AuthorizeOffer, LinkRefused>>,
-    /// A returned code is being claimed across tabs, before it is sent.
+    /// A returned code is on its way but not sent yet: being claimed across tabs, or
+    /// waiting for the expired JWT to be renewed.
     pub claiming: RwSignal<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub completion: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
@@ -120,7 +76,9 @@ impl Session {
             stored,
             now_ms: browser::now_ms(),
         });
-        session.backend_input.set(session.read(|flow| flow.backend_text.clone()));
+        session
+            .backend_input
+            .set(session.read(|flow| flow.backend_text.clone()));
         session
     }
 
@@ -143,8 +101,8 @@ impl Session {
             remember: RwSignal::new(false),
             signed_in_as: RwSignal::new(None),
             awaiting: RwSignal::new(None),
-            status: Latest::new(|(session, decided): &(Session, Decided)| {
-                super::requests::ask_status(*session, decided.clone())
+            status: Latest::new(|(session, ask): &(Session, StatusAsk)| {
+                super::requests::ask_status(*session, ask.clone())
             }),
             offer: Latest::new(|session: &Session| super::requests::ask_link(*session)),
             completion: Latest::new(|(session, call): &(Session, Result<CodeCall, Problem>)| {
@@ -177,7 +135,10 @@ impl Session {
                 effects
             })
             .unwrap_or_default();
-        self.mirror(&jwt_before);
+        // A page about to be rebuilt shows nothing more: its views are going.
+        if !effects.contains(&crate::flow::Effect::Rebuild) {
+            self.mirror(&jwt_before);
+        }
         for effect in effects {
             super::shell::carry_out(self, effect);
         }
@@ -187,21 +148,28 @@ impl Session {
     fn mirror(self, jwt_before: &str) {
         let (jwt, remember, signed_in_as, awaiting) = self.read(|flow| {
             let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
-            (jwt, flow.remember, flow.signed_in_as.clone(), flow.awaiting.clone())
+            (
+                jwt,
+                flow.remember,
+                flow.signed_in_as.clone(),
+                flow.awaiting.clone(),
+            )
         });
         // The field follows only when the flow changed the JWT (signed in, renewed,
         // dropped): what the person types stays as typed.
         if let Some(jwt) = jwt {
             self.jwt_input.try_set(jwt);
         }
-        self.remember.try_set(remember);
-        self.signed_in_as.try_set(signed_in_as);
-        self.awaiting.try_set(awaiting);
+        set_if_changed(self.remember, remember);
+        set_if_changed(self.signed_in_as, signed_in_as);
+        set_if_changed(self.awaiting, awaiting);
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.
     pub fn jwt_typed(self, value: String) {
-        let user = JwtClaims::decode(&Jwt::new(value.trim())).ok().and_then(|c| c.user_id);
+        let user = JwtClaims::decode(&Jwt::new(value.trim()))
+            .ok()
+            .and_then(|c| c.user_id);
         if user != self.jwt_user.get_untracked() {
             self.forget_status();
         }
@@ -285,5 +253,12 @@ impl Session {
         self.send(Event::ForgetHere {
             epoch: browser::tabs::new_epoch(),
         });
+    }
+}
+
+/// Sets `signal` only when the value changes, so nothing that reads it runs for nothing.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.try_with_untracked(|now| *now != value) == Some(true) {
+        signal.try_set(value);
     }
 }

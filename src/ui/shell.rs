@@ -1,11 +1,12 @@
 //! The browser shell: carries out what the flow decided, one effect at a time.
 
 use super::drafts;
-use super::session::{CodeCall, SentCode, Session};
+use super::requests::{CodeCall, SentCode, StatusAsk};
+use super::session::Session;
 use crate::backend::backend_url::BackendUrl;
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
-use crate::flow::{may_call, Credentials, Effect, Event, Request};
+use crate::flow::{may_call, Credentials, Effect, Event, Exchange, Request};
 use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,8 +41,11 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             };
             match call.request {
                 Request::Status => {
-                    let decided = reached.map(|()| credentials);
-                    session.status.dispatch((session, decided));
+                    let ask = match reached {
+                        Ok(()) => StatusAsk::Call(credentials),
+                        Err(problem) => StatusAsk::Refused(problem),
+                    };
+                    session.status.dispatch((session, ask));
                 }
                 Request::Callback { code, state } => {
                     session.sent_code.set(None);
@@ -55,14 +59,35 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             backend,
             refresh,
             epoch,
-        } => spawn_local(async move {
-            if epoch == storage::shared_epoch() {
-                super::requests::renew(session, backend, refresh).await;
+        } => {
+            if epoch != storage::shared_epoch() {
+                return session.page.heard_forget();
             }
-        }),
+            // The status, when it waits for the renewal, shows as under way meanwhile.
+            if session.read(|flow| flow.status_after_renewal) {
+                session
+                    .status
+                    .dispatch((session, StatusAsk::Renew(backend, refresh)));
+            } else {
+                // A claimed code waiting for it still shows as on its way.
+                let for_code =
+                    session.read(|flow| matches!(flow.exchange, Exchange::Renewing { .. }));
+                if for_code {
+                    session.claiming.set(true);
+                }
+                spawn_local(async move {
+                    super::requests::renew(session, backend, refresh).await;
+                    if for_code {
+                        session.claiming.try_set(false);
+                    }
+                });
+            }
+        }
         Effect::Show(problem) => session.completion.dispatch((session, Err(problem))),
         Effect::ByHand { code, state } => session.sent_code.set(Some(SentCode { code, state })),
-        Effect::NoStatus(problem) => session.status.dispatch((session, Err(problem))),
+        Effect::NoStatus(problem) => session
+            .status
+            .dispatch((session, StatusAsk::Refused(problem))),
         Effect::ForgetAll { epoch } => {
             let recorded = storage::forget_all(epoch);
             session.page.forget_unrecorded.set(!recorded);

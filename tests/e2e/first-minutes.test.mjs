@@ -101,7 +101,7 @@ describe('3. pasting an authorization started elsewhere', () => {
     const { context, helper } = await suite.open();
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Connected');
-    const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-state'));
+    const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-authorization'));
     assert.equal(pending, null, 'no authorization is pending in this tab');
     const elsewhere = await suite.standin.approvedElsewhere();
     assert.equal(elsewhere.state, '1', 'the backend makes state the user id');
@@ -143,7 +143,14 @@ describe('4. Forget leaves nothing behind', () => {
     assert.ok(Object.keys(before.session).includes('trakt-helper.refresh-jwt'));
     await helper.forget();
     const after = await helper.stored();
-    assert.deepEqual(after, { local: {}, session: {} });
+    // Only the Forget epoch is left: a random number that tells a tab away at trakt.tv
+    // that its data is older.
+    const epoch = after.local['trakt-helper.forget-epoch'];
+    assert.match(epoch, /^\d+$/);
+    assert.deepEqual(after, {
+      local: { 'trakt-helper.forget-epoch': epoch },
+      session: { 'trakt-helper.tab-epoch': epoch },
+    });
     assert.equal(await helper.jwt().inputValue(), '');
     // The steps are built anew, as on a first visit: the sign-in form closed and empty.
     await helper.openSignIn();

@@ -65,14 +65,15 @@ describe('the helper, end to end', () => {
       local: { ...localStorage },
       session: { ...sessionStorage },
     }));
-    assert.equal(stored.session['trakt-helper.jwt'], jwt);
+    // The JWT is kept with the backend that accepted it.
+    assert.deepEqual(JSON.parse(stored.session['trakt-helper.jwt']), { token: jwt, backend: standin.url });
     assert.equal(stored.local['trakt-helper.remembered-jwt'], undefined, 'JWT not on the device by default');
     assert.equal(stored.local['trakt-helper.backend-url'], `${standin.url}/`);
 
     await helper.rememberBox().check();
     await eventually(async () => {
       const local = await helper.page.evaluate(() => localStorage.getItem('trakt-helper.remembered-jwt'));
-      assert.equal(local, jwt);
+      assert.deepEqual(JSON.parse(local), { token: jwt, backend: standin.url });
     });
     const second = new HelperPage(await context.newPage(), `${standin.url}/`);
     await second.open();
@@ -81,8 +82,8 @@ describe('the helper, end to end', () => {
 
     await helper.forgetButton().click();
     await eventually(async () => {
-      const left = await helper.page.evaluate(() => localStorage.length + sessionStorage.length);
-      assert.equal(left, 0);
+      const left = await helper.page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
+      assert.deepEqual(left.sort(), ['trakt-helper.forget-epoch', 'trakt-helper.tab-epoch'], 'only the Forget epoch');
     });
     assert.equal(await helper.jwt().inputValue(), '');
     await context.close();
@@ -101,27 +102,31 @@ describe('the helper, end to end', () => {
     await context.close();
   });
 
-  test('a state that does not match the link stops everything; nothing is POSTed', async () => {
+  test('a return without this tab\'s nonce waits for a click; another user\'s state is then refused', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token() });
-    await helper.authorizeLink().waitFor();
+    await helper.followLinkInPlace();
     const forged = 'a'.repeat(64);
     await helper.open(`?code=${forged}&state=2`);
-    const problem = await textContains(helper.callbackProblem(), 'does not match');
-    assert.ok(problem.includes('expected 1, got 2'));
-    assert.ok(problem.includes('Nothing was sent'));
+    await textContains(helper.confirmReturn(), 'not for an authorization started in this tab');
     assert.equal(helper.address(), `${standin.url}/`);
+    assert.equal(await callbackPosts(), 0, 'nothing is sent on arrival');
+    await helper.sendWaitingCode();
+    const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
+    assert.ok(problem.includes('Nothing was sent'));
     assert.equal(await callbackPosts(), 0);
     await context.close();
   });
 
-  test('a code arriving in a tab that never left for Trakt is not sent', async () => {
+  test('a code arriving in a tab that never left for Trakt waits for a click, and can be discarded', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token() });
     await textContains(helper.status(), 'Not connected');
     const other = new HelperPage(await context.newPage(), `${standin.url}/`);
     await other.open(`?code=${'b'.repeat(64)}&state=1`);
-    await textContains(other.callbackProblem(), 'did not start an authorization');
+    await textContains(other.confirmReturn(), 'not for an authorization started in this tab');
+    await other.discardWaitingCode();
+    await other.confirmReturn().waitFor({ state: 'detached' });
     assert.equal(await callbackPosts(), 0);
     await context.close();
   });
@@ -177,7 +182,8 @@ describe('the helper, end to end', () => {
     const spent = await fetch(`${standin.url}/trakt/oauth-callback/`, {
       method: 'POST',
       headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ code: back.searchParams.get('code'), state: back.searchParams.get('state') }),
+      // The backend's own state, the user id; the link's is the page's nonce.
+      body: JSON.stringify({ code: back.searchParams.get('code'), state: '1' }),
     });
     assert.equal(spent.status, 200);
     await helper.open(back.search);

@@ -25,7 +25,8 @@ const CANARIES = [
 async function assertInert(helper) {
   const found = await helper.page.evaluate(() => ({
     ran: window.__canary !== undefined,
-    markup: document.querySelectorAll('img, svg, script:not([src])').length,
+    // The import map is the page's own (its hash is in the CSP): the one inline script.
+    markup: document.querySelectorAll('img, svg, script:not([src]):not([type="importmap"])').length,
   }));
   assert.deepEqual(found, { ran: false, markup: 0 });
 }
@@ -112,7 +113,8 @@ describe('canaries in every outside string show as text and never run', () => {
         const { context, helper } = await connected();
         await helper.authorizeLink().waitFor();
         await helper.open(`?${new URLSearchParams({ code: hex64('c'), state: canary })}`);
-        await textContains(helper.callbackProblem(), `got ${canary}`);
+        await helper.sendWaitingCode();
+        await textContains(helper.callbackProblem(), `state ${canary}`);
         return { context, helper };
       },
     },
@@ -222,11 +224,11 @@ describe('answers', () => {
     });
   }
 
-  test('a 5 MB error body is shown cut short and the page stays responsive', async () => {
+  test('a 5 MB error body is refused unread, said so, and the page stays responsive', async () => {
     const huge = 'A'.repeat(5 * 1024 * 1024);
     await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, status: 400, body: { error: huge } });
     const { context, helper } = await connected();
-    const problem = await textContains(helper.statusProblem(), `(${huge.length} characters in all)`, { timeout: 20_000 });
+    const problem = await textContains(helper.statusProblem(), 'The answer was not read: longer than 1024 KiB', { timeout: 20_000 });
     assert.ok(problem.length < 2_000, `shown ${problem.length} characters`);
     const started = Date.now();
     await helper.checkAgainButton().click();
@@ -285,14 +287,35 @@ describe('answers', () => {
 });
 
 describe('the return from trakt.tv', () => {
+  // A code without this tab's nonce waits for the person's click; sending it then applies
+  // the paste rules.
+  const waiting = [
+    ['a state that does not match', `?code=${hex64('a')}&state=2`, 'belongs to another user'],
+    ['a double-encoded state', `?code=${hex64('a')}&state=%2531`, 'belongs to another user'],
+    ['a state with a hidden character', `?code=${hex64('a')}&state=1%00`, 'belongs to another user'],
+    ['another tab\'s nonce', `?code=${hex64('a')}&state=${'0123456789abcdef'.repeat(2)}`, 'started in another tab'],
+  ];
+  for (const [name, suffix, expected] of waiting) {
+    test(`${name}: removed from the address, sent only on a click, then refused`, async () => {
+      const { context, helper } = await connected();
+      await helper.followLinkInPlace();
+      await helper.page.goto('about:blank');
+      await helper.open(suffix);
+      await helper.confirmReturn().waitFor();
+      assert.equal(helper.address(), `${suite.standin.url}/`);
+      assert.equal(await suite.callbackPosts(), 0, 'nothing sent on arrival');
+      await helper.sendWaitingCode();
+      const problem = await textContains(helper.callbackProblem(), expected);
+      assert.ok(problem.includes('What to do:'));
+      assert.equal(await suite.callbackPosts(), 0);
+      await context.close();
+    });
+  }
+
   const returns = [
-    ['a state that does not match', `?code=${hex64('a')}&state=2`, 'does not match'],
-    ['no state', `?code=${hex64('a')}`, 'without the “state” check value'],
     ['a state without a code', '?state=1', 'it has a state but no code'],
     ['two codes', `?code=${hex64('a')}&code=${hex64('b')}&state=1`, '“code” appears more than once'],
     ['a 10 KB code', `?code=${'a'.repeat(10 * 1024)}&state=1`, 'the code is far too long'],
-    ['a double-encoded state', `?code=${hex64('a')}&state=%2531`, 'expected 1, got %31'],
-    ['a state with a hidden character', `?code=${hex64('a')}&state=1%00`, 'does not match'],
     ['an empty code', '?code=&state=1', 'the code is empty'],
     ['a code in the fragment', `#code=${hex64('a')}&state=1`, 'after “#” instead of “?”'],
     ['a code with markup in it', '?code=%3Cb%3Ex%3C%2Fb%3E&state=1', 'characters no code has'],
@@ -356,8 +379,10 @@ describe('sending once', () => {
     await helper.page.waitForLoadState();
     const again = new HelperPage(await context.newPage(), returnUrl);
     await again.open();
-    await textContains(again.callbackProblem(), 'did not start an authorization');
+    await again.confirmReturn().waitFor();
     assert.equal(new URL(again.address()).search, '', 'the new tab cleaned its address too');
+    await again.sendWaitingCode();
+    await textContains(again.callbackProblem(), 'started in another tab');
     assert.equal(await suite.callbackPosts(), 1);
     await context.close();
   });
@@ -427,7 +452,11 @@ describe('guarantees', () => {
   test('the Content-Security-Policy forbids inline script and limits connections to the backend', async () => {
     const html = await readFile(path.join(distDir, 'index.html'), 'utf8');
     assert.match(html, /script-src 'self' 'wasm-unsafe-eval'/);
-    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+    assert.doesNotMatch(
+      html,
+      /<script(?![^>]*\bsrc=)(?![^>]*type="?importmap)[^>]*>/,
+      'no inline script in index.html but the import map, which the CSP names by its hash',
+    );
 
     const { context, helper } = await connected();
     await textContains(helper.status(), 'Not connected to Trakt.');
@@ -526,8 +555,9 @@ describe('round two', () => {
 
   test('2. two tabs holding the same return send its code exactly once', async () => {
     const { context, helper } = await connected();
-    await helper.authorizeLink().waitFor();
-    // A tab opened from the page shares its tab storage: the JWT and the pending state.
+    const nonce = await helper.followLinkInPlace();
+    // A tab opened from the page shares its tab storage: the JWT and the pending
+    // authorization with its nonce.
     const [opened] = await Promise.all([
       context.waitForEvent('page'),
       helper.page.evaluate(() => window.open(location.href)),
@@ -535,7 +565,8 @@ describe('round two', () => {
     await opened.waitForLoadState();
     const second = new HelperPage(opened, `${suite.standin.url}/`);
     const back = await suite.standin.approvedElsewhere();
-    await Promise.all([helper.page.goto(back.address), second.page.goto(back.address)]);
+    const address = `${suite.standin.url}/?code=${back.code}&state=${nonce}`;
+    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
     const outcomes = await eventually(async () => {
       const texts = await Promise.all(
         [helper, second].map((tab) => tab.resultCard().textContent({ timeout: 1000 })),
@@ -602,14 +633,17 @@ describe('round two', () => {
     await suite.standin.fault({ path: '/trakt/authenticate/', status: 200, body: { auth_url: exact } });
     const { context, helper } = await connected();
     await textContains(helper.standinNotice(), 'stand-in authorize page');
-    assert.equal(await helper.authorizeLink().getAttribute('href'), exact);
+    // The same link, with this tab's nonce as its state.
+    const href = await helper.authorizeLink().getAttribute('href');
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?response_type=code&state=[0-9a-f]{32}$/);
+    assert.ok(href.startsWith(exact.replace('state=1', 'state=')), href);
     await context.close();
   });
 
   test('6. the code leaves the address bar even when the page is served at a path starting with //', async () => {
     const { context, helper } = await suite.open();
     await helper.page.goto(`${suite.standin.url}//?code=${hex64('d')}&state=1`);
-    await textContains(helper.callbackProblem(), 'did not start an authorization');
+    await helper.confirmReturn().waitFor();
     const address = new URL(helper.address());
     assert.equal(address.pathname, '//');
     assert.equal(address.search, '', 'no code in the address bar');
@@ -762,7 +796,7 @@ describe('round two, after review', () => {
     await helper.signIn('alice', 'alice-password');
     await helper.forget();
     await helper.page.waitForTimeout(2500);
-    assert.deepEqual(await helper.stored(), { local: {}, session: {} });
+    assert.deepEqual(await helper.storedBesidesEpoch(), { local: {}, session: {} });
     assert.equal(await helper.jwt().inputValue(), '');
     assert.deepEqual(await suite.traktRequests(), [], 'no status or link asked for after Forget');
     await context.close();
@@ -780,8 +814,10 @@ describe('round two, after review', () => {
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Connected');
     await helper.authorizeAgainButton().click();
-    await helper.authorizeLink().waitFor();
-    await helper.page.goto(returnUrl);
+    const nonce = await helper.followLinkInPlace();
+    // The same code, coming back to this tab's new authorization.
+    const code = new URL(returnUrl).searchParams.get('code');
+    await helper.page.goto(`${suite.standin.url}/?code=${code}&state=${nonce}`);
     await textContains(helper.callbackProblem(), 'already sent from this page');
     assert.equal(await suite.callbackPosts(), 1);
     await context.close();
@@ -860,7 +896,7 @@ describe('round three: every request an action, after review', () => {
       await helper.forget();
       const asked = (await withJwt(suite.standin)).length;
       await helper.page.waitForTimeout(2500);
-      assert.deepEqual(await helper.stored(), { local: {}, session: {} }, `nothing written back (${slow})`);
+      assert.deepEqual(await helper.storedBesidesEpoch(), { local: {}, session: {} }, `nothing written back (${slow})`);
       assert.equal((await withJwt(suite.standin)).length, asked, `nothing asked with the old JWT (${slow})`);
       await context.close();
     }

@@ -23,7 +23,9 @@ describe('1. sign in instead of pasting a JWT', () => {
     await eventually(async () => assert.notEqual(await helper.jwtHint().textContent(), first));
     await textContains(helper.status(), 'Not connected to Trakt.');
     const stored = await helper.page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
-    assert.match(stored.session['trakt-helper.refresh-jwt'], /^eyJ/);
+    // Kept with the backend that issued it, in this tab only.
+    assert.match(JSON.parse(stored.session['trakt-helper.refresh-jwt']).token, /^eyJ/);
+    assert.equal(JSON.parse(stored.session['trakt-helper.refresh-jwt']).backend, suite.standin.url);
     assert.ok(!JSON.stringify(stored.local).includes('refresh'), 'the refresh token never leaves the tab');
     await context.close();
   });

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use trakt_oauth_helper::browser::keys::{outlives_forget, Store, StorageKey};
+use trakt_oauth_helper::browser::keys::{outlives_forget, StorageKey, Store};
 use trakt_oauth_helper::credentials::jwt::BASE64URL;
 use trakt_oauth_helper::flow::{Effect, Event, Flow, Stored};
 use trakt_oauth_helper::oauth::returned::Returned;
@@ -59,7 +59,11 @@ pub struct Tab {
 
 impl Tab {
     /// Opens a tab on `device` with `session` (empty for a new tab), at `address`.
-    pub fn open(device: &mut Device, session: BTreeMap<String, String>, returned: Returned) -> Self {
+    pub fn open(
+        device: &mut Device,
+        session: BTreeMap<String, String>,
+        returned: Returned,
+    ) -> Self {
         let mut tab = Self {
             flow: Flow::new(ORIGIN),
             session,

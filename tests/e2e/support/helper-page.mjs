@@ -101,6 +101,19 @@ export class HelperPage {
     return this.page.getByRole('button', { name: 'Discard it' }).click();
   }
 
+  /**
+   * Follows the authorize link but stays on the page (its navigation answers 204): the tab
+   * records the pending authorization. Returns the nonce the link carries as its state.
+   */
+  async followLinkInPlace() {
+    await this.page.route('**/oauth/authorize**', (route) => route.fulfill({ status: 204 }));
+    const href = await this.authorizeLink().getAttribute('href');
+    // A navigation answered 204 never completes: the click does not wait for it.
+    await this.authorizeLink().click({ noWaitAfter: true });
+    await this.page.waitForFunction(() => sessionStorage.getItem('trakt-helper.pending-authorization') !== null);
+    return new URL(href).searchParams.get('state');
+  }
+
   /** Follows the authorize link (shown by itself once not connected) to (the stand-in for) trakt.tv and answers. */
   async authorize({ approve = true } = {}) {
     await this.authorizeLink().click();
@@ -135,6 +148,14 @@ export class HelperPage {
   /** Everything the page keeps in both storages. */
   stored() {
     return this.page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
+  }
+
+  /** What the page keeps besides the Forget epoch (a random number that outlives Forget). */
+  async storedBesidesEpoch() {
+    const { local, session } = await this.stored();
+    delete local['trakt-helper.forget-epoch'];
+    delete session['trakt-helper.tab-epoch'];
+    return { local, session };
   }
 
   /** Marks the document now shown, so `sameDocument` can tell whether the page reloaded since. */

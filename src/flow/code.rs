@@ -1,0 +1,136 @@
+//! A returned code: checked, claimed across tabs, then sent once.
+
+use super::transition::store;
+use super::{Claim, Effect, Exchange, Flow, Request, Trigger};
+use crate::browser::keys::StorageKey;
+use crate::credentials::secret::AuthCode;
+use crate::oauth::returned::{check_state, Arrival};
+use crate::problem::Problem;
+
+impl Flow {
+    /// A code the person sent on (pasted, or confirmed with a click). This tab's own
+    /// nonce, live or not, is answered with the state the backend put in its link; any
+    /// other state must be the JWT's user, which is how the backend makes it.
+    pub(super) fn accept_by_person(
+        &mut self,
+        code: AuthCode,
+        returned: Option<String>,
+        trigger: Trigger,
+    ) -> Vec<Effect> {
+        self.awaiting = None;
+        if let Some(pending) = self.pending.clone() {
+            if returned.as_deref() == Some(pending.nonce.as_str()) {
+                if self.backend().is_none_or(|b| b.as_str() != pending.backend) {
+                    return vec![Effect::Show(Problem::new(
+                        "This code comes from an authorization started for another backend URL \
+                         than the one on this page now, so it was not sent.",
+                        format!(
+                            "Put {} back in Backend URL and paste the code again, or follow \
+                             “Authorize on Trakt” again.",
+                            pending.backend
+                        ),
+                    ))];
+                }
+                self.pending = None;
+                let mut effects = vec![store(StorageKey::PendingAuthorization, None)];
+                effects.extend(self.begin_claim(code, pending.state, trigger));
+                return effects;
+            }
+        }
+        // The nonce of another tab, or of an authorization this tab already finished.
+        if returned.as_deref().is_some_and(is_nonce) {
+            return vec![Effect::Show(Problem::new(
+                "This code came back to an authorization started in another tab (or one this \
+                 tab already finished), so it was not sent from here.",
+                "Nothing was sent. Finish in the tab where you followed “Authorize on Trakt”, \
+                 or follow it again in this tab.",
+            ))];
+        }
+        let user = self.jwt_user();
+        match check_state(returned.as_deref(), None, user.as_deref(), Arrival::Pasted) {
+            Ok(state) => self.begin_claim(code, state, trigger),
+            Err(problem) => vec![Effect::Show(problem.problem())],
+        }
+    }
+
+    /// Claims a code across tabs, once this tab can send it at all.
+    pub(super) fn begin_claim(
+        &mut self,
+        code: AuthCode,
+        state: String,
+        trigger: Trigger,
+    ) -> Vec<Effect> {
+        if self.exchange != Exchange::Idle {
+            return vec![Effect::Show(Problem::new(
+                "Another code is being sent from this tab; this one was not sent.",
+                "Wait for the outcome above, then paste this code again if it is still needed.",
+            ))];
+        }
+        if let (Err(problem), None) = (self.credentials(), self.refresh_for_renewal()) {
+            return vec![Effect::Show(cannot_send(&problem))];
+        }
+        self.exchange = Exchange::Claiming {
+            code: code.clone(),
+            state,
+        };
+        vec![Effect::Claim(Claim { code, trigger })]
+    }
+
+    /// Sends a claimed code, renewing an expired JWT first.
+    pub(super) fn send_code(
+        &mut self,
+        code: AuthCode,
+        state: String,
+        may_renew: bool,
+    ) -> Vec<Effect> {
+        match self.credentials() {
+            Ok(credentials) => {
+                self.exchange = Exchange::Sending {
+                    code: code.clone(),
+                    state: state.clone(),
+                };
+                vec![self.send(credentials, Request::Callback { code, state })]
+            }
+            Err(problem) => match self.renew().filter(|_| may_renew) {
+                Some(renew) => {
+                    self.exchange = Exchange::Renewing { code, state };
+                    vec![renew]
+                }
+                None => {
+                    self.exchange = Exchange::Idle;
+                    vec![Effect::Show(cannot_send(&problem))]
+                }
+            },
+        }
+    }
+
+    /// A claimed code that cannot be sent after all (its renewal was refused).
+    pub(super) fn send_nothing(&mut self) -> Vec<Effect> {
+        let problem = self
+            .credentials()
+            .err()
+            .unwrap_or_else(|| Problem::new("The JWT could not be renewed.", ""));
+        self.exchange = Exchange::Idle;
+        vec![Effect::Show(cannot_send(&problem))]
+    }
+}
+
+/// Whether a `state` is one of this page's nonces (`browser::tabs::nonce`: 32 hex digits),
+/// which no backend makes.
+fn is_nonce(state: &str) -> bool {
+    state.len() == 32 && state.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Why a returned code is not sent on, with what to do.
+fn cannot_send(problem: &Problem) -> Problem {
+    Problem::new(
+        format!(
+            "Trakt sent a code, but it cannot be sent on: {}",
+            problem.title
+        ),
+        format!(
+            "Nothing was sent. Fix this, then follow “Authorize on Trakt” again. {}",
+            problem.next_step
+        ),
+    )
+}

@@ -1,0 +1,158 @@
+//! The backend and the tokens: which JWT and refresh token belong to which backend, and
+//! what is stored of them.
+
+use super::stored::{write, StoredToken};
+use super::transition::{storable, store, user_of};
+use super::{Effect, Flow, Held};
+use crate::browser::keys::StorageKey;
+use crate::credentials::secret::Jwt;
+
+impl Flow {
+    pub(super) fn commit_backend(&mut self, text: &str) -> Vec<Effect> {
+        if text == self.backend_text {
+            return vec![];
+        }
+        self.backend_text = text.to_owned();
+        let base = self.backend().map(|b| b.as_str().to_owned());
+        let mut effects = vec![
+            store(StorageKey::TabBackendUrl, Some(text)),
+            store(
+                StorageKey::BackendUrl,
+                Some(text).filter(|t| !t.is_empty() && *t != self.origin),
+            ),
+        ];
+        // What belongs to another backend goes: it is never sent to this one.
+        if self
+            .jwt
+            .as_ref()
+            .is_some_and(|held| held.belongs_to.is_some() && held.belongs_to != base)
+        {
+            self.jwt = None;
+            self.signed_in_as = None;
+            effects.push(store(StorageKey::Jwt, None));
+            effects.push(store(StorageKey::SignedInAs, None));
+        }
+        if self
+            .refresh
+            .as_ref()
+            .is_some_and(|held| held.belongs_to != base)
+        {
+            effects.extend(self.drop_sign_in());
+        }
+        // A JWT no backend accepted yet follows the backend, and so does its device copy.
+        if self
+            .jwt
+            .as_ref()
+            .is_some_and(|held| held.belongs_to.is_none())
+        {
+            effects.push(self.remembered());
+        }
+        effects
+    }
+
+    pub(super) fn type_jwt(&mut self, text: &str) -> Vec<Effect> {
+        let typed = Jwt::from_input(text);
+        if typed.as_ref() == self.jwt.as_ref().map(|held| &held.secret) {
+            return vec![];
+        }
+        let mut effects = vec![];
+        // The refresh token and the name from signing in stay only with the same user's
+        // JWT: they never renew another user's token.
+        let user = typed.as_ref().and_then(|jwt| user_of(jwt.secret()));
+        let signed_in = self
+            .refresh
+            .as_ref()
+            .and_then(|r| user_of(r.secret.secret()));
+        if signed_in.is_none() || signed_in != user {
+            effects.extend(self.drop_sign_in());
+        }
+        self.jwt = typed.map(|secret| Held {
+            secret,
+            belongs_to: None,
+        });
+        effects.extend(self.bind_if_remembered());
+        effects.extend(self.stored_jwt());
+        effects.push(self.remembered());
+        effects
+    }
+
+    /// A JWT kept on the device is kept with a backend, and from then on belongs to it in
+    /// this tab too: device and tab never disagree on where it may go.
+    pub(super) fn bind_if_remembered(&mut self) -> Vec<Effect> {
+        let backend = self.backend().map(|b| b.as_str().to_owned());
+        match (&mut self.jwt, backend) {
+            (Some(held), Some(backend)) if self.remember && held.belongs_to.is_none() => {
+                held.belongs_to = Some(backend);
+                self.stored_jwt()
+            }
+            _ => vec![],
+        }
+    }
+
+    pub(super) fn drop_sign_in(&mut self) -> Vec<Effect> {
+        self.refresh = None;
+        self.signed_in_as = None;
+        vec![
+            store(StorageKey::RefreshJwt, None),
+            store(StorageKey::SignedInAs, None),
+        ]
+    }
+
+    /// Writes the tab's tokens with the backends they belong to.
+    pub(super) fn store_tokens(&self) -> Vec<Effect> {
+        let refresh = self.refresh.as_ref().map(|r| {
+            write(&StoredToken {
+                token: r.secret.secret().to_owned(),
+                backend: r.belongs_to.clone(),
+            })
+        });
+        let mut effects = self.stored_jwt();
+        effects.extend([
+            Effect::Store(StorageKey::RefreshJwt, refresh),
+            store(StorageKey::SignedInAs, self.signed_in_as.as_deref()),
+            self.remembered(),
+        ]);
+        effects
+    }
+
+    /// This tab's JWT with its backend, when it may be kept at all; and the tab's backend
+    /// beside it, so the tab (and a duplicate of it) stays where its JWT is, whatever the
+    /// device's backend becomes.
+    pub(super) fn stored_jwt(&self) -> Vec<Effect> {
+        let value = self
+            .jwt
+            .as_ref()
+            .filter(|held| storable(held.secret.secret()))
+            .map(|held| {
+                write(&StoredToken {
+                    token: held.secret.secret().to_owned(),
+                    backend: held.belongs_to.clone(),
+                })
+            });
+        match value {
+            Some(value) => vec![
+                store(StorageKey::TabBackendUrl, Some(&self.backend_text)),
+                Effect::Store(StorageKey::Jwt, Some(value)),
+            ],
+            None => vec![store(StorageKey::Jwt, None)],
+        }
+    }
+
+    /// The device copy of the JWT, with the backend it belongs to (or follows), when the
+    /// person chose to remember it.
+    pub(super) fn remembered(&self) -> Effect {
+        let backend = self.jwt.as_ref().and_then(|held| {
+            held.belongs_to
+                .clone()
+                .or_else(|| self.backend().map(|b| b.as_str().to_owned()))
+        });
+        let value = match (self.remember, backend) {
+            (true, Some(backend)) if storable(self.jwt_text()) => Some(write(&StoredToken {
+                token: self.jwt_text().to_owned(),
+                backend: Some(backend),
+            })),
+            _ => None,
+        };
+        Effect::Store(StorageKey::RememberedJwt, value)
+    }
+}

@@ -1,0 +1,213 @@
+//! Coming back from trakt.tv: sent on arrival only with this tab's live nonce.
+
+use super::*;
+
+#[test]
+fn a_return_with_the_live_nonce_is_claimed_and_sent_with_the_backends_state() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(back.address_cleaned);
+    assert_eq!(claims(&back.effects), [Trigger::Nonce]);
+    assert!(sends(&back.effects).is_empty(), "claimed before it is sent");
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    assert_eq!(callback_state(&effects).as_deref(), Some("1"));
+    assert_eq!(
+        back.stored(StorageKey::PendingAuthorization, &device),
+        None,
+        "used once"
+    );
+}
+
+#[test]
+fn a_forged_return_waits_for_a_click() {
+    // The attack: another origin navigates the helper to ?code=<its code>&state=1.
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some("1")));
+    assert!(claims(&back.effects).is_empty());
+    assert!(back.flow.awaiting.is_some());
+    assert!(
+        back.flow.pending.is_some(),
+        "the real return can still come"
+    );
+    let effects = back.step(&mut device, Event::Confirmed);
+    assert_eq!(claims(&effects), [Trigger::Click]);
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    assert_eq!(callback_state(&effects).as_deref(), Some("1"));
+}
+
+#[test]
+fn a_return_in_a_tab_that_started_nothing_waits_for_a_click() {
+    let mut device = Device::default();
+    let tab = signed_tab(&mut device);
+    let back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(claims(&back.effects).is_empty());
+    assert!(back.flow.awaiting.is_some());
+}
+
+#[test]
+fn an_expired_nonce_waits_for_a_click_and_the_click_sends_the_backends_state() {
+    let mut device = Device::default();
+    let mut tab = authorized_tab(&mut device);
+    tab.flow.pending.as_mut().unwrap().expires_ms = NOW_MS;
+    let stored = tab
+        .stored(StorageKey::PendingAuthorization, &device)
+        .unwrap();
+    let stale = stored.replace(&(NOW_MS + PENDING_FOR_MS).to_string(), &NOW_MS.to_string());
+    tab.session
+        .insert(StorageKey::PendingAuthorization.name().into(), stale);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(claims(&back.effects).is_empty());
+    back.step(&mut device, Event::Confirmed);
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    assert_eq!(callback_state(&effects).as_deref(), Some("1"));
+}
+
+#[test]
+fn a_nonce_for_another_backend_is_not_sent_on_arrival() {
+    let mut device = Device::default();
+    let mut tab = authorized_tab(&mut device);
+    tab.session
+        .insert(StorageKey::TabBackendUrl.name().into(), B.into());
+    let back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(claims(&back.effects).is_empty());
+}
+
+#[test]
+fn a_confirmed_return_for_another_user_is_refused() {
+    let mut device = Device::default();
+    let tab = signed_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some("2")));
+    let effects = back.step(&mut device, Event::Confirmed);
+    assert!(claims(&effects).is_empty());
+    assert_eq!(shows(&effects).len(), 1);
+}
+
+#[test]
+fn a_confirmed_return_with_another_tabs_nonce_is_explained_not_sent() {
+    let mut device = Device::default();
+    let tab = signed_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    let effects = back.step(&mut device, Event::Confirmed);
+    assert!(claims(&effects).is_empty());
+    assert!(
+        shows(&effects)[0].contains("another tab"),
+        "{:?}",
+        shows(&effects)
+    );
+}
+
+#[test]
+fn a_dismissed_return_is_gone() {
+    let mut device = Device::default();
+    let tab = signed_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some("1")));
+    back.step(&mut device, Event::Dismissed);
+    assert!(back.step(&mut device, Event::Confirmed).is_empty());
+}
+
+#[test]
+fn a_declined_authorization_is_explained() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let back = away_and_back(
+        &mut device,
+        &tab,
+        Returned::Error {
+            error: "access_denied".into(),
+            description: None,
+        },
+    );
+    assert!(back.address_cleaned);
+    assert_eq!(shows(&back.effects).len(), 1);
+    assert!(claims(&back.effects).is_empty());
+}
+
+#[test]
+fn without_a_jwt_the_code_is_not_claimed() {
+    let mut device = Device::default();
+    let mut tab = authorized_tab(&mut device);
+    tab.session.remove(StorageKey::Jwt.name());
+    let back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(claims(&back.effects).is_empty());
+    assert_eq!(shows(&back.effects).len(), 1);
+}
+
+#[test]
+fn an_expired_jwt_is_renewed_between_the_claim_and_the_post() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(1, "s")),
+            refresh: RefreshToken::new(refresh(1, "s")),
+            user_name: "alice".into(),
+        },
+    );
+    tab.step(
+        &mut device,
+        Event::AuthorizeClicked {
+            nonce: NONCE.into(),
+            state: "1".into(),
+        },
+    );
+    let stale = StoredToken {
+        token: expired(1, "s"),
+        backend: Some(A.into()),
+    };
+    tab.session.insert(
+        StorageKey::Jwt.name().into(),
+        serde_json::to_string(&stale).unwrap(),
+    );
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert_eq!(claims(&back.effects), [Trigger::Nonce]);
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    assert!(matches!(effects[..], [Effect::Renew { .. }]));
+    let effects = back.step(
+        &mut device,
+        Event::Renewed {
+            backend: url(A),
+            access: Jwt::new(access(1, "renewed")),
+        },
+    );
+    let sent = sends(&effects);
+    assert_eq!(sent[0].jwt.secret(), access(1, "renewed"));
+    assert!(matches!(sent[0].request, Request::Callback { .. }));
+}
+
+#[test]
+fn a_code_another_tab_sent_is_not_sent_again() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Taken);
+    assert!(sends(&effects).is_empty());
+    assert_eq!(back.flow.exchange, Exchange::Idle);
+}
+
+#[test]
+fn a_code_that_cannot_be_claimed_is_offered_by_hand_not_sent() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Unavailable);
+    assert!(sends(&effects).is_empty());
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::ByHand { state, .. } if state == "1")));
+}
+
+#[test]
+fn the_answer_ends_the_exchange_and_checks_the_status() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    settle(&mut back, &mut device, ClaimOutcome::Won);
+    let effects = back.step(&mut device, Event::CallbackAnswered);
+    assert_eq!(back.flow.exchange, Exchange::Idle);
+    assert_eq!(sends(&effects)[0].request, Request::Status);
+}

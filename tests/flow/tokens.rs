@@ -1,0 +1,181 @@
+//! Tokens and the backend each belongs to.
+
+use super::*;
+
+#[test]
+fn a_jwt_accepted_by_one_backend_is_dropped_when_another_is_committed() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    assert_eq!(
+        stored_backend(tab.stored(StorageKey::Jwt, &device)).as_deref(),
+        Some(A)
+    );
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    assert!(tab.flow.jwt.is_none());
+    assert_eq!(tab.stored(StorageKey::Jwt, &device), None);
+    let effects = tab.step(&mut device, Event::CheckStatus);
+    assert!(sends(&effects).is_empty());
+}
+
+#[test]
+fn a_jwt_no_backend_accepted_yet_follows_the_backend() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    let effects = tab.step(&mut device, Event::CheckStatus);
+    assert_eq!(sends(&effects)[0].backend, url(B));
+}
+
+#[test]
+fn an_answer_from_a_backend_the_page_left_binds_nothing() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    let jwt = Jwt::new(access(1, "a"));
+    tab.step(
+        &mut device,
+        Event::Accepted {
+            backend: url(A),
+            jwt,
+        },
+    );
+    assert_eq!(tab.flow.jwt.as_ref().unwrap().belongs_to, None);
+}
+
+#[test]
+fn the_remembered_jwt_is_stored_with_its_backend_and_a_new_tab_starts_there() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    tab.step(&mut device, Event::RememberChanged(true));
+    let remembered = tab.stored(StorageKey::RememberedJwt, &device).unwrap();
+    assert!(remembered.contains(A), "{remembered}");
+    // The person then moves this tab to B: the device's backend is B, the JWT A's.
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    let mut new_tab = Tab::fresh(&mut device);
+    assert_eq!(new_tab.flow.backend_text, A);
+    let effects = new_tab.step(&mut device, Event::CheckStatus);
+    assert_eq!(sends(&effects)[0].backend, url(A));
+}
+
+#[test]
+fn a_tab_on_another_backend_never_takes_the_remembered_jwt() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    tab.step(&mut device, Event::RememberChanged(true));
+    let mut other = Tab::fresh(&mut device);
+    other.step(&mut device, Event::BackendCommitted(B.into()));
+    other.session.remove(StorageKey::Jwt.name());
+    let reopened = Tab::open(&mut device, other.session.clone(), Returned::Nothing);
+    assert!(reopened.flow.jwt.is_none());
+}
+
+#[test]
+fn a_jwt_whose_claims_do_not_decode_is_never_stored() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::RememberChanged(true));
+    for text in ["eyJ.eyJ.sig", "abc.%%%.def", "x.e30", "a.b.c.d"] {
+        tab.step(&mut device, Event::JwtTyped(text.into()));
+        assert_eq!(tab.stored(StorageKey::Jwt, &device), None, "{text}");
+        assert_eq!(
+            tab.stored(StorageKey::RememberedJwt, &device),
+            None,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn signing_in_binds_both_tokens_and_another_backend_drops_them() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    let effects = tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(1, "s")),
+            refresh: RefreshToken::new(refresh(1, "s")),
+            user_name: "alice".into(),
+        },
+    );
+    assert_eq!(
+        sends(&effects)[0].request,
+        Request::Status,
+        "status right after"
+    );
+    assert_eq!(
+        stored_backend(tab.stored(StorageKey::RefreshJwt, &device)).as_deref(),
+        Some(A)
+    );
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    assert!(tab.flow.refresh.is_none() && tab.flow.jwt.is_none());
+    assert_eq!(tab.stored(StorageKey::RefreshJwt, &device), None);
+}
+
+#[test]
+fn another_users_jwt_drops_the_refresh_token() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(1, "s")),
+            refresh: RefreshToken::new(refresh(1, "s")),
+            user_name: "alice".into(),
+        },
+    );
+    tab.step(&mut device, Event::JwtTyped(access(1, "other-copy")));
+    assert!(tab.flow.refresh.is_some(), "the same user keeps it");
+    tab.step(&mut device, Event::JwtTyped(access(2, "b")));
+    assert!(tab.flow.refresh.is_none());
+    assert_eq!(tab.stored(StorageKey::SignedInAs, &device), None);
+}
+
+#[test]
+fn a_sign_in_answered_after_a_backend_switch_is_ignored() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    let effects = tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(1, "s")),
+            refresh: RefreshToken::new(refresh(1, "s")),
+            user_name: "alice".into(),
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(tab.flow.jwt.is_none());
+}
+
+#[test]
+fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(expired(1, "s")),
+            refresh: RefreshToken::new(refresh(1, "s")),
+            user_name: "alice".into(),
+        },
+    );
+    assert!(matches!(tab.effects.last(), Some(Effect::Renew { .. })));
+    let effects = tab.step(
+        &mut device,
+        Event::Renewed {
+            backend: url(A),
+            access: Jwt::new(access(1, "renewed")),
+        },
+    );
+    assert_eq!(sends(&effects)[0].jwt.secret(), access(1, "renewed"));
+}

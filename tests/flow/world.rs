@@ -1,0 +1,299 @@
+//! The world around the tabs of the property test: the browser's storage and its shell,
+//! the backends that answer, trakt.tv, and what the world knows that the page does not.
+
+use super::support::*;
+use std::collections::{BTreeMap, HashMap};
+use trakt_oauth_helper::browser::keys::{claim_name, StorageKey};
+use trakt_oauth_helper::credentials::secret::Jwt;
+use trakt_oauth_helper::flow::{may_call, ClaimOutcome, Effect, Event, Flow, Request, Trigger};
+use trakt_oauth_helper::oauth::returned::Returned;
+
+#[derive(Clone, Copy)]
+pub(super) enum Made {
+    Access,
+    Expired,
+    Refresh,
+}
+
+/// What the world knows that the page does not.
+#[derive(Default)]
+pub(super) struct World {
+    pub(super) device: Device,
+    pub(super) tabs: Vec<Option<Slot>>,
+    pub(super) now_ms: i64,
+    /// Each token's issuer (a backend base) and how many Forgets came before it.
+    pub(super) tokens: HashMap<String, (String, u64)>,
+    /// How many times a tab forgot (counted here, not read from storage, which an
+    /// attacker may have changed).
+    pub(super) forgets: u64,
+    /// Tokens a backend issued: they may go to that backend only.
+    pub(super) bound: HashMap<String, String>,
+    /// How many times each code was POSTed.
+    pub(super) posted: HashMap<String, u32>,
+    pub(super) codes: u64,
+    pub(super) nonces: u64,
+    /// Codes the world has seen, for pasting one again.
+    pub(super) seen_codes: Vec<String>,
+}
+
+pub(super) struct Slot {
+    pub(super) tab: Tab,
+    /// Typed tokens a backend accepted in this tab (or the tab it was duplicated from):
+    /// what the page can know of, so they may go to that backend only.
+    pub(super) accepted: HashMap<String, String>,
+    pub(super) away: bool,
+    /// The nonce of the link the person last followed in this tab, unused.
+    pub(super) nonce: Option<String>,
+    /// The last address the tab opened with.
+    pub(super) address: Returned,
+}
+
+impl World {
+    pub(super) fn epoch(&self) -> u64 {
+        self.device
+            .local
+            .get(StorageKey::ForgetEpoch.name())
+            .and_then(|e| e.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// A new token: an access token valid for an hour (or expired a minute ago), or a
+    /// refresh token valid for a day.
+    pub(super) fn token(&mut self, kind: Made, user: u32, issuer: &str) -> String {
+        let tag = format!("t{}", self.tokens.len());
+        let now = self.now_ms / 1000;
+        let token = match kind {
+            Made::Access => token(user, "access", now + 3600, &tag),
+            Made::Expired => token(user, "access", now - 60, &tag),
+            Made::Refresh => token(user, "refresh", now + 86_400, &tag),
+        };
+        self.tokens
+            .insert(token.clone(), (issuer.to_owned(), self.forgets));
+        token
+    }
+
+    pub(super) fn fresh_code(&mut self) -> String {
+        self.codes += 1;
+        let code = format!("{:064x}", self.codes);
+        self.seen_codes.push(code.clone());
+        code
+    }
+
+    pub(super) fn open(
+        &mut self,
+        index: usize,
+        session: BTreeMap<String, String>,
+        returned: Returned,
+    ) {
+        let mut tab = Tab {
+            flow: Flow::new(ORIGIN),
+            session,
+            effects: vec![],
+            address_cleaned: false,
+        };
+        let nonce = self
+            .tabs
+            .get(index)
+            .and_then(|s| s.as_ref())
+            .and_then(|s| s.nonce.clone());
+        // The same tab, opened again, knows what it knew.
+        let accepted = self
+            .tabs
+            .get(index)
+            .and_then(|s| s.as_ref())
+            .map(|s| s.accepted.clone())
+            .unwrap_or_default();
+        let state_of_return = match &returned {
+            Returned::Code { state, .. } => state.clone(),
+            _ => None,
+        };
+        let stored = tab.snapshot(&self.device);
+        let event = Event::Opened {
+            returned: returned.clone(),
+            stored,
+            now_ms: self.now_ms,
+        };
+        let effects = tab.step(&mut self.device, event);
+        // A claim on arrival carries this tab's nonce, made by the person's click.
+        if effects.iter().any(|e| matches!(e, Effect::Claim(_))) {
+            assert!(
+                nonce.is_some() && state_of_return == nonce,
+                "claimed on arrival without the tab's nonce: {state_of_return:?} vs {nonce:?}"
+            );
+        }
+        let used = effects.iter().any(|e| matches!(e, Effect::Claim(_)));
+        self.set(
+            index,
+            Slot {
+                tab,
+                accepted,
+                away: false,
+                nonce: if used { None } else { nonce },
+                address: returned,
+            },
+        );
+        self.carry_out(index, effects);
+    }
+
+    pub(super) fn set(&mut self, index: usize, slot: Slot) {
+        while self.tabs.len() <= index {
+            self.tabs.push(None);
+        }
+        self.tabs[index] = Some(slot);
+    }
+
+    pub(super) fn slot(&mut self, index: usize) -> Option<&mut Slot> {
+        self.tabs.get_mut(index)?.as_mut().filter(|s| !s.away)
+    }
+
+    pub(super) fn step(&mut self, index: usize, event: Event) {
+        let device = &mut self.device;
+        let Some(slot) = self
+            .tabs
+            .get_mut(index)
+            .and_then(|s| s.as_mut())
+            .filter(|s| !s.away)
+        else {
+            return;
+        };
+        if let Event::AuthorizeClicked { nonce, .. } = &event {
+            if slot.tab.flow.backend().is_some() {
+                slot.nonce = Some(nonce.clone());
+            }
+        }
+        let effects = slot.tab.step(device, event);
+        for effect in &effects {
+            assert!(
+                !matches!(effect, Effect::Claim(c) if c.trigger == Trigger::Nonce),
+                "only an arrival claims by nonce"
+            );
+        }
+        self.carry_out(index, effects);
+    }
+
+    /// The browser shell, with the backends answering.
+    pub(super) fn carry_out(&mut self, index: usize, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Claim(claim) => {
+                    let name = claim_name(claim.code.secret());
+                    let outcome = if self.device.full {
+                        ClaimOutcome::Unavailable
+                    } else if self.device.local.contains_key(&name) {
+                        ClaimOutcome::Taken
+                    } else {
+                        self.device.local.insert(name, "claimed".into());
+                        ClaimOutcome::Won
+                    };
+                    self.step(
+                        index,
+                        Event::ClaimSettled {
+                            code: claim.code,
+                            outcome,
+                        },
+                    );
+                }
+                Effect::Call(send) => {
+                    if !may_call(&send, self.epoch()) {
+                        continue;
+                    }
+                    let token = send.jwt.secret().to_owned();
+                    let backend = send.backend.as_str().to_owned();
+                    let accepted = self.tabs[index]
+                        .as_ref()
+                        .and_then(|s| s.accepted.get(&token));
+                    if let Some(owner) = self.bound.get(&token).or(accepted) {
+                        assert_eq!(
+                            *owner, backend,
+                            "a JWT went to another backend than its own"
+                        );
+                    }
+                    let (issuer, made_in) =
+                        self.tokens.get(&token).cloned().expect("a known token");
+                    assert_eq!(
+                        made_in, self.forgets,
+                        "a token from before a Forget was sent"
+                    );
+                    let accepted = issuer == backend;
+                    let callback = matches!(send.request, Request::Callback { .. });
+                    match &send.request {
+                        Request::Status => {}
+                        Request::Callback { code, .. } => {
+                            let count = self.posted.entry(code.secret().to_owned()).or_default();
+                            *count += 1;
+                            assert!(*count <= 1, "a code was sent twice");
+                        }
+                    }
+                    if accepted {
+                        if let Some(Some(slot)) = self.tabs.get_mut(index) {
+                            slot.accepted.insert(token, backend);
+                        }
+                        self.step(
+                            index,
+                            Event::Accepted {
+                                backend: send.backend.clone(),
+                                jwt: send.jwt,
+                            },
+                        );
+                    }
+                    if callback {
+                        self.step(index, Event::CallbackAnswered);
+                    }
+                }
+                Effect::Renew {
+                    backend,
+                    refresh,
+                    epoch,
+                } => {
+                    if epoch != self.epoch() {
+                        continue;
+                    }
+                    let secret = refresh.secret().to_owned();
+                    let (issuer, made_in) =
+                        self.tokens.get(&secret).cloned().expect("a known token");
+                    assert_eq!(
+                        issuer,
+                        backend.as_str(),
+                        "a refresh token went to another backend"
+                    );
+                    assert_eq!(
+                        made_in, self.forgets,
+                        "a refresh token from before a Forget was sent"
+                    );
+                    let user = 1;
+                    let access = self.token(Made::Access, user, backend.as_str());
+                    self.bound
+                        .insert(access.clone(), backend.as_str().to_owned());
+                    self.step(
+                        index,
+                        Event::Renewed {
+                            backend,
+                            access: Jwt::new(access),
+                        },
+                    );
+                }
+                // A Forget that storage would not record (full, blocked) cannot reach a
+                // tab away at trakt.tv; the page says so (storage::forget_all), and the
+                // tokens it could not reach are not counted as from before it.
+                Effect::ForgetAll { .. } if !self.device.full => self.forgets += 1,
+                Effect::BroadcastForget { epoch } => {
+                    for other in 0..self.tabs.len() {
+                        if other != index {
+                            self.step(other, Event::ForgottenElsewhere { epoch });
+                        }
+                    }
+                }
+                Effect::Rebuild => {
+                    let session = match self.slot(index) {
+                        Some(slot) => slot.tab.session.clone(),
+                        None => continue,
+                    };
+                    let nonce = self.slot(index).and_then(|s| s.nonce.take());
+                    drop(nonce);
+                    self.open(index, session, Returned::Nothing);
+                }
+                _ => {}
+            }
+        }
+    }
+}
