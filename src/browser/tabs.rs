@@ -1,7 +1,7 @@
 //! What the page's tabs share: a code claimed by exactly one of them (Web Locks), and
 //! “Forget” told to every other (`BroadcastChannel`).
 
-use super::storage::{names_starting, storage};
+use super::storage::{names_starting, shared_epoch, storage};
 use super::window::{now_ms, window};
 use crate::browser::keys::{claim_name, Store, CLAIM_PREFIX, STORAGE_PREFIX};
 use crate::credentials::secret::AuthCode;
@@ -143,23 +143,46 @@ thread_local! {
         web_sys::BroadcastChannel::new(STORAGE_PREFIX).ok();
 }
 
-/// Tells every other open tab of this page that “Forget” ran.
-pub fn broadcast_forget() {
+/// Tells every other open tab of this page that “Forget” ran, with its new epoch. The
+/// message carries the epoch because another tab may get it before it sees the new epoch
+/// in storage.
+pub fn broadcast_forget(epoch: u64) {
     CHANNEL.with(|channel| {
         if let Some(channel) = channel {
-            let _ = channel.post_message(&JsValue::TRUE);
+            let _ = channel.post_message(&JsValue::from_str(&epoch.to_string()));
         }
     });
 }
 
-/// Runs `forget` when another tab of this page says it forgot. The message only wakes
-/// the tab: the epoch in storage says whether anything changed.
-pub fn on_forget_elsewhere(forget: impl Fn() + 'static) {
+/// Runs `forget` with the epoch another tab of this page says it forgot in, once this tab
+/// sees that epoch in storage: storage reaches other tabs a moment after the message may,
+/// and the page rebuilt before then would read back what was forgotten. (The epoch is
+/// written after everything is removed, so seeing it means seeing the removals.) A page of
+/// this origin could post an epoch too: unless storage holds it, nothing happens.
+pub fn on_forget_elsewhere(forget: impl Fn(u64) + 'static) {
+    const WAIT_MS: i32 = 25;
+    const TRIES: u32 = 80;
+    let forget = std::rc::Rc::new(forget);
     CHANNEL.with(|channel| {
         let Some(channel) = channel else {
             return;
         };
-        let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| forget());
+        let listener =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(epoch) = event.data().as_string().and_then(|e| e.parse::<u64>().ok())
+                else {
+                    return;
+                };
+                let forget = forget.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    for _ in 0..TRIES {
+                        if shared_epoch() == epoch {
+                            return forget(epoch);
+                        }
+                        sleep(WAIT_MS).await;
+                    }
+                });
+            });
         channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
         // The listener lives as long as the page.
         listener.forget();

@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
     let returned = address_bar::read();
     tabs::forget_old_claims();
     let page = Page::new();
-    tabs::on_forget_elsewhere(move || page.heard_forget());
+    tabs::on_forget_elsewhere(move |epoch| page.heard_forget(epoch));
     set_interval(
         move || page.now_ms.set(browser::now_ms()),
         std::time::Duration::from_secs(1),

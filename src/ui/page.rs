@@ -45,12 +45,10 @@ impl Page {
         self.epoch.update(|epoch| *epoch += 1);
     }
 
-    /// Another tab said it forgot: the flow on screen compares the epochs.
-    pub fn heard_forget(self) {
+    /// Another tab forgot, in `epoch`: the flow on screen compares the epochs.
+    pub fn heard_forget(self, epoch: u64) {
         if let Some(session) = self.on_screen.get_value() {
-            session.send(Event::ForgottenElsewhere {
-                epoch: browser::storage::shared_epoch(),
-            });
+            session.send(Event::ForgottenElsewhere { epoch });
         }
     }
 }

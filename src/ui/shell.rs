@@ -31,8 +31,9 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         }
         Effect::Call(call) => {
             // A Forget in another tab that this one has not heard of yet stops it too.
-            if !may_call(&call, storage::shared_epoch()) {
-                return session.page.heard_forget();
+            let shared = storage::shared_epoch();
+            if !may_call(&call, shared) {
+                return session.page.heard_forget(shared);
             }
             let reached = reach(session, &call.backend);
             let credentials = Credentials {
@@ -60,8 +61,9 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             refresh,
             epoch,
         } => {
-            if epoch != storage::shared_epoch() {
-                return session.page.heard_forget();
+            let shared = storage::shared_epoch();
+            if epoch != shared {
+                return session.page.heard_forget(shared);
             }
             // The status, when it waits for the renewal, shows as under way meanwhile.
             if session.read(|flow| flow.status_after_renewal) {
@@ -93,7 +95,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             session.page.forget_unrecorded.set(!recorded);
         }
         Effect::ForgetTab { epoch } => storage::forget_tab(epoch),
-        Effect::BroadcastForget { .. } => tabs::broadcast_forget(),
+        Effect::BroadcastForget { epoch } => tabs::broadcast_forget(epoch),
         Effect::Rebuild => session.page.rebuild(),
     }
 }
