@@ -308,14 +308,15 @@ fn answers_nested_thousands_deep_are_refused_with_an_explanation() {
         )
         .title;
     assert!(shown.contains("nested more than 32 levels deep"), "{shown}");
-    // An error status with such a body is still told apart by its status.
+    // An error status with such a body is still told apart by its status, and says why
+    // its body was not read.
     assert!(matches!(
         decode::<AuthStatus>(500, &deep_error),
         Err(trakt_oauth_helper::backend::api_error::ApiError::Broken {
             status: 500,
-            message: None,
+            message: Some(message),
             ..
-        })
+        }) if message.contains("was not read: nested more than 32 levels deep")
     ));
 }
 
