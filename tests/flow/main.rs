@@ -24,6 +24,16 @@ fn stored_backend(value: Option<String>) -> Option<String> {
     serde_json::from_str::<StoredToken>(&value?).ok()?.backend
 }
 
+/// Alice signed in on `backend`: `access`, and a refresh token.
+fn signed_in(backend: &str, access: String) -> Event {
+    Event::SignedIn {
+        backend: url(backend),
+        access: Jwt::new(access),
+        refresh: RefreshToken::new(refresh(1, "s")),
+        user_name: "alice".into(),
+    }
+}
+
 fn url(base: &str) -> BackendUrl {
     BackendUrl::parse(base).unwrap()
 }

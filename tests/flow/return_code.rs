@@ -139,15 +139,7 @@ fn an_expired_jwt_is_renewed_between_the_claim_and_the_post() {
     let mut device = Device::default();
     let mut tab = Tab::fresh(&mut device);
     tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(1, "s")),
-            refresh: RefreshToken::new(refresh(1, "s")),
-            user_name: "alice".into(),
-        },
-    );
+    tab.step(&mut device, signed_in(A, access(1, "s")));
     tab.step(
         &mut device,
         Event::AuthorizeClicked {

@@ -93,15 +93,7 @@ fn signing_in_binds_both_tokens_and_another_backend_drops_them() {
     let mut device = Device::default();
     let mut tab = Tab::fresh(&mut device);
     tab.step(&mut device, Event::BackendCommitted(A.into()));
-    let effects = tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(1, "s")),
-            refresh: RefreshToken::new(refresh(1, "s")),
-            user_name: "alice".into(),
-        },
-    );
+    let effects = tab.step(&mut device, signed_in(A, access(1, "s")));
     assert_eq!(
         sends(&effects)[0].request,
         Request::Status,
@@ -121,15 +113,7 @@ fn another_users_jwt_drops_the_refresh_token() {
     let mut device = Device::default();
     let mut tab = Tab::fresh(&mut device);
     tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(1, "s")),
-            refresh: RefreshToken::new(refresh(1, "s")),
-            user_name: "alice".into(),
-        },
-    );
+    tab.step(&mut device, signed_in(A, access(1, "s")));
     tab.step(&mut device, Event::JwtTyped(access(1, "other-copy")));
     assert!(tab.flow.refresh.is_some(), "the same user keeps it");
     tab.step(&mut device, Event::JwtTyped(access(2, "b")));
@@ -142,15 +126,7 @@ fn a_sign_in_answered_after_a_backend_switch_is_ignored() {
     let mut device = Device::default();
     let mut tab = Tab::fresh(&mut device);
     tab.step(&mut device, Event::BackendCommitted(B.into()));
-    let effects = tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(1, "s")),
-            refresh: RefreshToken::new(refresh(1, "s")),
-            user_name: "alice".into(),
-        },
-    );
+    let effects = tab.step(&mut device, signed_in(A, access(1, "s")));
     assert!(effects.is_empty());
     assert!(tab.flow.jwt.is_none());
 }
@@ -160,15 +136,7 @@ fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
     let mut device = Device::default();
     let mut tab = Tab::fresh(&mut device);
     tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(expired(1, "s")),
-            refresh: RefreshToken::new(refresh(1, "s")),
-            user_name: "alice".into(),
-        },
-    );
+    tab.step(&mut device, signed_in(A, expired(1, "s")));
     assert!(matches!(tab.effects.last(), Some(Effect::Renew { .. })));
     let effects = tab.step(
         &mut device,
