@@ -145,9 +145,6 @@ impl TimeWords for Words {
     fn distance(&self, distance: Distance) -> String {
         format!("{distance:?}")
     }
-    fn clock(&self, hours: i64, minutes: i64, seconds: i64) -> String {
-        format!("{hours}:{minutes}:{seconds}")
-    }
 }
 
 fn backend() -> BackendUrl {

@@ -38,22 +38,4 @@ impl TimeWords for IntlWords {
         .format(distance.count as f64, distance.unit.name())
         .into()
     }
-
-    /// “59:32”, “1:02:03” (`Intl.DurationFormat`, digital style).
-    fn clock(&self, hours: i64, minutes: i64, seconds: i64) -> String {
-        let options = js_sys::Intl::DurationFormatOptions::new();
-        options.set_style(js_sys::Intl::DurationFormatStyle::Digital);
-        options.set_hours_display(js_sys::Intl::DurationUnitDisplay::Auto);
-        let duration = js_sys::Intl::Duration::new();
-        duration.set_hours(hours as f64);
-        duration.set_minutes(minutes as f64);
-        duration.set_seconds(seconds as f64);
-        let locales = [js_sys::JsString::from(Self::language())];
-        match js_sys::Intl::DurationFormat::new(&locales, &options) {
-            Ok(format) => format.format(&duration).into(),
-            // A browser without DurationFormat still gets a clock.
-            Err(_) if hours > 0 => format!("{hours}:{minutes:02}:{seconds:02}"),
-            Err(_) => format!("{minutes}:{seconds:02}"),
-        }
-    }
 }
