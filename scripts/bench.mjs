@@ -130,7 +130,8 @@ try {
   const early = new Set();
   const helper = async () => {
     const load = await timeToStatus(browser, `${standin.url}/`, '[data-testid="status"]', {
-      script: (token) => sessionStorage.setItem('trakt-helper.jwt', token),
+      // As the page keeps it: the token with the backend it belongs to (none yet).
+      script: (token) => sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend: null })),
       arg: jwt,
     });
     for (const name of load.fetched) if (partFiles.has(name)) early.add(name);

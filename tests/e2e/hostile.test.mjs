@@ -742,10 +742,10 @@ describe('round two', () => {
     const helperUrl = `${suite.standin.url}/`;
     const setup = await context.newPage();
     await setup.goto(helperUrl);
-    await setup.evaluate(async (jwt) => {
+    await setup.evaluate(async ([jwt, backend]) => {
       localStorage.setItem('trakt-helper.remember-jwt', '1');
-      localStorage.setItem('trakt-helper.remembered-jwt', jwt);
-    }, await suite.standin.token());
+      localStorage.setItem('trakt-helper.remembered-jwt', JSON.stringify({ token: jwt, backend }));
+    }, [await suite.standin.token(), suite.standin.url]);
     await setup.close();
     await suite.standin.reset();
     // A host that sends no frame headers, and a page on another origin that frames it.
