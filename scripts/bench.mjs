@@ -13,10 +13,10 @@ import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 const loads = Number(process.argv[2] ?? 15);
 // Issue 14's target for the first load, gzip -9, serde in (README, "Figures"); and the
 // ceiling CI holds meanwhile, so the first load cannot grow unseen: the first load measured
-// with the module split, plus 5 KB. Both are for the first load only; the parts load when
-// opened.
+// with the flow's state machine (issue 19: 221.7 KB, over that issue's +5 KB, see README),
+// plus 5 KB. Both are for the first load only; the parts load when opened.
 const BUDGET_BYTES = 100_000;
-const CEILING_BYTES = 209_500;
+const CEILING_BYTES = 226_700;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 

@@ -136,7 +136,10 @@ impl Session {
             })
             .unwrap_or_default();
         // A page about to be rebuilt shows nothing more: its views are going.
-        if !effects.contains(&crate::flow::Effect::Rebuild) {
+        if !effects
+            .iter()
+            .any(|effect| matches!(effect, crate::flow::Effect::Rebuild))
+        {
             self.mirror(&jwt_before);
         }
         for effect in effects {
