@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { distDir, startStandin } from '../tests/e2e/support/standin.mjs';
 import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 
@@ -22,7 +22,8 @@ const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
 async function size(name) {
   const bytes = await readFile(path.join(distDir, name));
-  return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli };
 }
 
 /**
@@ -42,8 +43,13 @@ async function firstLoadFiles() {
   return found;
 }
 
-const total = (rows) => rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), { raw: 0, gzip: 0 });
-const line = (label, row) => `  ${label.padEnd(46)} ${kib(row.raw).padStart(10)} raw ${kib(row.gzip).padStart(10)} gzip -9`;
+const total = (rows) =>
+  rows.reduce(
+    (sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }),
+    { raw: 0, gzip: 0, brotli: 0 },
+  );
+const line = (label, row) =>
+  `  ${label.padEnd(46)} ${kib(row.raw).padStart(10)} raw ${kib(row.gzip).padStart(10)} gzip -9 ${kib(row.brotli).padStart(10)} brotli -11`;
 
 /**
  * Milliseconds from navigation start until `page` shows the backend's status, in a fresh
