@@ -55,9 +55,7 @@ pub fn snapshot() -> Stored {
 
 /// The Forget epoch the device's storage holds now.
 pub fn shared_epoch() -> u64 {
-    load(StorageKey::ForgetEpoch)
-        .and_then(|epoch| epoch.parse().ok())
-        .unwrap_or(0)
+    crate::flow::read_epoch(load(StorageKey::ForgetEpoch).as_deref())
 }
 
 /// Removes everything this page ever stored, in both stores: every name with the page's

@@ -8,20 +8,15 @@ use crate::oauth::returned::{check_state, Arrival};
 use crate::problem::Problem;
 
 impl Flow {
-    /// A code the person sent on (pasted, or confirmed with a click). This tab's own
-    /// nonce, live or not, is answered with the state the backend put in its link; any
-    /// other state must be the JWT's user, which is how the backend makes it.
-    pub(super) fn accept_by_person(
-        &mut self,
-        code: AuthCode,
-        returned: Option<String>,
-        trigger: Trigger,
-    ) -> Vec<Effect> {
-        self.awaiting = None;
-        if let Some(pending) = self.pending.clone() {
-            if returned.as_deref() == Some(pending.nonce.as_str()) {
+    /// The state to send with a code the person sends on (pasted, or confirmed with a
+    /// click), or why it is not sent. This tab's own nonce, live or not, is answered with
+    /// the state the backend put in its link; any other state must be the JWT's user, which
+    /// is how the backend makes it.
+    pub(super) fn state_for_person(&self, returned: Option<&str>) -> Result<String, Problem> {
+        if let Some(pending) = &self.pending {
+            if returned == Some(pending.nonce.as_str()) {
                 if self.backend().is_none_or(|b| b.as_str() != pending.backend) {
-                    return vec![Effect::Show(Problem::new(
+                    return Err(Problem::new(
                         "This code comes from an authorization started for another backend URL \
                          than the one on this page now, so it was not sent.",
                         format!(
@@ -29,27 +24,44 @@ impl Flow {
                              “Authorize on Trakt” again.",
                             pending.backend
                         ),
-                    ))];
+                    ));
                 }
-                self.pending = None;
-                let mut effects = vec![store(StorageKey::PendingAuthorization, None)];
-                effects.extend(self.begin_claim(code, pending.state, trigger));
-                return effects;
+                return Ok(pending.state.clone());
             }
         }
-        // The nonce of another tab, or of an authorization this tab already finished.
-        if returned.as_deref().is_some_and(is_nonce) {
-            return vec![Effect::Show(Problem::new(
-                "This code came back to an authorization started in another tab (or one this \
-                 tab already finished), so it was not sent from here.",
+        // A nonce of this page that this tab holds no record of.
+        if returned.is_some_and(is_nonce) {
+            return Err(Problem::new(
+                "This code came back to an authorization this tab has no record of: one \
+                 started in another tab, one this tab already finished, or one the browser \
+                 would not let it record.",
                 "Nothing was sent. Finish in the tab where you followed “Authorize on Trakt”, \
                  or follow it again in this tab.",
-            ))];
+            ));
         }
         let user = self.jwt_user();
-        match check_state(returned.as_deref(), None, user.as_deref(), Arrival::Pasted) {
-            Ok(state) => self.begin_claim(code, state, trigger),
-            Err(problem) => vec![Effect::Show(problem.problem())],
+        check_state(returned, None, user.as_deref(), Arrival::Pasted).map_err(|p| p.problem())
+    }
+
+    /// A code the person sent on: checked by [`Self::state_for_person`], then claimed.
+    pub(super) fn accept_by_person(
+        &mut self,
+        code: AuthCode,
+        returned: Option<String>,
+        trigger: Trigger,
+    ) -> Vec<Effect> {
+        self.awaiting = None;
+        match self.state_for_person(returned.as_deref()) {
+            Ok(state) => {
+                let mut effects = vec![];
+                if self.pending.as_ref().map(|p| &p.nonce) == returned.as_ref() {
+                    self.pending = None;
+                    effects.push(store(StorageKey::PendingAuthorization, None));
+                }
+                effects.extend(self.begin_claim(code, state, trigger));
+                effects
+            }
+            Err(problem) => vec![Effect::Show(problem)],
         }
     }
 
@@ -117,7 +129,7 @@ impl Flow {
 
 /// Whether a `state` is one of this page's nonces (`browser::tabs::nonce`: 32 hex digits),
 /// which no backend makes.
-fn is_nonce(state: &str) -> bool {
+pub(super) fn is_nonce(state: &str) -> bool {
     state.len() == 32 && state.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -17,6 +17,7 @@ mod tokens;
 mod transition;
 
 pub use event::{Call, Claim, ClaimOutcome, Effect, Event, Request, Trigger};
+pub use open::read_epoch;
 pub use stored::{Stored, StoredPending, StoredToken};
 
 use crate::backend::backend_url::BackendUrl;

@@ -1,5 +1,6 @@
 //! Opening a tab: what storage held, and what the address carried.
 
+use super::code::is_nonce;
 use super::stored::{read, StoredPending, StoredToken};
 use super::transition::{storable, store};
 use super::{Awaiting, Effect, Exchange, Flow, Held, Pending, Stored, Trigger};
@@ -14,10 +15,7 @@ impl Flow {
     /// away, at trakt.tv, when another tab forgot) drops it first.
     pub(super) fn read_stored(&mut self, stored: &Stored) -> Vec<Effect> {
         let mut effects = vec![];
-        let shared_epoch = stored
-            .get(StorageKey::ForgetEpoch)
-            .and_then(|epoch| epoch.parse::<u64>().ok())
-            .unwrap_or(0);
+        let shared_epoch = read_epoch(stored.get(StorageKey::ForgetEpoch));
         let tab_keys = || StorageKey::iter().filter(|key| key.store() == Store::Session);
         let tab_has_data = tab_keys().any(|key| key != StorageKey::TabEpoch && stored.has(key));
         // A tab that never saw a Forget holds no epoch: it is 0.
@@ -75,6 +73,16 @@ impl Flow {
             .unwrap_or_else(|| self.origin.clone());
         self.remember = stored.has(StorageKey::RememberJwt);
 
+        // A JWT that belongs to another backend than the tab's is not even shown: typed
+        // again, it would follow the backend on the page.
+        let here = self.backend().map(|b| b.as_str().to_owned());
+        let own_jwt = match own_jwt {
+            Some(own) if own.backend.is_some() && own.backend != here => {
+                effects.push(store(StorageKey::Jwt, None));
+                None
+            }
+            own => own,
+        };
         if let Some(own) = own_jwt {
             self.jwt = Some(Held {
                 secret: Jwt::new(own.token),
@@ -91,7 +99,7 @@ impl Flow {
             Some(StoredToken {
                 token,
                 backend: Some(backend),
-            }) => {
+            }) if Some(&backend) == here.as_ref() => {
                 self.refresh = Some(Held {
                     secret: RefreshToken::new(token),
                     belongs_to: Some(backend),
@@ -105,7 +113,8 @@ impl Flow {
         }
         let pending = tab(StorageKey::PendingAuthorization).map(read::<StoredPending>);
         match pending {
-            Some(Some(p)) if !p.nonce.is_empty() => {
+            // Only a nonce as this page makes them: a planted guessable one is not trusted.
+            Some(Some(p)) if is_nonce(&p.nonce) => {
                 self.pending = Some(Pending {
                     nonce: p.nonce,
                     state: p.state,
@@ -136,12 +145,26 @@ impl Flow {
                     return effects;
                 }
             }
-            Returned::Code { code, state } => self.awaiting = Some(Awaiting { code, state }),
+            // A click is asked for only when it could send the code: one that would be
+            // refused anyway (no JWT, another user, another tab's nonce) is refused now.
+            Returned::Code { code, state } => match self.state_for_person(state.as_deref()) {
+                Ok(_) => self.awaiting = Some(Awaiting { code, state }),
+                Err(problem) => effects.push(Effect::Show(problem)),
+            },
             other => effects.extend(other.problem().map(Effect::Show)),
         }
         if self.jwt.is_some() {
             effects.extend(self.ask_status());
         }
         effects
+    }
+}
+
+/// The device's Forget epoch as stored: none is 0 (no Forget yet); one that does not read
+/// (tampered with) is one no tab holds, so every tab's data counts as older.
+pub fn read_epoch(stored: Option<&str>) -> u64 {
+    match stored {
+        None => 0,
+        Some(epoch) => epoch.parse().unwrap_or(u64::MAX),
     }
 }

@@ -13,7 +13,12 @@ impl Flow {
             return vec![];
         }
         self.backend_text = text.to_owned();
-        let base = self.backend().map(|b| b.as_str().to_owned());
+        // A text that is no backend URL (a typo) is only explained, by the field's hint:
+        // nothing is stored of it and nothing is dropped for it.
+        let Some(base) = self.backend().map(|b| b.as_str().to_owned()) else {
+            return vec![];
+        };
+        let base = Some(base);
         let mut effects = vec![
             store(StorageKey::TabBackendUrl, Some(text)),
             store(

@@ -1,5 +1,6 @@
 //! The one transition: `Flow::step(event) → effects`.
 
+use super::code::is_nonce;
 use super::stored::{write, StoredPending};
 use super::{
     Awaiting, Call, ClaimOutcome, Credentials, Effect, Event, Exchange, Flow, Held, Pending,
@@ -127,7 +128,7 @@ impl Flow {
                 let Some(backend) = self.backend() else {
                     return vec![];
                 };
-                if nonce.is_empty() || state.is_empty() {
+                if !is_nonce(&nonce) || state.is_empty() {
                     return vec![];
                 }
                 let pending = Pending {

@@ -8,7 +8,9 @@ use super::trakt_credentials::TraktCredentialsForm;
 use super::StepCard;
 use crate::backend::contract::Connection;
 use crate::browser;
+use crate::browser::keys::StorageKey;
 use crate::browser::tabs;
+use crate::problem::Problem;
 use crate::flow::Event;
 use crate::oauth::authorize::Destination;
 use crate::oauth::redirect::{compare_uris, RedirectCheck};
@@ -92,11 +94,20 @@ fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
     };
     let href = offer.link.href_with_state(&nonce);
     let state = offer.link.state.clone().unwrap_or_default();
-    let follow = move |_| {
+    let unrecorded = RwSignal::new(false);
+    // The tab must be able to recognise Trakt's return: a browser that will not let it
+    // record the nonce keeps the person here, with the reason.
+    let follow = move |event: leptos::ev::MouseEvent| {
         session.send(Event::AuthorizeClicked {
             nonce: nonce.clone(),
             state: state.clone(),
-        })
+        });
+        let recorded = browser::load(StorageKey::PendingAuthorization)
+            .is_some_and(|pending| pending.contains(nonce.as_str()));
+        if !recorded {
+            event.prevent_default();
+            unrecorded.set(true);
+        }
     };
     view! {
         <a
@@ -108,6 +119,18 @@ fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
         >
             "Authorize on Trakt"
         </a>
+        {move || unrecorded.get().then(|| view! {
+            <ProblemView
+                problem=Problem::new(
+                    "This browser would not let the page record the authorization it starts \
+                     (storage for this site is full or blocked), so it could not recognise \
+                     Trakt's return.",
+                    "Allow or free storage for this site, then click again. Or authorize \
+                     elsewhere and paste the address you land on below.",
+                )
+                testid="authorize-problem"
+            />
+        })}
         {local.then(|| view! {
             <p class="notice" data-testid="standin-notice">
                 "This link leads to the stand-in authorize page of the backend on this machine, \

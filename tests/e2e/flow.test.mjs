@@ -102,31 +102,37 @@ describe('the helper, end to end', () => {
     await context.close();
   });
 
-  test('a return without this tab\'s nonce waits for a click; another user\'s state is then refused', async () => {
+  test('a return for another user is refused on arrival; nothing is POSTed', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token() });
     await helper.followLinkInPlace();
     const forged = 'a'.repeat(64);
     await helper.open(`?code=${forged}&state=2`);
-    await textContains(helper.confirmReturn(), 'not for an authorization started in this tab');
-    assert.equal(helper.address(), `${standin.url}/`);
-    assert.equal(await callbackPosts(), 0, 'nothing is sent on arrival');
-    await helper.sendWaitingCode();
     const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
     assert.ok(problem.includes('Nothing was sent'));
+    assert.equal(await helper.confirmReturn().count(), 0, 'no click is offered for it');
+    assert.equal(helper.address(), `${standin.url}/`);
     assert.equal(await callbackPosts(), 0);
     await context.close();
   });
 
-  test('a code arriving in a tab that never left for Trakt waits for a click, and can be discarded', async () => {
+  test('a code this tab did not ask for waits for a click, shows the account, and can be discarded', async () => {
     const { context, helper } = await freshHelper();
     await helper.connect({ jwt: await standin.token() });
     await textContains(helper.status(), 'Not connected');
-    const other = new HelperPage(await context.newPage(), `${standin.url}/`);
-    await other.open(`?code=${'b'.repeat(64)}&state=1`);
-    await textContains(other.confirmReturn(), 'not for an authorization started in this tab');
-    await other.discardWaitingCode();
-    await other.confirmReturn().waitFor({ state: 'detached' });
+    await helper.open(`?code=${'b'.repeat(64)}&state=1`);
+    await textContains(helper.confirmAccount(), 'user 1');
+    assert.equal(await callbackPosts(), 0, 'nothing is sent on arrival');
+    await helper.discardWaitingCode();
+    await helper.confirmReturn().waitFor({ state: 'detached' });
+    assert.equal(await callbackPosts(), 0);
+    await context.close();
+  });
+
+  test('a code arriving in a tab with no JWT is refused with what to do', async () => {
+    const { context, helper } = await freshHelper();
+    await helper.open(`?code=${'b'.repeat(64)}&state=1`);
+    await textContains(helper.callbackProblem(), 'no JWT on this page');
     assert.equal(await callbackPosts(), 0);
     await context.close();
   });

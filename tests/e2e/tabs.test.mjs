@@ -30,14 +30,11 @@ describe('Forget reaches a tab away at Trakt', () => {
     // Back from trakt.tv with a code for the forgotten authorization.
     await helper.approveOnTrakt().click();
     await helper.heading().waitFor();
-    await helper.confirmReturn().waitFor();
-    assert.equal(await suite.callbackPosts(), 0, 'nothing POSTed on arrival');
+    await textContains(helper.callbackProblem(), 'no record of');
+    assert.equal(await suite.callbackPosts(), 0, 'nothing POSTed');
     const { session } = await helper.stored();
     assert.deepEqual(Object.keys(session), ['trakt-helper.tab-epoch'], 'no JWT, refresh token or pending authorization left');
     assert.equal(await helper.jwt().inputValue(), '');
-    await helper.sendWaitingCode();
-    await textContains(helper.callbackProblem(), 'started in another tab');
-    assert.equal(await suite.callbackPosts(), 0);
     await context.close();
   });
 });
@@ -58,6 +55,25 @@ describe('a code that cannot be claimed is not sent', () => {
     await helper.page.getByText('Finish from a terminal instead').click();
     await textContains(helper.curlCommand(), '/trakt/oauth-callback/');
     assert.equal(await suite.callbackPosts(), 0);
+    await context.close();
+  });
+});
+
+describe('a pending authorization that cannot be recorded', () => {
+  test('the link keeps the person here and says why, instead of a return no tab can check', async () => {
+    const { context, helper } = await signedIn();
+    await helper.page.evaluate(() => {
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (name, value) {
+        if (String(name).includes('pending')) throw new DOMException('full', 'QuotaExceededError');
+        return setItem.call(this, name, value);
+      };
+    });
+    await helper.authorizeLink().click();
+    const problem = await textContains(helper.authorizeProblem(), 'would not let the page record');
+    assert.ok(problem.includes('paste'), problem);
+    assert.equal(new URL(helper.address()).origin, suite.standin.url, 'still on the page');
+    assert.deepEqual(helper.page.context().trakt ?? [], [], 'trakt.tv was not opened');
     await context.close();
   });
 });

@@ -132,3 +132,27 @@ fn a_forget_storage_refuses_to_record_does_not_erase_the_one_before() {
         Op::ToTraktAndBack(1),
     ]);
 }
+
+#[test]
+fn a_tampered_epoch_counts_as_a_forget_no_tab_saw() {
+    // An epoch that does not read was taken for "no Forget yet", and a tab away at trakt.tv
+    // came back with its data.
+    replay(vec![
+        Op::TypeJwt {
+            tab: 0,
+            user: 1,
+            issuer: 0,
+            expired: false,
+        },
+        Op::Duplicate(0, 2),
+        Op::Leave(0),
+        Op::Forget(2),
+        Op::Corrupt {
+            key: 8,
+            junk: 3,
+            local: true,
+            tab: 0,
+        },
+        Op::ToTraktAndBack(0),
+    ]);
+}

@@ -106,7 +106,7 @@ impl World {
                     return;
                 };
                 self.nonces += 1;
-                let nonce = format!("nonce{}", self.nonces);
+                let nonce = format!("{:032x}", self.nonces);
                 self.step(i, Event::AuthorizeClicked { nonce, state: user });
             }
             Op::Leave(i) => {

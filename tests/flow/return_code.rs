@@ -41,9 +41,22 @@ fn a_forged_return_waits_for_a_click() {
 fn a_return_in_a_tab_that_started_nothing_waits_for_a_click() {
     let mut device = Device::default();
     let tab = signed_tab(&mut device);
-    let back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    let back = away_and_back(&mut device, &tab, code_return(Some("1")));
     assert!(claims(&back.effects).is_empty());
     assert!(back.flow.awaiting.is_some());
+}
+
+#[test]
+fn a_return_no_click_could_send_is_refused_on_arrival() {
+    // Another user's state, no JWT at all: asking for a click would only lead to a refusal.
+    let mut device = Device::default();
+    let tab = signed_tab(&mut device);
+    let back = away_and_back(&mut device, &tab, code_return(Some("2")));
+    assert!(back.flow.awaiting.is_none());
+    assert_eq!(shows(&back.effects).len(), 1);
+    let fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
+    assert!(fresh.flow.awaiting.is_none(), "no JWT on the page");
+    assert!(claims(&fresh.effects).is_empty());
 }
 
 #[test]
@@ -75,27 +88,29 @@ fn a_nonce_for_another_backend_is_not_sent_on_arrival() {
 }
 
 #[test]
-fn a_confirmed_return_for_another_user_is_refused() {
+fn a_return_with_another_tabs_nonce_is_explained_not_sent() {
     let mut device = Device::default();
     let tab = signed_tab(&mut device);
-    let mut back = away_and_back(&mut device, &tab, code_return(Some("2")));
-    let effects = back.step(&mut device, Event::Confirmed);
-    assert!(claims(&effects).is_empty());
-    assert_eq!(shows(&effects).len(), 1);
+    let back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    assert!(claims(&back.effects).is_empty());
+    assert!(back.flow.awaiting.is_none());
+    let shown = shows(&back.effects);
+    assert!(shown[0].contains("another tab"), "{shown:?}");
 }
 
 #[test]
-fn a_confirmed_return_with_another_tabs_nonce_is_explained_not_sent() {
+fn a_pending_authorization_with_a_guessable_nonce_is_not_trusted() {
+    // Planted by a script of this origin: a nonce equal to the user id.
     let mut device = Device::default();
-    let tab = signed_tab(&mut device);
-    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
-    let effects = back.step(&mut device, Event::Confirmed);
-    assert!(claims(&effects).is_empty());
-    assert!(
-        shows(&effects)[0].contains("another tab"),
-        "{:?}",
-        shows(&effects)
+    let mut tab = signed_tab(&mut device);
+    let planted = r#"{"nonce":"1","state":"1","backend":"http://127.0.0.1:8000","expires_ms":9000000000000000}"#;
+    tab.session.insert(
+        StorageKey::PendingAuthorization.name().into(),
+        planted.into(),
     );
+    let back = away_and_back(&mut device, &tab, code_return(Some("1")));
+    assert!(claims(&back.effects).is_empty(), "not sent on arrival");
+    assert!(back.flow.pending.is_none());
 }
 
 #[test]

@@ -5,7 +5,9 @@ use super::support::*;
 use std::collections::{BTreeMap, HashMap};
 use trakt_oauth_helper::browser::keys::{claim_name, StorageKey};
 use trakt_oauth_helper::credentials::secret::Jwt;
-use trakt_oauth_helper::flow::{may_call, ClaimOutcome, Effect, Event, Flow, Request, Trigger};
+use trakt_oauth_helper::flow::{
+    may_call, read_epoch, ClaimOutcome, Effect, Event, Flow, Request, Trigger,
+};
 use trakt_oauth_helper::oauth::returned::Returned;
 
 #[derive(Clone, Copy)]
@@ -50,11 +52,12 @@ pub(super) struct Slot {
 
 impl World {
     pub(super) fn epoch(&self) -> u64 {
-        self.device
-            .local
-            .get(StorageKey::ForgetEpoch.name())
-            .and_then(|e| e.parse().ok())
-            .unwrap_or(0)
+        read_epoch(
+            self.device
+                .local
+                .get(StorageKey::ForgetEpoch.name())
+                .map(String::as_str),
+        )
     }
 
     /// A new token: an access token valid for an hour (or expired a minute ago), or a
