@@ -1,6 +1,8 @@
-// Measures the release build: the first load (raw and gzip -9), each part loaded on
-// demand, and the time from navigation start to the first status shown, in headless
-// Chromium. Reports; fails only when the first load is over CI's ceiling.
+// Measures the release build: the first load (raw, gzip -9 and brotli -11), each part
+// loaded on demand, and in headless Chromium the time from navigation start to the status,
+// to a return finished (“connected”), to the whole page's controls, and to a new visitor's
+// form, each against the plain page. Reports; fails only when the first load is over CI's
+// ceiling.
 //   node scripts/bench.mjs [loads]   (needs dist/ and target/debug/nowplaying-standin)
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -52,31 +54,50 @@ const line = (label, row) =>
   `  ${label.padEnd(46)} ${kib(row.raw).padStart(10)} raw ${kib(row.gzip).padStart(10)} gzip -9 ${kib(row.brotli).padStart(10)} brotli -11`;
 
 /**
- * Milliseconds from navigation start until `page` shows the backend's status, in a fresh
- * browser context; `prepare` runs before any of the page's scripts.
+ * Milliseconds from navigation start until the page reaches `milestone`, in a fresh browser
+ * context; `prepare` runs before any of the page's scripts.
  *
  * The page times itself: a script added before its own records the first animation frame
- * after the status text appears and reports it on the console. Polling from Playwright
- * instead would inject Playwright's own script into the page while it loads, and that
- * script's evaluation lands on the main thread at the very moment being measured.
+ * after the milestone shows and reports it on the console. Polling from Playwright instead
+ * would inject Playwright's own script into the page while it loads, and that script's
+ * evaluation lands on the main thread at the very moment being measured. (The milestones
+ * are written out here: the helper's CSP forbids building a function from text.)
+ *   status     the backend's status is shown (`selector` holds it)
+ *   connected  the return was sent and the page says Trakt is connected
+ *   form       a new visitor can type: the Backend URL and JWT fields and Check status
+ *   whole      every step's controls: the status, the authorize link, sign-in, paste and
+ *              the doctor
  */
-async function timeToStatus(browser, url, selector, prepare) {
+async function timeTo(browser, url, milestone, selector, prepare) {
   const context = await browser.newContext();
   if (prepare) await context.addInitScript(prepare.script, prepare.arg);
-  await context.addInitScript((wanted) => {
-    const observer = new MutationObserver(() => {
-      const status = document.querySelector(wanted);
-      if (!status || !/Not connected|Connected/.test(status.textContent)) return;
-      observer.disconnect();
-      requestAnimationFrame(() => console.debug(`first-status ${performance.now()}`));
-    });
-    observer.observe(document, { subtree: true, childList: true, characterData: true });
-  }, selector);
+  await context.addInitScript(
+    ([wanted, selector]) => {
+      const text = (query) => document.querySelector(query)?.textContent ?? '';
+      const reached = {
+        status: () => /Not connected|Connected/.test(text(selector)),
+        connected: () => /connected/i.test(text(selector)) && !/Not connected/.test(text(selector)),
+        form: () =>
+          ['#backend-url', '#jwt', '[data-testid="check-status"]'].every((q) => document.querySelector(q)),
+        whole: () =>
+          /Not connected|Connected/.test(text('[data-testid="status"]')) &&
+          ['[data-testid="authorize-link"]', '[data-testid="sign-in"]', '[data-testid="paste-return"]', '[data-testid="run-doctor"]']
+            .every((q) => document.querySelector(q)),
+      }[wanted];
+      const observer = new MutationObserver(() => {
+        if (!reached()) return;
+        observer.disconnect();
+        requestAnimationFrame(() => console.debug(`milestone ${performance.now()}`));
+      });
+      observer.observe(document, { subtree: true, childList: true, characterData: true });
+    },
+    [milestone, selector],
+  );
   const page = await context.newPage();
   const fetched = [];
   page.on('request', (request) => fetched.push(new URL(request.url()).pathname.split('/').pop()));
   const shown = page.waitForEvent('console', {
-    predicate: (message) => message.text().startsWith('first-status '),
+    predicate: (message) => message.text().startsWith('milestone '),
     timeout: 30_000,
   });
   await page.goto(url, { waitUntil: 'commit' });
@@ -134,29 +155,70 @@ try {
     reference.replace('__BACKEND_URL__', standin.url).replace('__JWT__', jwt),
   );
   const early = new Set();
-  const helper = async () => {
-    const load = await timeToStatus(browser, `${standin.url}/`, '[data-testid="status"]', {
-      // As the page keeps it: the token with the backend it belongs to (none yet).
-      script: (token) => sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend: null })),
-      arg: jwt,
-    });
+  // The JWT as the page keeps it (no backend accepted it yet); for a return, also the
+  // pending authorization the click on “Authorize on Trakt” records.
+  const seeded = (pending) => ({
+    script: ([token, pending]) => {
+      sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend: null }));
+      if (pending) sessionStorage.setItem('trakt-helper.pending-authorization', JSON.stringify(pending));
+    },
+    arg: [jwt, pending],
+  });
+  const helperStatus = async () => {
+    const load = await timeTo(browser, `${standin.url}/`, 'status', '[data-testid="status"]', seeded(null));
     for (const name of load.fetched) if (partFiles.has(name)) early.add(name);
     return load.ms;
   };
-  const plain = async () => (await timeToStatus(browser, `${standin.url}/oauth_helper.html`, '#status')).ms;
-  await helper(); // warm-up, not counted
-  await plain();
-  const times = { helper: [], plain: [] };
+  const plainStatus = async () => (await timeTo(browser, `${standin.url}/oauth_helper.html`, 'status', '#status')).ms;
+  const nonce = 'b3c5e0b8f2a9d4e7b8c1f6a2d9e0b7c4';
+  const helperReturn = async () => {
+    const { code } = await standin.approvedElsewhere();
+    const pending = { nonce, state: '1', backend: standin.url, expires_ms: Date.now() + 600_000 };
+    const url = `${standin.url}/?code=${code}&state=${nonce}`;
+    return (await timeTo(browser, url, 'connected', '[data-testid="callback-result"]', seeded(pending))).ms;
+  };
+  const plainReturn = async () => {
+    const { code } = await standin.approvedElsewhere();
+    return (await timeTo(browser, `${standin.url}/oauth_helper.html?code=${code}&state=1`, 'connected', '#status')).ms;
+  };
+  // Not connected (a return before connected the user), so the authorize step is whole too.
+  const helperWhole = async () => {
+    await standin.reset();
+    return (await timeTo(browser, `${standin.url}/`, 'whole', '[data-testid="status"]', seeded(null))).ms;
+  };
+  const newVisitor = async () => (await timeTo(browser, `${standin.url}/`, 'form', '')).ms;
+  const runs = {
+    status: [helperStatus, plainStatus],
+    return: [helperReturn, plainReturn],
+    whole: [helperWhole, plainStatus],
+    'new visitor': [newVisitor, plainStatus],
+  };
+  // Warm-up, not counted.
+  for (const [helper, plain] of Object.values(runs)) {
+    await helper();
+    await plain();
+  }
+  const times = Object.fromEntries(Object.keys(runs).map((name) => [name, { helper: [], plain: [] }]));
   for (let i = 0; i < loads; i += 1) {
-    times.helper.push(await helper());
-    times.plain.push(await plain());
+    for (const [name, [helper, plain]] of Object.entries(runs)) {
+      times[name].helper.push(await helper());
+      times[name].plain.push(await plain());
+    }
   }
   const describe = (values) =>
     `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
-  console.log(`navigation start -> first status, ${loads} loads each, fresh context each:`);
-  console.log(`  helper             ${describe(times.helper)}`);
-  console.log(`  plain oauth_helper ${describe(times.plain)}`);
-  console.log(`  ratio              ${(median(times.helper) / median(times.plain)).toFixed(2)}x`);
+  console.log(`navigation start -> milestone, ${loads} loads each, fresh context each, against the plain page:`);
+  const against = {
+    status: 'its status',
+    return: 'its return (code POSTed, "Connected")',
+    whole: 'its status',
+    'new visitor': 'its status',
+  };
+  for (const [name, { helper, plain }] of Object.entries(times)) {
+    console.log(`  ${name.padEnd(12)} helper ${describe(helper)}`);
+    console.log(`  ${''.padEnd(12)} plain  ${describe(plain)} (${against[name]})`);
+    console.log(`  ${''.padEnd(12)} ratio  ${(median(helper) / median(plain)).toFixed(2)}x`);
+  }
   console.log(`  parts fetched before the status: ${early.size ? [...early].join(', ') : 'none'}`);
 } finally {
   await browser.close();
