@@ -138,7 +138,9 @@ for (const [part, files] of Object.entries(parts).sort()) {
   console.log(line(`${part} (${files.length} file${files.length > 1 ? 's' : ''})`, total(rows)));
 }
 console.log(line('all parts, each file once', total(await Promise.all([...partFiles].map(size)))));
-const unaccounted = (await readdir(distDir)).filter((name) => !firstNames.includes(name) && !partFiles.has(name) && name !== 'parts.json');
+const unaccounted = (await readdir(distDir)).filter(
+  (name) => !firstNames.includes(name) && !partFiles.has(name) && name !== 'parts.json' && !/\.(gz|br)$/.test(name),
+);
 if (unaccounted.length) console.log(`  in dist/ but neither: ${unaccounted.join(', ')}`);
 
 // The plain page it replaces, served by the same server from a copy of dist/.

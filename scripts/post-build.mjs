@@ -17,6 +17,8 @@
 //    page's Content-Security-Policy forbids inline scripts (but for the import map, allowed
 //    by its hash). It shows the crash notice, which must work when the wasm has trapped.
 //
+// 5. In release, each file is also written precompressed (gzip and brotli) next to itself.
+//
 // All URLs stay relative ("./name"), so dist/ works under any path prefix. Writes
 // parts.json next to index.html: the files of each part, for scripts/bench.mjs and the tests.
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('run by trunk as a post_build hook (TRUNK_STAGING_DIR is not set)');
@@ -266,3 +269,18 @@ if (loaderText !== null) {
   }
 }
 await writeFile(path.join(staging, 'parts.json'), `${JSON.stringify({ parts }, null, 2)}\n`);
+
+// 5. In release, every file the page loads also precompressed, gzip -9 and brotli -11, next
+//    to it (`name.gz`, `name.br`): nginx's gzip_static and whitenoise serve them to a browser
+//    that accepts them, with nothing to compress per request (deploy/).
+if (profile === 'release') {
+  for (const name of await readdir(staging)) {
+    if (!/\.(wasm|js|css|html)$/.test(name)) continue;
+    const bytes = await readFile(path.join(staging, name));
+    await writeFile(path.join(staging, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+    await writeFile(
+      path.join(staging, `${name}.br`),
+      brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+}

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { distDir, startStandin } from './support/standin.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
@@ -102,6 +104,26 @@ async function assertKeptToItself(pageUrl) {
   assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
 }
 
+/**
+ * `url` is sent compressed, from the file precompressed next to it, in each of `encodings`
+ * a browser may accept; the bytes decoded are the file's own (its integrity holds).
+ */
+async function assertPrecompressed(url, encodings) {
+  const plain = await (await fetch(url, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
+  for (const encoding of encodings) {
+    const answer = await new Promise((resolve, reject) => {
+      http.get(url, { headers: { 'accept-encoding': encoding } }, resolve).on('error', reject);
+    });
+    const chunks = [];
+    for await (const chunk of answer) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    assert.equal(answer.headers['content-encoding'], encoding, `${url} in ${encoding}`);
+    assert.ok(body.length < plain.byteLength / 2, `${encoding}: ${body.length} of ${plain.byteLength} bytes`);
+    const decoded = encoding === 'br' ? brotliDecompressSync(body) : gunzipSync(body);
+    assert.ok(decoded.equals(Buffer.from(plain)), `${encoding}: the same bytes once decoded`);
+  }
+}
+
 /** A loopback port nobody listens on right now. */
 async function freePort() {
   const server = createServer();
@@ -180,6 +202,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
+      await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['gzip']);
       await assertKeptToItself(`${origin}${prefix}`);
       // The backend is the page's own origin, through nginx.
       await completeFlowAt(`${origin}${prefix}`, standin, { defaultBackend: origin });
@@ -214,6 +237,7 @@ describe('the README recipes', () => {
       assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
       const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
       assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+      await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['br', 'gzip']);
       await assertKeptToItself(`${origin}${prefix}`);
       await completeFlowAt(`${origin}${prefix}`, standin, { backendUrl: standin.url });
     } finally {
