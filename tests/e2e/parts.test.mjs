@@ -232,3 +232,28 @@ test('a part that never arrives is explained after 20 s, and the page keeps work
     await standin.stop();
   }
 });
+
+test('with every part stalled, the status, the link and a return still finish', async () => {
+  const standin = await startStandin();
+  try {
+    const context = await newContext(browser, standin);
+    const partFiles = new Set(Object.values(parts).flat());
+    const stalled = [];
+    // Every part's file is asked for and never answered.
+    await context.route(
+      (url) => partFiles.has(url.pathname.split('/').pop()),
+      (route) => stalled.push(route.request().url()),
+    );
+    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await helper.open();
+    await helper.connect({ jwt: await standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await helper.authorize();
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    assert.equal((await standin.stats()).callback_posts, 1);
+    assert.deepEqual(pageErrors(helper), []);
+    await context.close();
+  } finally {
+    await standin.stop();
+  }
+});
