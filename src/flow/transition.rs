@@ -42,15 +42,11 @@ impl Flow {
                 effects.extend(self.arrive(returned));
                 effects
             }
+            // An expired pending authorization stays: its return is no longer sent on
+            // arrival, but the person may still send it with a click.
             Event::Tick { now_ms } => {
                 self.now_ms = now_ms;
-                match &self.pending {
-                    Some(pending) if pending.expires_ms <= now_ms => {
-                        self.pending = None;
-                        vec![store(StorageKey::PendingAuthorization, None)]
-                    }
-                    _ => vec![],
-                }
+                vec![]
             }
             Event::BackendCommitted(text) => self.commit_backend(text.trim()),
             Event::JwtTyped(text) => self.type_jwt(&text),

@@ -72,6 +72,13 @@ fn an_expired_nonce_waits_for_a_click_and_the_click_sends_the_backends_state() {
         .insert(StorageKey::PendingAuthorization.name().into(), stale);
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     assert!(claims(&back.effects).is_empty());
+    // The clock goes on while the page waits for the click.
+    back.step(
+        &mut device,
+        Event::Tick {
+            now_ms: NOW_MS + PENDING_FOR_MS,
+        },
+    );
     back.step(&mut device, Event::Confirmed);
     let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
     assert_eq!(callback_state(&effects).as_deref(), Some("1"));
