@@ -10,10 +10,10 @@ use crate::backend::contract::Connection;
 use crate::browser;
 use crate::browser::keys::StorageKey;
 use crate::browser::tabs;
-use crate::problem::Problem;
 use crate::flow::Event;
 use crate::oauth::authorize::Destination;
 use crate::oauth::redirect::{compare_uris, RedirectCheck};
+use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// Step 3: the authorize link (fetched as soon as the status says Trakt is not connected),

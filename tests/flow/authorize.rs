@@ -52,6 +52,9 @@ fn the_pending_authorization_expires() {
             now_ms: NOW_MS + PENDING_FOR_MS,
         },
     );
-    assert!(!tab.flow.is_live_nonce(Some(NONCE)), "no longer sent on arrival");
+    assert!(
+        !tab.flow.is_live_nonce(Some(NONCE)),
+        "no longer sent on arrival"
+    );
     assert!(tab.flow.pending.is_some(), "kept, for a click");
 }
