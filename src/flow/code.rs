@@ -4,7 +4,7 @@ use super::transition::store;
 use super::{Claim, Effect, Exchange, Flow, Request, Trigger};
 use crate::browser::keys::StorageKey;
 use crate::credentials::secret::AuthCode;
-use crate::oauth::returned::{check_state, Arrival};
+use crate::oauth::returned::check_state;
 use crate::problem::Problem;
 
 impl Flow {
@@ -40,7 +40,7 @@ impl Flow {
             ));
         }
         let user = self.jwt_user();
-        check_state(returned, None, user.as_deref(), Arrival::Pasted).map_err(|p| p.problem())
+        check_state(returned, user.as_deref()).map_err(|p| p.problem())
     }
 
     /// A code the person sent on: checked by [`Self::state_for_person`], then claimed.

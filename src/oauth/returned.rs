@@ -41,17 +41,11 @@ pub enum Malformed {
     InFragment,
 }
 
-/// Why a returned code will not be sent to the backend.
+/// Why a code the person sends on will not be sent to the backend.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StateProblem {
-    /// No authorization was started in this tab, or its answer was already used.
-    NothingPending,
-    /// trakt.tv sent no `state` back.
-    Missing,
-    /// A pasted code with nothing pending, and no JWT whose user it could belong to.
+    /// No JWT whose user the code could belong to.
     NoUserToMatch,
-    /// The `state` differs from the one in the link the person followed.
-    Mismatch { expected: String, returned: String },
     /// The `state` names another user than the JWT does.
     OtherUser { user_id: String, returned: String },
 }
@@ -168,94 +162,33 @@ fn outside_text(text: &str) -> String {
     truncate(text, 300)
 }
 
-/// How a code reached the page, which decides what its `state` is checked against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Arrival {
-    /// trakt.tv sent the browser back to this page: only an authorization this tab
-    /// started may finish here.
-    Redirected,
-    /// The person pasted an address or a code. The authorization may have started
-    /// elsewhere (another tab or device, `oauth_setup.py`, the NowPlaying web app).
-    Pasted,
-}
-
-/// Checks the returned `state` before anything is sent, and gives the state to send.
-///
-/// With an authorization pending in this tab, the state must be the one in the link the
-/// person followed. A pasted code with nothing pending must carry the JWT's user id, which
-/// is how the backend makes `state`; a pasted code without a state gets that one. Either
-/// way the state must name the JWT's user.
+/// Checks the `state` of a code the person sends on that is not this tab's own (the flow
+/// answers this tab's nonce itself, `flow::code`), and gives the state to send: it must be
+/// the JWT's user id, which is how the backend makes `state`; a code without a state gets
+/// that one.
 pub fn check_state(
     returned: Option<&str>,
-    pending: Option<&str>,
     jwt_user_id: Option<&str>,
-    arrival: Arrival,
 ) -> Result<String, StateProblem> {
-    let expected = match (pending, arrival) {
-        (Some(pending), _) => pending,
-        (None, Arrival::Redirected) => return Err(StateProblem::NothingPending),
-        (None, Arrival::Pasted) => jwt_user_id.ok_or(StateProblem::NoUserToMatch)?,
-    };
-    let returned = match (returned, arrival) {
-        (Some(returned), _) => returned,
-        (None, Arrival::Pasted) => expected,
-        (None, Arrival::Redirected) => return Err(StateProblem::Missing),
-    };
-    let other_user = |user_id: &str| StateProblem::OtherUser {
-        user_id: user_id.to_owned(),
-        returned: returned.to_owned(),
-    };
-    // A pasted code is told apart by whose it is first: that is what the person can act on.
-    if let (Arrival::Pasted, Some(user_id)) = (arrival, jwt_user_id) {
-        if user_id != returned {
-            return Err(other_user(user_id));
-        }
-    }
-    if returned != expected {
-        let (expected, returned) = (expected.to_owned(), returned.to_owned());
-        return Err(match pending {
-            Some(_) => StateProblem::Mismatch { expected, returned },
-            None => StateProblem::OtherUser {
-                user_id: expected,
-                returned,
-            },
-        });
-    }
-    match jwt_user_id {
-        Some(user_id) if user_id != returned => Err(other_user(user_id)),
-        _ => Ok(returned.to_owned()),
+    let user_id = jwt_user_id.ok_or(StateProblem::NoUserToMatch)?;
+    match returned {
+        None => Ok(user_id.to_owned()),
+        Some(returned) if returned == user_id => Ok(returned.to_owned()),
+        Some(returned) => Err(StateProblem::OtherUser {
+            user_id: user_id.to_owned(),
+            returned: returned.to_owned(),
+        }),
     }
 }
 
 impl StateProblem {
     pub fn problem(&self) -> Problem {
-        let start_again =
-            "Nothing was sent. Follow “Authorize on Trakt” in step 3, in this tab, to start again.";
         match self {
-            Self::NothingPending => Problem::new(
-                "This page did not start an authorization that is waiting for this code, \
-                 or it was already used.",
-                start_again,
-            ),
-            Self::Missing => Problem::new(
-                "Trakt sent a code without the “state” check value.",
-                start_again,
-            ),
             Self::NoUserToMatch => Problem::new(
                 "The pasted code cannot be checked: there is no JWT on this page to say whose \
                  authorization it is.",
                 "Nothing was sent. Paste your JWT or sign in in step 1, then paste the code again.",
             ),
-            Self::Mismatch { expected, returned } => Problem::new(
-                "The returned “state” does not match the authorize link this page opened. \
-                 The link may have been tampered with, or it belongs to another attempt.",
-                start_again,
-            )
-            .with_detail(format!(
-                "expected {}, got {}",
-                outside_text(expected),
-                outside_text(returned)
-            )),
             Self::OtherUser { user_id, returned } => Problem::new(
                 "The returned “state” belongs to another user than the JWT on this page.",
                 "Nothing was sent. Paste the JWT of the user who started the authorization, \
@@ -427,113 +360,31 @@ mod tests {
     }
 
     #[test]
-    fn state_must_match_what_was_pending() {
-        use Arrival::Redirected;
+    fn a_code_started_elsewhere_must_carry_the_jwt_user() {
+        assert_eq!(check_state(Some("1"), Some("1")), Ok("1".into()));
         assert_eq!(
-            check_state(Some("1"), Some("1"), Some("1"), Redirected),
-            Ok("1".into())
-        );
-        assert_eq!(
-            check_state(Some("1"), Some("1"), None, Redirected),
-            Ok("1".into())
-        );
-        assert_eq!(
-            check_state(Some("1"), None, Some("1"), Redirected),
-            Err(StateProblem::NothingPending)
-        );
-        assert_eq!(
-            check_state(None, Some("1"), Some("1"), Redirected),
-            Err(StateProblem::Missing)
-        );
-        assert_eq!(
-            check_state(Some("2"), Some("1"), Some("1"), Redirected),
-            Err(StateProblem::Mismatch {
-                expected: "1".into(),
-                returned: "2".into()
-            })
-        );
-    }
-
-    #[test]
-    fn state_must_name_the_jwt_user() {
-        assert_eq!(
-            check_state(Some("1"), Some("1"), Some("2"), Arrival::Redirected),
-            Err(StateProblem::OtherUser {
-                user_id: "2".into(),
-                returned: "1".into()
-            })
-        );
-    }
-
-    #[test]
-    fn a_pasted_code_started_elsewhere_must_carry_the_jwt_user() {
-        use Arrival::Pasted;
-        assert_eq!(
-            check_state(Some("1"), None, Some("1"), Pasted),
-            Ok("1".into())
-        );
-        assert_eq!(
-            check_state(Some("2"), None, Some("1"), Pasted),
+            check_state(Some("2"), Some("1")),
             Err(StateProblem::OtherUser {
                 user_id: "1".into(),
                 returned: "2".into()
             })
         );
         assert_eq!(
-            check_state(Some("1"), None, None, Pasted),
+            check_state(Some("1"), None),
             Err(StateProblem::NoUserToMatch)
         );
     }
 
     #[test]
-    fn a_pasted_code_without_state_goes_with_the_pending_one_or_the_jwt_user() {
-        use Arrival::Pasted;
-        assert_eq!(
-            check_state(None, Some("7"), Some("7"), Pasted),
-            Ok("7".into())
-        );
-        assert_eq!(check_state(None, None, Some("3"), Pasted), Ok("3".into()));
-        assert_eq!(
-            check_state(None, Some("7"), Some("3"), Pasted),
-            Err(StateProblem::OtherUser {
-                user_id: "3".into(),
-                returned: "7".into()
-            })
-        );
-    }
-
-    #[test]
-    fn a_pasted_code_of_another_user_says_so_first() {
-        assert_eq!(
-            check_state(Some("1"), Some("2"), Some("2"), Arrival::Pasted),
-            Err(StateProblem::OtherUser {
-                user_id: "2".into(),
-                returned: "1".into()
-            })
-        );
-    }
-
-    #[test]
-    fn a_pasted_code_with_a_pending_authorization_is_held_to_it() {
-        assert_eq!(
-            check_state(Some("1"), Some("9"), Some("1"), Arrival::Pasted),
-            Err(StateProblem::Mismatch {
-                expected: "9".into(),
-                returned: "1".into()
-            })
-        );
+    fn a_code_without_state_goes_with_the_jwt_user() {
+        assert_eq!(check_state(None, Some("3")), Ok("3".into()));
+        assert_eq!(check_state(None, None), Err(StateProblem::NoUserToMatch));
     }
 
     #[test]
     fn every_state_problem_says_nothing_was_sent() {
         for problem in [
-            StateProblem::NothingPending,
-            StateProblem::Missing,
             StateProblem::NoUserToMatch,
-            StateProblem::Mismatch {
-                expected: "1".into(),
-                returned: "2".into(),
-            },
             StateProblem::OtherUser {
                 user_id: "2".into(),
                 returned: "1".into(),

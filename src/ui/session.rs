@@ -229,7 +229,7 @@ impl Session {
                 .err()
                 .map_or_else(|| BackendUrlProblem::Empty.problem(), |p| p.problem())
         })?;
-        super::shell::reach(self, &backend)?;
+        super::shell::reach(&backend)?;
         Ok(backend)
     }
 

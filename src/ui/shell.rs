@@ -35,7 +35,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             if !may_call(&call, shared) {
                 return session.page.heard_forget(shared);
             }
-            let reached = reach(session, &call.backend);
+            let reached = reach(&call.backend);
             let credentials = Credentials {
                 backend: call.backend,
                 jwt: call.jwt,
@@ -103,12 +103,12 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
 /// Lets the page call `backend`. The first call narrows the page's CSP to that backend's
 /// origin, so a backend typed on a fresh page is reached at once; reaching another origin
 /// later takes a reload (a CSP can only narrow), which this starts.
-pub(super) fn reach(session: Session, backend: &BackendUrl) -> Result<(), Problem> {
+pub(super) fn reach(backend: &BackendUrl) -> Result<(), Problem> {
     let origin = backend.origin();
     match browser::connect_limit() {
         None => browser::limit_connections(&origin),
         Some(allowed) if allowed != origin && origin != browser::page_origin() => {
-            return Err(reload_for(session, &origin));
+            return Err(reload_for(&origin));
         }
         Some(_) => {}
     }
@@ -135,12 +135,12 @@ pub(super) fn settle_on_backend(session: Session) {
     let origin = backend.origin();
     let allowed = browser::connect_limit();
     if allowed.is_some_and(|allowed| allowed != origin && origin != browser::page_origin()) {
-        reload_for(session, &origin);
+        reload_for(&origin);
     }
 }
 
 /// Keeps the half-typed fields and reloads; says so.
-fn reload_for(_session: Session, origin: &str) -> Problem {
+fn reload_for(origin: &str) -> Problem {
     drafts::keep();
     browser::reload();
     Problem::new(
