@@ -1,10 +1,9 @@
 use super::copy_button::CopyButton;
 use super::latest::Load;
-use super::paste_return::PasteReturn;
+use super::parts::{self, Later};
 use super::problem_view::ProblemView;
 use super::requests::AuthorizeOffer;
 use super::session::Session;
-use super::trakt_credentials::TraktCredentialsForm;
 use super::StepCard;
 use crate::backend::contract::Connection;
 use crate::browser;
@@ -41,8 +40,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                     .into_any(),
                 }}
             </div>
-            <TraktCredentialsForm session=session />
-            <PasteReturn session=session />
+            <Later session=session what="the Trakt keys and paste forms" load=move || parts::authorize_extras(session) />
         </StepCard>
     }
 }
@@ -81,8 +79,6 @@ fn LinkPrompt(session: Session) -> impl IntoView {
 #[component]
 fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
     let local = offer.link.destination == Destination::LocalStandIn;
-    let this_page = browser::page_address();
-    let in_link = offer.link.redirect_uri.clone();
     let Some(nonce) = tabs::nonce() else {
         return view! {
             <p class="problem" data-testid="authorize-problem" role="alert">
@@ -137,6 +133,18 @@ fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
                  not to trakt.tv."
             </p>
         })}
+        <Later session=session what="the redirect check" load=move || parts::redirect_checks(offer.clone()) />
+    }
+    .into_any()
+}
+
+/// Where Trakt will send the person back, and each redirect URI compared with this page's
+/// address, character by character.
+#[component]
+pub fn RedirectChecks(offer: AuthorizeOffer) -> impl IntoView {
+    let this_page = browser::page_address();
+    let in_link = offer.link.redirect_uri.clone();
+    view! {
         <RedirectNotice check=offer.redirect />
         <details class="doctor" data-testid="redirect-doctor">
             <summary>"Redirect URI check, character by character"</summary>
@@ -152,7 +160,6 @@ fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
             </div>
         </details>
     }
-    .into_any()
 }
 
 /// One redirect URI, with its first difference from `expected` marked.

@@ -1,5 +1,5 @@
+use super::parts::{self, Later};
 use super::session::Session;
-use super::sign_in::SignInForm;
 use super::StepCard;
 use crate::browser;
 use crate::credentials::jwt::JwtProblem;
@@ -142,7 +142,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <SignInForm session=session />
+            <Later session=session what="the sign-in form" load=move || parts::sign_in_form(session) />
         </StepCard>
     }
 }

@@ -38,6 +38,7 @@ use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
+use parts::Later;
 use wasm_bindgen::JsCast;
 
 /// The whole helper. Reads the address before anything else; the flow has a returned
@@ -100,6 +101,18 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
             }
         });
     }
+    // The first screen is settled once nothing it shows is under way: then the rest of the
+    // page's code is fetched, after a frame is painted.
+    Effect::new(move |_| {
+        let busy =
+            session.status.pending() || session.completion.pending() || session.claiming.get();
+        if !busy && !page.settled.get_untracked() {
+            request_animation_frame(move || {
+                page.settled.set(true);
+                parts::fetch_all();
+            });
+        }
+    });
     view! {
         {forgotten.then(|| view! {
             <p class="notice" data-testid="forgotten" role="status">
@@ -117,7 +130,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         <ConnectForm session=session />
         <StatusCard session=session />
         <AuthorizeStep session=session />
-        <ConnectionDoctor session=session />
+        <Later session=session what="the connection doctor" load=move || parts::doctor_card(session) />
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Page {
     pub now_ms: RwSignal<i64>,
     /// The last Forget could not be recorded in storage (see `storage::forget_all`).
     pub forget_unrecorded: RwSignal<bool>,
+    /// The first screen is settled (the status shown, or nothing to ask): the parts load.
+    pub settled: RwSignal<bool>,
     steps: StoredValue<Option<Owner>, LocalStorage>,
     on_screen: StoredValue<Option<Session>, LocalStorage>,
 }
@@ -23,6 +25,7 @@ impl Page {
             epoch: RwSignal::new(0),
             now_ms: RwSignal::new(browser::now_ms()),
             forget_unrecorded: RwSignal::new(false),
+            settled: RwSignal::new(false),
             steps: StoredValue::new_local(None),
             on_screen: StoredValue::new_local(None),
         }

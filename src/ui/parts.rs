@@ -1,7 +1,10 @@
-//! The parts of the page a person opens on demand. In a split build (the `split` feature,
-//! which trunk builds turn on) each split point below is cut out of the main wasm into a
-//! part of its own, with everything only it reaches, and fetched the first time it is
-//! called; `scripts/post-build.mjs` does the cutting. Without the feature (`cargo test`,
+//! The parts of the page that its first screen does not need. In a split build (the
+//! `split` feature, which trunk builds turn on) each split point below is cut out of the
+//! main wasm into a part of its own, with everything only it reaches; `scripts/post-build.mjs`
+//! does the cutting. The main module keeps what the first screen shows: the status, the
+//! authorize link, a return, and the connect fields. Every part is fetched as soon as the
+//! first screen is settled ([`fetch_all`]), so nothing waits for a click to download, and
+//! a point called before its part arrived waits for it. Without the feature (`cargo test`,
 //! the component tests) they are plain async functions in one module.
 //!
 //! Points that name the same part land in the same file. A call that cannot load its part
@@ -9,7 +12,7 @@
 //! the page; [`LazyPart`] says so and offers to try again.
 
 use super::problem_view::ProblemView;
-use super::requests::SentCode;
+use super::requests::{AuthorizeOffer, SentCode};
 use super::session::Session;
 use crate::problem::Problem;
 use leptos::prelude::*;
@@ -34,6 +37,7 @@ pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, PartMissing>> 
 /// `part: fn name(args) { view }` becomes `fn name(args) -> PartFuture`; in a split build the
 /// view is built by a fallible `wasm_split` point in `part` (leptos's `#[lazy]` would stop the
 /// whole page on a failed load). The future is boxed so that [`LazyPart`] exists once.
+/// `name::preload()` fetches the part without building anything.
 macro_rules! split_point {
     ($(#[$doc:meta])* $part:ident: fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         $(#[$doc])*
@@ -45,7 +49,7 @@ macro_rules! split_point {
             use super::*;
 
             #[cfg(feature = "split")]
-            #[leptos::wasm_split::wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
+            #[leptos::wasm_split::wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload))]
             pub fn $name($($arg: $ty),*) -> Result<AnyView, PartMissing> {
                 Ok($body.into_any())
             }
@@ -54,8 +58,45 @@ macro_rules! split_point {
             pub async fn $name($($arg: $ty),*) -> Result<AnyView, PartMissing> {
                 Ok($body.into_any())
             }
+
+            #[cfg(not(feature = "split"))]
+            #[allow(dead_code)]
+            pub async fn preload() -> Result<(), PartMissing> {
+                Ok(())
+            }
         }
     };
+}
+
+split_point! {
+    /// Signing in with a user name and password, folded until opened.
+    later: fn sign_in_form(session: Session) {
+        view! { <crate::ui::sign_in::SignInForm session=session /> }
+    }
+}
+
+split_point! {
+    /// Where Trakt will send the person back, and its check character by character.
+    later: fn redirect_checks(offer: AuthorizeOffer) {
+        view! { <crate::ui::authorize_step::RedirectChecks offer=offer /> }
+    }
+}
+
+split_point! {
+    /// The Trakt keys form and the paste form, folded until opened.
+    later: fn authorize_extras(session: Session) {
+        view! {
+            <crate::ui::trakt_credentials::TraktCredentialsForm session=session />
+            <crate::ui::paste_return::PasteReturn session=session />
+        }
+    }
+}
+
+split_point! {
+    /// The connection doctor's card; its checks are a part of their own.
+    later: fn doctor_card(session: Session) {
+        view! { <crate::ui::doctor_card::ConnectionDoctor session=session /> }
+    }
 }
 
 split_point! {
@@ -100,6 +141,52 @@ split_point! {
     }
 }
 
+/// Fetches every part, one after another, once per page: called when the first screen is
+/// settled (the status shown, or the connect fields with no status to ask), so the rest of
+/// the page is there moments later without competing with the status for the network.
+/// A part that fails here is fetched again when its point is called.
+pub fn fetch_all() {
+    if FETCHED.replace(true) {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        // The first screen's own parts first: the rest of step 1 and step 3.
+        let _ = sign_in_form::preload().await;
+        let _ = sign_in::preload().await;
+        let _ = paste_return::preload().await;
+        let _ = trakt_credentials::preload().await;
+        let _ = doctor_checks::preload().await;
+        let _ = token_tools::preload().await;
+        let _ = finish_by_hand::preload().await;
+    });
+}
+
+/// A part the page fills in by itself once the first screen is settled ([`Page::settled`]),
+/// without a loading line: a slot of the page that is not on its first screen.
+///
+/// [`Page::settled`]: super::page::Page::settled
+#[component]
+pub fn Later(
+    session: Session,
+    /// As for [`LazyPart`], said only when the part cannot be had.
+    what: &'static str,
+    load: impl Fn() -> PartFuture + Send + Sync + 'static,
+) -> impl IntoView {
+    let load = Arc::new(load);
+    move || {
+        let load = load.clone();
+        session
+            .page
+            .settled
+            .get()
+            .then(|| part_view(what, true, Arc::new(move || load())))
+    }
+}
+
+thread_local! {
+    static FETCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Where a part of the page appears: a loading line while its code arrives, then the part;
 /// or, when it cannot be had, what happened and a button to try again. The rest of the page
 /// works either way.
@@ -109,14 +196,21 @@ pub fn LazyPart(
     what: &'static str,
     /// Calls the part's split point.
     load: impl Fn() -> PartFuture + Send + Sync + 'static,
+    /// No loading line: for what the page fills in by itself moments after it opens.
+    #[prop(optional)]
+    quiet: bool,
 ) -> impl IntoView {
-    part_view(what, Arc::new(load))
+    part_view(what, quiet, Arc::new(load))
 }
 
-fn part_view(what: &'static str, load: Arc<dyn Fn() -> PartFuture + Send + Sync>) -> impl IntoView {
+fn part_view(
+    what: &'static str,
+    quiet: bool,
+    load: Arc<dyn Fn() -> PartFuture + Send + Sync>,
+) -> impl IntoView {
     let attempt = RwSignal::new(0_u32);
     let fallback = move || {
-        view! { <p class="muted" data-testid="part-loading" role="status">{format!("Loading {what}…")}</p> }
+        (!quiet).then(|| view! { <p class="muted" data-testid="part-loading" role="status">{format!("Loading {what}…")}</p> })
     };
     view! {
         <Suspense fallback=fallback>

@@ -58,9 +58,12 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session of its own with these fields, as the component tests mount it.
+    /// A session of its own with these fields, as the component tests mount it: its page
+    /// is settled, so the parts fill in at once.
     pub fn new(backend: &str, jwt: &str, remember: bool) -> Self {
-        let session = Self::build(Page::new());
+        let page = Page::new();
+        page.settled.set(true);
+        let session = Self::build(page);
         session.send(Event::BackendCommitted(backend.to_owned()));
         session.send(Event::RememberChanged(remember));
         session.jwt_typed(jwt.to_owned());

@@ -1,6 +1,7 @@
-// The parts a person opens on demand (src/ui/parts.rs) are separate files in the release
-// build: none loads with the page, each loads when opened, and one that cannot be had is
-// explained while the rest of the page keeps working.
+// The parts of the page its first screen does not need (src/ui/parts.rs) are separate files
+// in the release build: none is fetched before the status shows, all of them right after it
+// (so opening one waits for no download), and one that cannot be had is explained while the
+// rest of the page keeps working.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { distDir, startStandin } from './support/standin.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { textContains } from './support/wait.mjs';
+import { eventually, textContains } from './support/wait.mjs';
 
 let browser;
 let parts;
@@ -37,23 +38,96 @@ async function openHelper(standin) {
 
 const pageErrors = (helper) => helper.console.filter((line) => line.startsWith('pageerror'));
 
-test('the release build has the six parts, each in files of its own', () => {
-  assert.deepEqual(Object.keys(parts).sort(), ['credentials', 'doctor', 'paste', 'sign_in', 'terminal', 'token_tools']);
+test('the release build has the seven parts, each in files of its own', () => {
+  assert.deepEqual(Object.keys(parts).sort(), ['credentials', 'doctor', 'later', 'paste', 'sign_in', 'terminal', 'token_tools']);
   for (const files of Object.values(parts)) assert.ok(files.length > 0 && files.every((name) => name.endsWith('.wasm')));
 });
 
-test('no part loads with the page; each loads when opened, with a loading line meanwhile', async () => {
+test('no part is fetched before the status shows; every part right after it, without a click', async () => {
+  const standin = await startStandin();
+  try {
+    const context = await newContext(browser, standin);
+    const partFiles = new Set(Object.values(parts).flat());
+    // A returning visitor: the JWT remembered on this device, so the status is asked on open.
+    const first = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await first.open();
+    await first.rememberBox().check();
+    await first.connect({ jwt: await standin.token() });
+    await textContains(first.status(), 'Not connected to Trakt.');
+
+    // A new context with that storage: nothing of the first page's cache.
+    const returning = await newContext(browser, standin, { storageState: await context.storageState() });
+    await context.close();
+    const page = await returning.newPage();
+    const events = [];
+    page.on('request', (request) => {
+      const name = new URL(request.url()).pathname.split('/').pop();
+      if (partFiles.has(name)) events.push(name);
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('/trakt/auth-status/')) events.push('status');
+    });
+    const helper = new HelperPage(page, `${standin.url}/`);
+    await helper.open();
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    await eventually(() => assert.deepEqual([...partFiles].filter((name) => !events.includes(name)), []));
+    assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
+    // Each file once: parts that share a chunk fetch it once.
+    for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
+    assert.deepEqual(pageErrors(helper), []);
+    await returning.close();
+  } finally {
+    await standin.stop();
+  }
+});
+
+test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async () => {
   const standin = await startStandin();
   try {
     const { context, helper, fetched } = await openHelper(standin);
-    const partFiles = new Set(Object.values(parts).flat());
     const loaded = (part) => parts[part].every((name) => fetched.includes(name));
+    // Nothing clicked yet: every part is fetched.
+    await eventually(() => assert.deepEqual(Object.keys(parts).filter((part) => !loaded(part)), []));
 
     await helper.connect({ jwt: await standin.token() });
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
-    assert.deepEqual(fetched.filter((name) => partFiles.has(name)), [], 'no part with the core flow');
+    await helper.runDoctor();
+    const lines = await helper.doctorLines();
+    assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
+    await helper.openSignIn();
+    await helper.userName().waitFor();
+    await helper.openCredentials();
+    await textContains(helper.traktKeyStatus(), 'Stored for this user');
+    await helper.openPaste();
+    await helper.pasteField().waitFor();
 
+    // A failed exchange offers to finish from a terminal (the page reloads on the way back).
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+    await helper.authorize();
+    await helper.callbackProblem().waitFor();
+    await helper.finishByHandToggle().click();
+    await textContains(helper.curlCommand(), 'curl -X POST');
+
+    // Connected: the token tools.
+    await helper.authorize();
+    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await textContains(helper.status(), 'Connected');
+    await textContains(helper.tokenTools(), 'last about a day');
+    await helper.refreshTraktTokenButton().click();
+    await textContains(helper.toolResult(), 'Token refreshed');
+    assert.equal(await helper.partLoading().count(), 0, 'no loading line left');
+    assert.deepEqual(pageErrors(helper), []);
+    await context.close();
+  } finally {
+    await standin.stop();
+  }
+});
+
+test('a part still on its way when opened shows its loading line, then itself', async () => {
+  const standin = await startStandin();
+  try {
+    const context = await newContext(browser, standin);
     // The doctor's file held back, so its loading line can be seen.
     let release;
     const held = new Promise((resolve) => (release = resolve));
@@ -61,46 +135,15 @@ test('no part loads with the page; each loads when opened, with a loading line m
       await held;
       await route.continue();
     });
+    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await helper.open();
+    await helper.connect({ jwt: await standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.runDoctor();
     await textContains(helper.partLoading(), 'Loading the connection doctor…');
     release();
     await helper.doctorLines();
-    assert.ok(loaded('doctor'), 'the doctor');
     assert.equal(await helper.partLoading().count(), 0, 'the loading line is gone');
-
-    await helper.openSignIn();
-    await helper.userName().waitFor();
-    assert.ok(loaded('sign_in'), 'sign-in');
-
-    await helper.openCredentials();
-    await textContains(helper.traktKeyStatus(), 'Stored for this user');
-    assert.ok(loaded('credentials'), 'the credentials form');
-
-    await helper.openPaste();
-    await helper.pasteField().waitFor();
-    assert.ok(loaded('paste'), 'paste');
-    // Chunks that parts share are fetched by the first part that needs them, once.
-    for (const name of new Set(fetched)) assert.equal(fetched.filter((f) => f === name).length, 1, `${name} fetched once`);
-
-    // A failed exchange offers to finish from a terminal (the page reloads on the way back).
-    assert.ok(!loaded('terminal'));
-    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
-    await helper.authorize();
-    await helper.callbackProblem().waitFor();
-    await helper.finishByHandToggle().click();
-    await textContains(helper.curlCommand(), 'curl -X POST');
-    assert.ok(loaded('terminal'), 'finish from a terminal');
-
-    // Connected: the token tools.
-    assert.ok(!loaded('token_tools'));
-    await helper.authorize();
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    await textContains(helper.status(), 'Connected');
-    await textContains(helper.tokenTools(), 'last about a day');
-    await helper.refreshTraktTokenButton().click();
-    await textContains(helper.toolResult(), 'Token refreshed');
-    assert.ok(loaded('token_tools'), 'the token tools');
-
     assert.deepEqual(pageErrors(helper), []);
     await context.close();
   } finally {
@@ -214,7 +257,9 @@ test('parts load from a host that sends wasm as application/octet-stream', async
   }
 });
 
-test('a part that never arrives is explained after 20 s, and the page keeps working', async () => {
+// The page fetches the part as soon as its first screen is settled; the click joins that
+// download, and once it gives up (20 s) tries once more itself: at most 40 s in all.
+test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async () => {
   const standin = await startStandin();
   try {
     const { context, helper } = await openHelper(standin);
@@ -223,7 +268,7 @@ test('a part that never arrives is explained after 20 s, and the page keeps work
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.runDoctor();
     await textContains(helper.partLoading(), 'Loading the connection doctor…');
-    await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 30_000 });
+    await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 45_000 });
     await helper.checkAgainButton().click();
     await textContains(helper.status(), 'Not connected to Trakt.');
     assert.deepEqual(pageErrors(helper), []);
