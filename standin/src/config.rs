@@ -5,8 +5,10 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: nowplaying-standin [options]
   --listen ADDR           address to listen on (default 127.0.0.1:8000; port 0 picks one)
-  --redirect-uri URL      the backend's TRAKT_REDIRECT_URI (default: the served helper,
-                          http://LISTEN/STATIC-PREFIX)
+  --redirect-uri URL      the backend's TRAKT_REDIRECT_URI (default: with --static, the
+                          served helper, http://LISTEN/STATIC-PREFIX; without, none: built
+                          from each request as the backend does, SCHEME://HOST/PREFIX/
+                          trakt/oauth-callback/ from Host and X-Forwarded-Prefix)
   --authorize-base URL    origin of the authorize page in auth_url (default https://api.trakt.tv;
                           give this stand-in's public origin for a fully local flow)
   --cors-origin ORIGIN    allow only this origin by CORS (repeatable; default: every origin)
@@ -22,8 +24,9 @@ usage: nowplaying-standin [options]
 /// How the stand-in is set up from the command line.
 #[derive(Clone)]
 pub struct Config {
-    /// Where trakt.tv sends the browser back (the backend's `TRAKT_REDIRECT_URI`); empty
-    /// until the address is known, then the served helper.
+    /// Where trakt.tv sends the browser back (the backend's `TRAKT_REDIRECT_URI`). Empty:
+    /// built from each request, as the backend does without it (`main` sets it to the
+    /// served helper when there is one).
     pub redirect_uri: String,
     /// Origin of the authorize page in `auth_url`: `https://api.trakt.tv` as on a real
     /// backend, or this stand-in's own public origin for a fully local flow.

@@ -30,7 +30,7 @@ async fn main() {
         .local_addr()
         .expect("a bound listener has an address");
     config.own_origin = format!("http://{address}");
-    if config.redirect_uri.is_empty() {
+    if config.redirect_uri.is_empty() && config.static_dir.is_some() {
         config.redirect_uri = format!("{}{}", config.own_origin, config.static_prefix);
     }
     let standin = Arc::new(Standin::new(config));

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::controls::RequestSeen;
 use crate::faults::Fault;
 use crate::tokens::{random_hex, Tokens, ACCESS_LIFETIME};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -52,6 +52,9 @@ pub struct World {
     pub codes: HashMap<String, IssuedCode>,
     /// POSTs to the oauth-callback, by code, however they ended.
     pub callback_posts: HashMap<String, u32>,
+    /// The redirect URIs `GET /trakt/authenticate/` handed out when none is configured: the
+    /// ones the person registered at (the stand-in for) Trakt, as the backend's rule built them.
+    pub built_redirects: HashSet<String>,
     pub requests: Vec<RequestSeen>,
     pub faults: Vec<Fault>,
     pub next_key_id: u64,
@@ -85,6 +88,7 @@ impl World {
             users: vec![alice, bob],
             codes: HashMap::new(),
             callback_posts: HashMap::new(),
+            built_redirects: HashSet::new(),
             requests: Vec::new(),
             faults: Vec::new(),
             next_key_id: 2,

@@ -41,13 +41,18 @@ pub async fn auth_status(SignedIn(user): SignedIn, headers: HeaderMap) -> Json<A
 pub async fn authenticate(
     State(standin): State<AppState>,
     SignedIn(user): SignedIn,
+    headers: HeaderMap,
 ) -> Result<Json<AuthenticateAnswer>, Response> {
     let config = &standin.config;
     let key = user.api_key.ok_or_else(|| no_key_error(config))?;
+    let redirect_uri = redirect_uri(config, &headers);
+    if config.redirect_uri.is_empty() {
+        standin.world().built_redirects.insert(redirect_uri.clone());
+    }
     let redirect = if config.legacy {
-        config.redirect_uri.clone()
+        redirect_uri.clone()
     } else {
-        query_component(&config.redirect_uri)
+        query_component(&redirect_uri)
     };
     let auth_url = format!(
         "{}/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&state={}",
@@ -57,7 +62,7 @@ pub async fn authenticate(
     );
     Ok(Json(AuthenticateAnswer {
         auth_url,
-        redirect_uri: (!config.legacy).then(|| config.redirect_uri.clone()),
+        redirect_uri: (!config.legacy).then_some(redirect_uri),
         message: "Visit this URL to authorize your Trakt account",
     }))
 }
@@ -214,6 +219,24 @@ pub fn no_key_error(config: &Config) -> Response {
 }
 
 /// The absolute URL of the authenticate endpoint, as auth-status reports it.
+/// The backend's redirect URI: `TRAKT_REDIRECT_URI` when set; otherwise built from the
+/// request, `<scheme>://<Host><X-Forwarded-Prefix>/trakt/oauth-callback/` (the prefix
+/// without its trailing `/`), which behind upstream's nginx is the backend's own page
+/// under `/api`.
+pub fn redirect_uri(config: &Config, headers: &HeaderMap) -> String {
+    if !config.redirect_uri.is_empty() {
+        return config.redirect_uri.clone();
+    }
+    let header = |name: &str| headers.get(name).and_then(|h| h.to_str().ok());
+    let scheme = header("x-forwarded-proto").unwrap_or("http");
+    let host = header(header::HOST.as_str()).unwrap_or("127.0.0.1");
+    let prefix = header("x-forwarded-prefix").unwrap_or_default();
+    format!(
+        "{scheme}://{host}{}/trakt/oauth-callback/",
+        prefix.trim_end_matches('/')
+    )
+}
+
 fn authenticate_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)

@@ -33,7 +33,7 @@ pub async fn authorize(
     if !known_client {
         return error_page("The client identifier provided is invalid.");
     }
-    if query.redirect_uri != standin.config.redirect_uri {
+    if !registered(&standin, &query.redirect_uri) {
         return error_page("The redirect uri included is not valid.");
     }
     let decide = |approve: &str| {
@@ -68,7 +68,7 @@ pub async fn decide(
     Query(query): Query<AuthorizeQuery>,
 ) -> Response {
     let redirect_uri = &query.redirect_uri;
-    if *redirect_uri != standin.config.redirect_uri {
+    if !registered(&standin, redirect_uri) {
         return error_page("The redirect uri included is not valid.");
     }
     let state = query
@@ -89,6 +89,17 @@ pub async fn decide(
     };
     standin.world().codes.insert(code.clone(), issued);
     found(format!("{redirect_uri}{separator}code={code}{state}"))
+}
+
+/// Whether `uri` is the application's registered Redirect URI: the configured one, or with
+/// none configured, one the backend's rule built (the person registered what it sends).
+fn registered(standin: &AppState, uri: &str) -> bool {
+    let configured = &standin.config.redirect_uri;
+    if configured.is_empty() {
+        standin.world().built_redirects.contains(uri)
+    } else {
+        uri == configured
+    }
 }
 
 /// 302, as Trakt redirects.

@@ -301,3 +301,56 @@ async fn the_callback_page_escapes_what_it_shows() {
     let html = text(b.get(page).await).await;
     assert!(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>"));
 }
+
+/// Upstream's Docker layout: no `TRAKT_REDIRECT_URI`, the backend behind nginx under `/api`.
+#[tokio::test]
+async fn without_a_configured_redirect_the_backend_builds_it_from_host_and_prefix() {
+    let standin = Arc::new(Standin::new(Config::default()));
+    let b = Backend {
+        app: app(Arc::clone(&standin)),
+        standin,
+    };
+    let jwt = b.jwt("alice");
+    let request = Request::get("/trakt/authenticate/")
+        .header(header::HOST, "ui.example:3200")
+        .header("X-Forwarded-Prefix", "/api/")
+        .header(header::AUTHORIZATION, format!("Bearer {jwt}"))
+        .body(Body::empty())
+        .unwrap();
+    let body: Value = serde_json::from_str(&text(b.send(request).await).await).unwrap();
+    let built = "http://ui.example:3200/api/trakt/oauth-callback/";
+    assert_eq!(body["redirect_uri"], built);
+    assert!(body["auth_url"].as_str().unwrap().contains(
+        "&redirect_uri=http%3A%2F%2Fui.example%3A3200%2Fapi%2Ftrakt%2Foauth-callback%2F&"
+    ));
+
+    // What it handed out is what the person registered at Trakt; nothing else is.
+    let decide = |uri: &str| {
+        format!(
+            "/oauth/authorize/decide?client_id=standin-client-id&redirect_uri={}&state=1&approve=yes",
+            uri.replace(':', "%3A").replace('/', "%2F")
+        )
+    };
+    let response = b.get(&decide(built)).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let code = location
+        .strip_prefix(&format!("{built}?code="))
+        .and_then(|rest| rest.strip_suffix("&state=1"))
+        .unwrap();
+    let refused = b
+        .get(&decide("http://ui.example:3200/trakt/oauth-callback/"))
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    // The backend's own page there shows the code for copying.
+    let page = text(
+        b.get(location.strip_prefix("http://ui.example:3200/api").unwrap())
+            .await,
+    )
+    .await;
+    assert!(page.contains(&format!("<code>{code}</code>")), "{page}");
+}
