@@ -267,6 +267,23 @@ impl ApiError {
                     message,
                 )
             }
+            // A web page where the API should be: most often the NowPlaying web app, whose
+            // server sends its page for every path but `/api/`.
+            Self::Broken {
+                status: status @ 200..=299,
+                message,
+                body: BodyKind::Html,
+            } => with_message(
+                Problem::new(
+                    format!(
+                        "This address answers with a web page (HTTP {status}), not NowPlaying's \
+                         API: it may be the NowPlaying web app."
+                    ),
+                    "Give the API's address instead: beside the web app (upstream's Docker \
+                     setup) it is this address followed by /api.",
+                ),
+                message,
+            ),
             Self::Broken { status, message, body } => {
                 let what = match body {
                     BodyKind::Html => " with a web page instead of JSON",

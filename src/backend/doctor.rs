@@ -2,7 +2,7 @@
 //! browser saw. The first failing check says what to fix; the ones after it are not run.
 
 use crate::backend::api_error::ApiError;
-use crate::backend::backend_url::BackendUrl;
+use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{ApiKeys, AuthStatus, Connection, CurrentUser};
 use crate::credentials::jwt::JwtClaims;
 use crate::problem::Problem;
@@ -44,10 +44,12 @@ pub enum Verdict {
 /// `fetch` in `no-cors` mode reaches a running server whatever its CORS settings,
 /// so a failure here means nothing answers at that address.
 pub fn backend_answers(probe: Result<(), ApiError>, backend: &BackendUrl) -> Verdict {
+    // The address asked, path prefix included: what the person compares with their setup.
+    let asked = backend.endpoint(Endpoint::AuthStatus);
     match probe {
-        Ok(()) => Verdict::Passed(format!("Something answers at {}.", backend.origin())),
+        Ok(()) => Verdict::Passed(format!("Something answers at {asked}.")),
         Err(_) => Verdict::Failed(Problem::new(
-            format!("Nothing answers at {}.", backend.origin()),
+            format!("Nothing answers at {asked}."),
             "Start the backend, or correct the host and port in the backend URL.",
         )),
     }
@@ -159,12 +161,18 @@ mod tests {
 
     #[test]
     fn nothing_answering_says_start_the_backend() {
-        let problem = failed(backend_answers(Err(ApiError::Unreachable), &backend()));
+        let prefixed = BackendUrl::parse("http://127.0.0.1:3200/api").unwrap();
+        let problem = failed(backend_answers(Err(ApiError::Unreachable), &prefixed));
         assert!(problem.next_step.starts_with("Start the backend"));
-        assert!(matches!(
-            backend_answers(Ok(()), &backend()),
-            Verdict::Passed(_)
-        ));
+        let Verdict::Passed(passed) = backend_answers(Ok(()), &prefixed) else {
+            panic!("an answer passes");
+        };
+        // The address it asked, prefix included.
+        let asked = "http://127.0.0.1:3200/api/trakt/auth-status/";
+        assert!(
+            passed.contains(asked) && problem.title.contains(asked),
+            "{passed}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod api_error;
 pub mod backend_url;
 pub mod contract;
 pub mod curl;
+pub mod discovery;
 pub mod doctor;
 #[cfg(target_arch = "wasm32")]
 pub mod http;

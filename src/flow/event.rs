@@ -21,6 +21,9 @@ pub enum Event {
     Tick { now_ms: i64 },
     /// The person settled on a backend URL (change, blur or Enter), as typed.
     BackendCommitted(String),
+    /// NowPlaying answered at this backend, asked without a JWT (this page's own origin, or
+    /// `/api` on it): it becomes the backend, unless one was chosen meanwhile.
+    Found(BackendUrl),
     /// The person typed or pasted a JWT.
     JwtTyped(String),
     /// “Remember on this device” ticked or not.

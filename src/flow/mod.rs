@@ -86,6 +86,9 @@ pub struct Flow {
     pub epoch: u64,
     /// The backend the person committed (change, blur or Enter), as typed.
     pub backend_text: String,
+    /// Whether a backend was chosen: typed, stored, or found by asking this page's own
+    /// server ([`Event::Found`]); until then it is this page's origin, by default.
+    pub backend_chosen: bool,
     pub jwt: Option<Held<Jwt>>,
     pub refresh: Option<Held<RefreshToken>>,
     pub signed_in_as: Option<String>,
@@ -113,6 +116,7 @@ impl Flow {
             origin: origin.to_owned(),
             epoch: 0,
             backend_text: origin.to_owned(),
+            backend_chosen: false,
             jwt: None,
             refresh: None,
             signed_in_as: None,

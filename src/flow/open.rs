@@ -61,7 +61,7 @@ impl Flow {
         }
         let own_backend = own_jwt.as_ref().and_then(|t| t.backend.clone());
         let new_tab = tab(StorageKey::TabBackendUrl).is_none() && own_jwt.is_none();
-        self.backend_text = tab(StorageKey::TabBackendUrl)
+        let chosen = tab(StorageKey::TabBackendUrl)
             .map(str::to_owned)
             .or(own_backend)
             .or_else(|| {
@@ -69,8 +69,9 @@ impl Flow {
                     .then(|| remembered.as_ref().map(|(b, _)| b.as_str().to_owned()))
                     .flatten()
             })
-            .or_else(|| stored.get(StorageKey::BackendUrl).map(str::to_owned))
-            .unwrap_or_else(|| self.origin.clone());
+            .or_else(|| stored.get(StorageKey::BackendUrl).map(str::to_owned));
+        self.backend_chosen = chosen.is_some();
+        self.backend_text = chosen.unwrap_or_else(|| self.origin.clone());
         self.remember = stored.has(StorageKey::RememberJwt);
 
         // A JWT that belongs to another backend than the tab's is not even shown: typed

@@ -9,6 +9,7 @@ use crate::credentials::secret::Jwt;
 
 impl Flow {
     pub(super) fn commit_backend(&mut self, text: &str) -> Vec<Effect> {
+        self.backend_chosen = true;
         if text == self.backend_text {
             return vec![];
         }

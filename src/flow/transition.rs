@@ -50,6 +50,18 @@ impl Flow {
             }
             Event::BackendCommitted(text) => self.commit_backend(text.trim()),
             Event::JwtTyped(text) => self.type_jwt(&text),
+            Event::Found(backend) => {
+                if std::mem::replace(&mut self.backend_chosen, true) || self.is_on(&backend) {
+                    return vec![];
+                }
+                let mut effects = self.commit_backend(backend.as_str());
+                // A JWT on the page is asked about there (its status at the page's own
+                // origin, asked on open, was a web page's answer).
+                if self.jwt.is_some() {
+                    effects.extend(self.ask_status());
+                }
+                effects
+            }
             Event::RememberChanged(remember) => {
                 self.remember = remember;
                 let mut effects = vec![store(StorageKey::RememberJwt, remember.then_some("1"))];

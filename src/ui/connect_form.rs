@@ -1,6 +1,7 @@
 use super::parts::{self, Later};
 use super::session::Session;
 use super::StepCard;
+use crate::backend::discovery::found_note;
 use crate::browser;
 use crate::credentials::jwt::JwtProblem;
 use crate::flow::Event;
@@ -15,7 +16,16 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     let busy = move || session.status.pending();
     // Each hint is read twice (its class and its text): work it out once per change.
     let backend_hint = Memo::new(move |_| match session.backend.get() {
-        Ok(url) => (false, format!("Calls go to {}/trakt/…", url.as_str())),
+        Ok(url) => {
+            let calls = format!("Calls go to {}/trakt/…", url.as_str());
+            match session.found.get() {
+                Some(found) if found == url => {
+                    let note = found_note(&found, &browser::page_origin());
+                    (false, format!("{note} {calls}"))
+                }
+                _ => (false, calls),
+            }
+        }
         Err(problem) => (true, problem.problem().next_step),
     });
     let jwt_hint = Memo::new(move |_| {

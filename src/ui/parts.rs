@@ -93,6 +93,13 @@ split_point! {
 }
 
 split_point! {
+    /// After a failed status: NowPlaying's API under `/api` beside the backend URL, offered.
+    later: fn api_beside(session: Session) {
+        view! { <crate::ui::status_card::ApiBeside session=session /> }
+    }
+}
+
+split_point! {
     /// The connection doctor's card; its checks are a part of their own.
     later: fn doctor_card(session: Session) {
         view! { <crate::ui::doctor_card::ConnectionDoctor session=session /> }

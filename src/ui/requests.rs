@@ -5,9 +5,10 @@ use super::session::Session;
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{
-    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, JwtRefresh,
-    RefreshBody,
+    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, CurrentUser,
+    JwtRefresh, RefreshBody,
 };
+use crate::backend::discovery;
 use crate::backend::http;
 use crate::browser;
 use crate::credentials::jwt::JwtClaims;
@@ -108,6 +109,35 @@ pub(super) fn ask_status(
             session.fetch_link();
         }
         Ok(connection)
+    }
+}
+
+/// With no backend chosen: asks this page's own origin and `/api` on it, without a JWT,
+/// and takes the first that answers as NowPlaying, unless the person typed meanwhile.
+pub(super) async fn find_backend(session: Session) {
+    let origin = browser::page_origin();
+    // Both asked at once; the origin is preferred.
+    let asked: Vec<_> = discovery::candidates(&origin)
+        .into_iter()
+        .map(|backend| {
+            let answer = http::get::<CurrentUser>(&backend, discovery::ASKED, None);
+            (backend, answer)
+        })
+        .collect();
+    for (backend, answer) in asked {
+        if !discovery::is_nowplaying(&answer.await) {
+            continue;
+        }
+        let untouched = session
+            .backend_input
+            .try_with_untracked(|typed| typed.trim() == origin)
+            .unwrap_or(false);
+        if untouched && !session.read(|flow| flow.backend_chosen) {
+            session.found.set(Some(backend.clone()));
+            session.backend_input.set(backend.as_str().to_owned());
+            session.send(Event::Found(backend));
+        }
+        return;
     }
 }
 

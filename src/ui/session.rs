@@ -49,6 +49,8 @@ pub struct Session {
     pub sent_code: RwSignal<Option<SentCode>>,
     /// Set when the browser would not remove a returned code from the address bar.
     pub address_left: RwSignal<bool>,
+    /// The backend found beside this page when none was chosen ([`Event::Found`]).
+    pub found: RwSignal<Option<BackendUrl>>,
     /// The backend that what the page shows came from. Features showing a backend's
     /// answers forget them when it changes ([`Session::on_backend_switch`]).
     pub shown_for: RwSignal<Option<String>>,
@@ -82,6 +84,9 @@ impl Session {
         session
             .backend_input
             .set(session.read(|flow| flow.backend_text.clone()));
+        if !session.read(|flow| flow.backend_chosen) {
+            leptos::task::spawn_local(super::requests::find_backend(session));
+        }
         session
     }
 
@@ -115,6 +120,7 @@ impl Session {
             sent_code: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
+            found: RwSignal::new(None),
             page,
             flow: StoredValue::new_local(Flow::new(&browser::page_origin())),
         }

@@ -1,9 +1,11 @@
 use super::latest::Load;
-use super::parts::{self, LazyPart};
+use super::parts::{self, Later, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::Session;
 use super::StepCard;
-use crate::backend::contract::{Connection, Expiry};
+use crate::backend::contract::{Connection, CurrentUser, Expiry};
+use crate::backend::discovery::{self, api_beside, is_nowplaying};
+use crate::backend::http;
 use crate::browser;
 use leptos::prelude::*;
 
@@ -70,7 +72,10 @@ pub fn StatusCard(session: Session) -> impl IntoView {
                 {text}
             </p>
             {move || match session.status.load() {
-                Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="status-problem" /> }),
+                Load::Failed(problem) => Some(view! {
+                    <ProblemView problem=problem testid="status-problem" />
+                    <Later session=session what="the API beside this address" load=move || parts::api_beside(session) />
+                }),
                 _ => None,
             }}
             <Show when=connected>
@@ -101,4 +106,50 @@ pub fn StatusCard(session: Session) -> impl IntoView {
             </div>
         </StepCard>
     }
+}
+
+/// After a failed status: when NowPlaying answers under `/api` beside the backend URL (a
+/// web app's server, as in upstream's Docker layout), says so and offers it in one click.
+/// Asked once, without a JWT.
+#[component]
+pub fn ApiBeside(session: Session) -> impl IntoView {
+    let Some(api) = session
+        .backend
+        .get_untracked()
+        .ok()
+        .as_ref()
+        .and_then(api_beside)
+    else {
+        return None;
+    };
+    let api = StoredValue::new(api);
+    let found = LocalResource::new(move || async move {
+        let answer = http::get::<CurrentUser>(&api.get_value(), discovery::ASKED, None).await;
+        is_nowplaying(&answer)
+    });
+    let use_it = move |_| {
+        session
+            .backend_input
+            .set(api.get_value().as_str().to_owned());
+        session.commit_backend();
+        session.check_status();
+    };
+    Some(move || {
+        (found.get() == Some(true)).then(|| {
+            let url = api.get_value().as_str().to_owned();
+            view! {
+                <div class="notice" data-testid="api-beside">
+                    <p>
+                        "NowPlaying's API answers at " <code>{url.clone()}</code>
+                        ": the address above is probably the NowPlaying web app."
+                    </p>
+                    <div class="actions">
+                        <button type="button" data-testid="use-api-beside" on:click=use_it>
+                            {format!("Use {url}")}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    })
 }

@@ -202,10 +202,13 @@ describe('the helper, end to end', () => {
 
 describe('requests at page open', () => {
   test('none without settings; the status, then the link only when not connected; no polling', async () => {
-    const backendRequests = async () => (await suite.standin.stats()).requests.filter((r) => !r.path.includes('.') && r.path !== '/');
+    const backendRequests = async () => (await suite.standin.calls()).filter((r) => !r.path.includes('.') && r.path !== '/');
     const { context, helper } = await suite.open();
     await helper.page.waitForTimeout(1500);
     assert.deepEqual(await backendRequests(), [], 'a fresh page asks the backend nothing');
+    // But where NowPlaying is: its own origin, and /api on it, once each, without a JWT.
+    const discovered = (await suite.standin.discoveries()).map((r) => r.path).sort();
+    assert.deepEqual(discovered, ['/api/auth/current-user/', '/auth/current-user/']);
 
     await helper.jwt().fill(await suite.standin.token());
     const cases = [

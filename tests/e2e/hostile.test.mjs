@@ -209,7 +209,7 @@ describe('answers', () => {
   }
 
   const bodies = [
-    ['an HTML page with status 200', 'text/html', '<html><h1>Welcome to nginx!</h1></html>', 'with a web page instead of JSON (HTTP 200)'],
+    ['an HTML page with status 200', 'text/html', '<html><h1>Welcome to nginx!</h1></html>', 'answers with a web page (HTTP 200), not NowPlaying\'s API'],
     ['an empty body with status 200', 'application/json', '', 'with an empty answer (HTTP 200)'],
     ['JSON of the wrong shape', 'application/json', { authenticated: 'maybe' }, 'is not what this helper expects'],
     ['JSON that is not an object', 'application/json', '[1,2,3]', 'is not what this helper expects'],

@@ -2,9 +2,8 @@
 // the README's two recipes (deploy/nginx, deploy/django) work as written.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +11,10 @@ import { promisify } from 'node:util';
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { distDir, startStandin } from './support/standin.mjs';
+import { freePort, serve } from './support/servers.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { eventually, textContains } from './support/wait.mjs';
+import { textContains } from './support/wait.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const prefix = '/static/trakt-helper/';
@@ -121,36 +121,6 @@ async function assertPrecompressed(url, encodings) {
     const decoded = encoding === 'br' ? brotliDecompressSync(body) : gunzipSync(body);
     assert.ok(decoded.equals(Buffer.from(plain)), `${encoding}: the same bytes once decoded`);
   }
-}
-
-/** A loopback port nobody listens on right now. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts `command` and waits until `url` answers; returns a stop function. */
-async function serve(command, args, url, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
-  let errors = '';
-  child.stderr.on('data', (chunk) => (errors += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    await eventually(async () => {
-      assert.equal(child.exitCode, null, `${command} exited: ${errors}`);
-      await fetch(url);
-    }, { timeout: 20_000, interval: 100 });
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-  return async () => {
-    child.kill();
-    await exited;
-  };
 }
 
 /** The main wasm, which index.html preloads (the parts are fetched the same way, later). */

@@ -72,3 +72,56 @@ fn a_bad_backend_url_is_explained_not_called() {
     let effects = tab.step(&mut device, Event::CheckStatus);
     assert!(matches!(effects[..], [Effect::NoStatus(_)]));
 }
+
+/// Beside the NowPlaying web app: the page's own origin answers with the web app, NowPlaying
+/// answers under `/api` on it.
+fn api() -> String {
+    format!("{ORIGIN}/api")
+}
+
+#[test]
+fn a_backend_found_beside_the_page_becomes_the_backend_and_is_asked_about() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    assert!(!tab.flow.backend_chosen, "nothing chosen on a first visit");
+    tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    let effects = tab.step(&mut device, Event::Found(url(&api())));
+    assert_eq!(tab.flow.backend_text, api());
+    let sent = sends(&effects);
+    assert_eq!(sent.len(), 1, "the status, asked where NowPlaying is");
+    assert_eq!(sent[0].backend, url(&api()));
+    assert_eq!(
+        tab.stored(StorageKey::BackendUrl, &device).as_deref(),
+        Some(api().as_str()),
+        "the next visit starts there"
+    );
+    // Found once: a second answer changes nothing.
+    let again = tab.step(&mut device, Event::Found(url(ORIGIN)));
+    assert!(again.is_empty());
+    assert_eq!(tab.flow.backend_text, api());
+}
+
+#[test]
+fn a_found_backend_never_replaces_one_the_person_chose() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    assert!(tab.step(&mut device, Event::Found(url(&api()))).is_empty());
+    assert_eq!(tab.flow.backend_text, A);
+
+    // Chosen on an earlier visit (stored) counts too.
+    let mut next = Tab::fresh(&mut device);
+    assert!(next.flow.backend_chosen);
+    assert!(next.step(&mut device, Event::Found(url(&api()))).is_empty());
+    assert_eq!(next.flow.backend_text, A);
+}
+
+#[test]
+fn the_page_s_own_origin_found_stores_nothing_and_asks_nothing_again() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    let effects = tab.step(&mut device, Event::Found(url(ORIGIN)));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(tab.stored(StorageKey::BackendUrl, &device), None);
+}

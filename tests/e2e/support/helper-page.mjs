@@ -57,6 +57,15 @@ export class HelperPage {
     return this.page.getByTestId('status-problem');
   }
 
+  /** After a failed status: NowPlaying's API found under `/api` beside the typed URL. */
+  apiBeside() {
+    return this.page.getByTestId('api-beside');
+  }
+
+  useApiBeside() {
+    return this.page.getByTestId('use-api-beside');
+  }
+
   /** The button that asks for the authorize link again after it could not be had. */
   getLinkAgain() {
     return this.page.getByRole('button', { name: 'Get the link again' });

@@ -8,8 +8,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const distDir = process.env.DIST_DIR ?? path.join(root, 'dist');
 const binary = process.env.STANDIN_BIN ?? path.join(root, 'target/debug/nowplaying-standin');
 
-export async function startStandin(extraArgs = []) {
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--static', distDir, ...extraArgs], {
+/**
+ * Starts the stand-in, serving dist/ unless `serveHelper` is false; served, the helper's
+ * address is the backend's TRAKT_REDIRECT_URI unless `extraArgs` give another.
+ */
+export async function startStandin(extraArgs = [], { serveHelper = true } = {}) {
+  const serving = serveHelper ? ['--static', distDir] : [];
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', ...serving, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -67,6 +72,20 @@ class Standin {
     return this.control('GET', 'stats');
   }
 
+  /**
+   * The requests the stand-in saw, but for the page's discovery of NowPlaying (with no
+   * backend chosen, a `GET /auth/current-user/` without a JWT at its origin and under /api):
+   * what a person's clicks and the page's own flow asked.
+   */
+  async calls() {
+    return (await this.stats()).requests.filter((r) => !isDiscovery(r));
+  }
+
+  /** The page's discovery requests the stand-in saw (see `calls`). */
+  async discoveries() {
+    return (await this.stats()).requests.filter(isDiscovery);
+  }
+
   reset() {
     return this.control('POST', 'reset');
   }
@@ -87,3 +106,5 @@ class Standin {
     await exited;
   }
 }
+
+const isDiscovery = (r) => r.method === 'GET' && /^(\/api)?\/auth\/current-user\/$/.test(r.path) && !r.authorization;

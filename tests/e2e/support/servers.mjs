@@ -1,0 +1,36 @@
+// Other servers a test runs beside the stand-in (nginx, Django): a free loopback port, and a
+// process started and waited for until it answers.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { eventually } from './wait.mjs';
+
+/** A loopback port nobody listens on right now. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts `command` and waits until `url` answers; returns a stop function. */
+export async function serve(command, args, url, options = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await eventually(async () => {
+      assert.equal(child.exitCode, null, `${command} exited: ${errors}`);
+      await fetch(url);
+    }, { timeout: 20_000, interval: 100 });
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    await exited;
+  };
+}
