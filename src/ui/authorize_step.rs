@@ -1,10 +1,10 @@
 use super::copy_button::CopyButton;
 use super::latest::Load;
-use super::parts::{self, Later};
+use super::parts::{split_point, Later};
 use super::problem_view::ProblemView;
-use super::requests::AuthorizeOffer;
+use super::session::requests::AuthorizeOffer;
 use super::session::Session;
-use super::StepCard;
+use super::step_card::StepCard;
 use crate::backend::contract::Connection;
 use crate::browser;
 use crate::browser::keys::StorageKey;
@@ -40,7 +40,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                     .into_any(),
                 }}
             </div>
-            <Later session=session what="the Trakt keys and paste forms" load=move || parts::authorize_extras(session) />
+            <Later session=session what="the Trakt keys and paste forms" load=move || authorize_extras(session) />
         </StepCard>
     }
 }
@@ -133,7 +133,7 @@ fn OfferView(session: Session, offer: AuthorizeOffer) -> impl IntoView {
                  not to trakt.tv."
             </p>
         })}
-        <Later session=session what="the redirect check" load=move || parts::redirect_checks(offer.clone()) />
+        <Later session=session what="the redirect check" load=move || redirect_checks(offer.clone()) />
     }
     .into_any()
 }
@@ -225,5 +225,22 @@ fn RedirectNotice(check: RedirectCheck) -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
+}
+
+split_point! {
+    /// Where Trakt will send the person back, and its check character by character.
+    later: fn redirect_checks(offer: AuthorizeOffer) {
+        view! { <RedirectChecks offer=offer /> }
+    }
+}
+
+split_point! {
+    /// The Trakt keys form and the paste form, folded until opened.
+    later: fn authorize_extras(session: Session) {
+        view! {
+            <crate::ui::trakt_credentials::TraktCredentialsForm session=session />
+            <crate::ui::paste_return::PasteReturn session=session />
+        }
     }
 }

@@ -1,11 +1,11 @@
 use super::copy_button::CopyButton;
 use super::disclosure::Disclosure;
+use super::expiry::describe_expiry;
 use super::latest::Load;
-use super::parts::{self, LazyPart};
+use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
-use super::requests::SentCode;
+use super::session::requests::SentCode;
 use super::session::Session;
-use super::status_card::describe_expiry;
 use crate::backend::curl::callback_command;
 use crate::credentials::secret::Jwt;
 use crate::flow::Event;
@@ -124,13 +124,13 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
 
 /// The code and state of a failed exchange, and a terminal command that sends them, for
 /// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
-/// The body is a part of its own ([`parts::finish_by_hand`]), loaded when opened.
+/// The body is a part of its own ([`finish_by_hand`]), loaded when opened.
 #[component]
 fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
     let sent = StoredValue::new(sent);
     view! {
         <Disclosure summary="Finish from a terminal instead" class="by-hand" testid="finish-by-hand">
-            <LazyPart what="the terminal command" load=move || parts::finish_by_hand(session, sent.get_value()) />
+            <LazyPart what="the terminal command" load=move || finish_by_hand(session, sent.get_value()) />
         </Disclosure>
     }
 }
@@ -164,5 +164,12 @@ pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
                 <CopyButton text=state label="state" testid="copy-state" />
                 <CopyButton text=command label="curl command" testid="copy-curl" />
             </div>
+    }
+}
+
+split_point! {
+    /// The code and state of a failed exchange, and the terminal command that sends them.
+    terminal: fn finish_by_hand(session: Session, sent: SentCode) {
+        view! { <FinishByHandBody session=session sent=sent /> }
     }
 }

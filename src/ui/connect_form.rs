@@ -1,6 +1,7 @@
-use super::parts::{self, Later};
+use super::parts::Later;
 use super::session::Session;
-use super::StepCard;
+use super::sign_in::sign_in_form;
+use super::step_card::StepCard;
 use crate::backend::discovery::found_note;
 use crate::browser;
 use crate::credentials::jwt::JwtProblem;
@@ -152,7 +153,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <Later session=session what="the sign-in form" load=move || parts::sign_in_form(session) />
+            <Later session=session what="the sign-in form" load=move || sign_in_form(session) />
         </StepCard>
     }
 }

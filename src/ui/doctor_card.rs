@@ -2,7 +2,7 @@
 //! stopping at the first failure, which says what to fix.
 
 use super::latest::Latest;
-use super::parts::{self, LazyPart};
+use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::Session;
 use crate::backend::backend_url::Endpoint;
@@ -15,7 +15,7 @@ use strum::IntoEnumIterator;
 
 type Results = RwSignal<Option<Vec<(Check, Verdict)>>>;
 
-/// The checks are a part of their own ([`parts::doctor_checks`]), loaded on the first click.
+/// The checks are a part of their own ([`doctor_checks`]), loaded on the first click.
 #[component]
 pub fn ConnectionDoctor(session: Session) -> impl IntoView {
     let runs = RwSignal::new(0_u32);
@@ -32,7 +32,7 @@ pub fn ConnectionDoctor(session: Session) -> impl IntoView {
                 </button>
             </div>
             <Show when=asked>
-                <LazyPart what="the connection doctor" load=move || parts::doctor_checks(session, runs.into()) />
+                <LazyPart what="the connection doctor" load=move || doctor_checks(session, runs.into()) />
             </Show>
         </section>
     }
@@ -140,5 +140,19 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
                 }
             }
         }
+    }
+}
+
+split_point! {
+    /// The connection doctor's card; its checks are a part of their own.
+    later: fn doctor_card(session: Session) {
+        view! { <ConnectionDoctor session=session /> }
+    }
+}
+
+split_point! {
+    /// The connection doctor's checks, run again each time `runs` counts another click.
+    doctor: fn doctor_checks(session: Session, runs: Signal<u32>) {
+        view! { <DoctorChecks session=session runs=runs /> }
     }
 }

@@ -9,16 +9,16 @@ mod copy_button;
 mod disclosure;
 mod doctor_card;
 mod drafts;
+mod expiry;
 mod latest;
 mod page;
 mod parts;
 mod paste_return;
 mod problem_view;
-mod requests;
 mod session;
-mod shell;
 mod sign_in;
 mod status_card;
+mod step_card;
 mod text_field;
 mod token_tools;
 mod trakt_credentials;
@@ -30,12 +30,13 @@ pub use doctor_card::ConnectionDoctor;
 pub use latest::{Latest, Load};
 pub use page::Page;
 pub use problem_view::ProblemView;
-pub use requests::{AuthorizeOffer, LinkRefused, SentCode};
+pub use session::requests::{AuthorizeOffer, LinkRefused, SentCode};
 pub use session::Session;
 pub use status_card::StatusCard;
 
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
+use crate::flow::Event;
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
 use parts::Later;
@@ -86,12 +87,24 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every part of the page, in the order they are fetched once the first screen is settled:
+/// the first screen's own first (the rest of step 1 and step 3), then the rest.
+const PARTS: &[parts::Preload] = &[
+    sign_in::sign_in_form::fetch,
+    sign_in::sign_in_fields::fetch,
+    paste_return::paste_return::fetch,
+    trakt_credentials::trakt_credentials::fetch,
+    doctor_card::doctor_checks::fetch,
+    token_tools::token_tools::fetch,
+    callback_result::finish_by_hand::fetch,
+];
+
 /// The page's steps over the flow as storage and the address left it; built again after
 /// each “Forget”.
 #[component]
 fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let session = Session::open(page, returned, storage::snapshot());
-    page.adopt_steps(session);
+    page.adopt_steps(move |epoch| session.send(Event::ForgottenElsewhere { epoch }));
     // After “Forget”: say so, and start again where a new visit starts.
     let forgotten = page.epoch.get_untracked() > 0;
     if forgotten {
@@ -109,7 +122,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         if !busy && !page.settled.get_untracked() {
             request_animation_frame(move || {
                 page.settled.set(true);
-                parts::fetch_all();
+                parts::fetch_all(PARTS);
             });
         }
     });
@@ -130,27 +143,6 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         <ConnectForm session=session />
         <StatusCard session=session />
         <AuthorizeStep session=session />
-        <Later session=session what="the connection doctor" load=move || parts::doctor_card(session) />
-    }
-}
-
-/// One numbered step of the flow, marked when it is the one the person is on.
-#[component]
-fn StepCard(
-    session: Session,
-    number: u8,
-    title: &'static str,
-    id: &'static str,
-    children: Children,
-) -> impl IntoView {
-    let current = move || session.current_step() == number;
-    view! {
-        <section class="card step" class:current=current aria-labelledby=id>
-            <h2 id=id aria-current=move || current().then_some("step")>
-                <span class="step-number" aria-hidden="true">{number}</span>
-                {title}
-            </h2>
-            {children()}
-        </section>
+        <Later session=session what="the connection doctor" load=move || doctor_card::doctor_card(session) />
     }
 }

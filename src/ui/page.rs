@@ -1,10 +1,9 @@
 //! What outlives a “Forget”: the count the steps are keyed on, the clock, the owner of the
-//! steps on screen and their session, which hears other tabs.
+//! steps on screen, and how their flow hears other tabs.
 
-use super::session::Session;
 use crate::browser;
-use crate::flow::Event;
 use leptos::prelude::*;
+use std::rc::Rc;
 
 #[derive(Clone, Copy)]
 pub struct Page {
@@ -16,7 +15,8 @@ pub struct Page {
     /// The first screen is settled (the status shown, or nothing to ask): the parts load.
     pub settled: RwSignal<bool>,
     steps: StoredValue<Option<Owner>, LocalStorage>,
-    on_screen: StoredValue<Option<Session>, LocalStorage>,
+    /// How the steps on screen hear a Forget in another tab (their session's flow).
+    hear_forget: StoredValue<Option<Rc<dyn Fn(u64)>>, LocalStorage>,
 }
 
 impl Page {
@@ -27,21 +27,22 @@ impl Page {
             forget_unrecorded: RwSignal::new(false),
             settled: RwSignal::new(false),
             steps: StoredValue::new_local(None),
-            on_screen: StoredValue::new_local(None),
+            hear_forget: StoredValue::new_local(None),
         }
     }
 
-    /// The steps being built now belong to the current reactive owner, and show `session`.
-    pub fn adopt_steps(self, session: Session) {
+    /// The steps being built now belong to the current reactive owner; `hear_forget` tells
+    /// their flow of a Forget in another tab.
+    pub fn adopt_steps(self, hear_forget: impl Fn(u64) + 'static) {
         self.steps.set_value(Owner::current());
-        self.on_screen.set_value(Some(session));
+        self.hear_forget.set_value(Some(Rc::new(hear_forget)));
     }
 
     /// Rebuilds the steps from storage. The old ones end first: their requests are
     /// abandoned and their effects stop, so nothing of theirs writes to storage again.
     /// (A request in flight keeps its owner alive, so dropping the steps would not do.)
     pub fn rebuild(self) {
-        self.on_screen.set_value(None);
+        self.hear_forget.set_value(None);
         if let Some(Some(steps)) = self.steps.try_update_value(Option::take) {
             steps.cleanup();
         }
@@ -50,8 +51,8 @@ impl Page {
 
     /// Another tab forgot, in `epoch`: the flow on screen compares the epochs.
     pub fn heard_forget(self, epoch: u64) {
-        if let Some(session) = self.on_screen.get_value() {
-            session.send(Event::ForgottenElsewhere { epoch });
+        if let Some(hear) = self.hear_forget.get_value() {
+            hear(epoch);
         }
     }
 }

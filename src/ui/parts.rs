@@ -12,7 +12,6 @@
 //! the page; [`LazyPart`] says so and offers to try again.
 
 use super::problem_view::ProblemView;
-use super::requests::{AuthorizeOffer, SentCode};
 use super::session::Session;
 use crate::problem::Problem;
 use leptos::prelude::*;
@@ -37,134 +36,59 @@ pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, PartMissing>> 
 /// `part: fn name(args) { view }` becomes `fn name(args) -> PartFuture`; in a split build the
 /// view is built by a fallible `wasm_split` point in `part` (leptos's `#[lazy]` would stop the
 /// whole page on a failed load). The future is boxed so that [`LazyPart`] exists once.
-/// `name::preload()` fetches the part without building anything.
+/// `name::fetch()` fetches the part without building anything.
 macro_rules! split_point {
     ($(#[$doc:meta])* $part:ident: fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         $(#[$doc])*
-        pub fn $name($($arg: $ty),*) -> PartFuture {
+        pub fn $name($($arg: $ty),*) -> $crate::ui::parts::PartFuture {
             Box::pin($name::$name($($arg),*))
         }
 
-        mod $name {
+        pub mod $name {
             use super::*;
+
+            /// Fetches the part (see [`$crate::ui::parts::fetch_all`]); whether it arrived.
+            /// Points of one part fetch the same files: the page lists one of them.
+            #[allow(dead_code)]
+            pub fn fetch() -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = bool>>> {
+                Box::pin(async { preload().await.is_ok() })
+            }
 
             #[cfg(feature = "split")]
             #[leptos::wasm_split::wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload))]
-            pub fn $name($($arg: $ty),*) -> Result<AnyView, PartMissing> {
-                Ok($body.into_any())
+            pub fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::ui::parts::PartMissing> {
+                Ok(::leptos::prelude::IntoAny::into_any($body))
             }
 
             #[cfg(not(feature = "split"))]
-            pub async fn $name($($arg: $ty),*) -> Result<AnyView, PartMissing> {
-                Ok($body.into_any())
+            pub async fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::ui::parts::PartMissing> {
+                Ok(::leptos::prelude::IntoAny::into_any($body))
             }
 
             #[cfg(not(feature = "split"))]
-            #[allow(dead_code)]
-            pub async fn preload() -> Result<(), PartMissing> {
+            pub async fn preload() -> Result<(), $crate::ui::parts::PartMissing> {
                 Ok(())
             }
         }
     };
 }
+pub(crate) use split_point;
 
-split_point! {
-    /// Signing in with a user name and password, folded until opened.
-    later: fn sign_in_form(session: Session) {
-        view! { <crate::ui::sign_in::SignInForm session=session /> }
-    }
-}
+/// A point's `fetch`, as [`split_point!`] makes it: fetches the part, builds nothing.
+pub type Preload = fn() -> Pin<Box<dyn Future<Output = bool>>>;
 
-split_point! {
-    /// Where Trakt will send the person back, and its check character by character.
-    later: fn redirect_checks(offer: AuthorizeOffer) {
-        view! { <crate::ui::authorize_step::RedirectChecks offer=offer /> }
-    }
-}
-
-split_point! {
-    /// The Trakt keys form and the paste form, folded until opened.
-    later: fn authorize_extras(session: Session) {
-        view! {
-            <crate::ui::trakt_credentials::TraktCredentialsForm session=session />
-            <crate::ui::paste_return::PasteReturn session=session />
-        }
-    }
-}
-
-split_point! {
-    /// After a failed status: NowPlaying's API under `/api` beside the backend URL, offered.
-    later: fn api_beside(session: Session) {
-        view! { <crate::ui::status_card::ApiBeside session=session /> }
-    }
-}
-
-split_point! {
-    /// The connection doctor's card; its checks are a part of their own.
-    later: fn doctor_card(session: Session) {
-        view! { <crate::ui::doctor_card::ConnectionDoctor session=session /> }
-    }
-}
-
-split_point! {
-    /// The connection doctor's checks, run again each time `runs` counts another click.
-    doctor: fn doctor_checks(session: Session, runs: Signal<u32>) {
-        view! { <crate::ui::doctor_card::DoctorChecks session=session runs=runs /> }
-    }
-}
-
-split_point! {
-    /// The code and state of a failed exchange, and the terminal command that sends them.
-    terminal: fn finish_by_hand(session: Session, sent: SentCode) {
-        view! { <crate::ui::callback_result::FinishByHandBody session=session sent=sent /> }
-    }
-}
-
-split_point! {
-    /// Refreshing the Trakt token and the sync smoke test, shown once connected.
-    token_tools: fn token_tools(session: Session) {
-        view! { <crate::ui::token_tools::TokenTools session=session /> }
-    }
-}
-
-split_point! {
-    /// The form that saves the Trakt application's Client ID and Secret to the backend.
-    credentials: fn trakt_credentials(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
-        view! { <crate::ui::trakt_credentials::TraktCredentialsFields session=session client_id=client_id opened=opened /> }
-    }
-}
-
-split_point! {
-    /// The form for a redirect address or code that Trakt sent somewhere else.
-    paste: fn paste_return(session: Session, pasted: RwSignal<String>) {
-        view! { <crate::ui::paste_return::PasteFields session=session pasted=pasted /> }
-    }
-}
-
-split_point! {
-    /// Signing in with a NowPlaying user name and password.
-    sign_in: fn sign_in(session: Session, username: RwSignal<String>) {
-        view! { <crate::ui::sign_in::SignInFields session=session username=username /> }
-    }
-}
-
-/// Fetches every part, one after another, once per page: called when the first screen is
+/// Fetches `parts`, one after another, once per page: called when the first screen is
 /// settled (the status shown, or the connect fields with no status to ask), so the rest of
 /// the page is there moments later without competing with the status for the network.
 /// A part that fails here is fetched again when its point is called.
-pub fn fetch_all() {
+pub fn fetch_all(parts: &'static [Preload]) {
     if FETCHED.replace(true) {
         return;
     }
-    leptos::task::spawn_local(async {
-        // The first screen's own parts first: the rest of step 1 and step 3.
-        let _ = sign_in_form::preload().await;
-        let _ = sign_in::preload().await;
-        let _ = paste_return::preload().await;
-        let _ = trakt_credentials::preload().await;
-        let _ = doctor_checks::preload().await;
-        let _ = token_tools::preload().await;
-        let _ = finish_by_hand::preload().await;
+    leptos::task::spawn_local(async move {
+        for preload in parts {
+            preload().await;
+        }
     });
 }
 

@@ -3,7 +3,7 @@
 
 use super::disclosure::Disclosure;
 use super::drafts;
-use super::parts::{self, LazyPart};
+use super::parts::{split_point, LazyPart};
 use super::session::Session;
 use super::text_field::TextField;
 use crate::browser::keys::StorageKey;
@@ -24,12 +24,12 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
             testid="paste-return"
             open=Signal::stored(open)
         >
-            <LazyPart what="the paste form" load=move || parts::paste_return(session, pasted) />
+            <LazyPart what="the paste form" load=move || paste_return(session, pasted) />
         </Disclosure>
     }
 }
 
-/// The form, a part of its own ([`parts::paste_return`]), loaded when opened.
+/// The form, a part of its own ([`paste_return`]), loaded when opened.
 #[component]
 pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView {
     let on_submit = move |event: SubmitEvent| {
@@ -64,5 +64,12 @@ fn use_pasted(session: Session, text: &str) {
     match read_pasted(text) {
         Err(problem) => session.completion.dispatch((session, Err(problem))),
         Ok(returned) => session.send(Event::Pasted(returned)),
+    }
+}
+
+split_point! {
+    /// The form for a redirect address or code that Trakt sent somewhere else.
+    paste: fn paste_return(session: Session, pasted: RwSignal<String>) {
+        view! { <PasteFields session=session pasted=pasted /> }
     }
 }

@@ -3,9 +3,9 @@
 use super::disclosure::Disclosure;
 use super::drafts;
 use super::latest::{Latest, Load};
-use super::parts::{self, LazyPart};
+use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
-use super::requests::explain;
+use super::session::requests::explain;
 use super::session::Session;
 use super::text_field::{FieldErrors, TextField};
 use crate::backend::api_error::ApiError;
@@ -20,7 +20,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::future::Future;
 
-/// The form is a part of its own ([`parts::sign_in`]), loaded when opened; the user name
+/// The form is a part of its own ([`sign_in_fields`]), loaded when opened; the user name
 /// is a draft kept here, so a name typed before a reload brings the form back open.
 #[component]
 pub fn SignInForm(session: Session) -> impl IntoView {
@@ -33,7 +33,7 @@ pub fn SignInForm(session: Session) -> impl IntoView {
             testid="sign-in"
             open=Signal::stored(open)
         >
-            <LazyPart what="the sign-in form" load=move || parts::sign_in(session, username) />
+            <LazyPart what="the sign-in form" load=move || sign_in_fields(session, username) />
         </Disclosure>
     }
 }
@@ -134,5 +134,19 @@ fn sign_in(
             user_name: login.user.username,
         });
         Ok(())
+    }
+}
+
+split_point! {
+    /// Signing in with a user name and password, folded until opened.
+    later: fn sign_in_form(session: Session) {
+        view! { <SignInForm session=session /> }
+    }
+}
+
+split_point! {
+    /// Signing in with a NowPlaying user name and password.
+    sign_in: fn sign_in_fields(session: Session, username: RwSignal<String>) {
+        view! { <SignInFields session=session username=username /> }
     }
 }

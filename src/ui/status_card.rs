@@ -1,21 +1,15 @@
+use super::expiry::describe_expiry;
 use super::latest::Load;
-use super::parts::{self, Later, LazyPart};
+use super::parts::{split_point, Later, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::Session;
-use super::StepCard;
-use crate::backend::contract::{Connection, CurrentUser, Expiry};
+use super::step_card::StepCard;
+use super::token_tools::token_tools;
+use crate::backend::contract::{Connection, CurrentUser};
 use crate::backend::discovery::{self, api_beside, is_nowplaying};
 use crate::backend::http;
 use crate::browser;
 use leptos::prelude::*;
-
-/// The expiry as “<local date and time> (in N days)”.
-pub fn describe_expiry(expires: &Option<Expiry>) -> String {
-    match expires {
-        Some(expiry) => expiry.describe(browser::now_ms(), &browser::IntlWords),
-        None => "at an unknown time".to_owned(),
-    }
-}
 
 /// Step 2: the Trakt connection as the backend reports it.
 #[component]
@@ -74,12 +68,12 @@ pub fn StatusCard(session: Session) -> impl IntoView {
             {move || match session.status.load() {
                 Load::Failed(problem) => Some(view! {
                     <ProblemView problem=problem testid="status-problem" />
-                    <Later session=session what="the API beside this address" load=move || parts::api_beside(session) />
+                    <Later session=session what="the API beside this address" load=move || offer_api_beside(session) />
                 }),
                 _ => None,
             }}
             <Show when=connected>
-                <LazyPart what="the token tools" load=move || parts::token_tools(session) />
+                <LazyPart what="the token tools" load=move || token_tools(session) />
             </Show>
             // Nothing to check again, or to authorize again, before the first check.
             <div class="actions" hidden=unchecked>
@@ -152,4 +146,11 @@ pub fn ApiBeside(session: Session) -> impl IntoView {
             }
         })
     })
+}
+
+split_point! {
+    /// After a failed status: NowPlaying's API under `/api` beside the backend URL, offered.
+    later: fn offer_api_beside(session: Session) {
+        view! { <ApiBeside session=session /> }
+    }
 }

@@ -1,11 +1,12 @@
 //! When Trakt is connected: refresh its token, or check that syncing works. A part of its
-//! own ([`super::parts::token_tools`]), loaded once connected.
+//! own ([`token_tools`]), loaded once connected.
 
+use super::expiry::describe_expiry;
 use super::latest::{Latest, Load};
+use super::parts::split_point;
 use super::problem_view::ProblemView;
-use super::requests::explain;
+use super::session::requests::explain;
 use super::session::Session;
-use super::status_card::describe_expiry;
 use crate::backend::backend_url::Endpoint;
 use crate::backend::contract::{Expiry, StoredMovies, SyncStarted, TraktRefresh};
 use crate::backend::http;
@@ -120,4 +121,11 @@ fn use_tool(session: Session, tool: Tool) -> impl Future<Output = Result<ToolRes
             }
         }
     })
+}
+
+split_point! {
+    /// Refreshing the Trakt token and the sync smoke test, shown once connected.
+    token_tools: fn token_tools(session: Session) {
+        view! { <TokenTools session=session /> }
+    }
 }

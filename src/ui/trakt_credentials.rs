@@ -4,9 +4,9 @@
 use super::disclosure::Disclosure;
 use super::drafts;
 use super::latest::{Latest, Load};
-use super::parts::{self, LazyPart};
+use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
-use super::requests::explain;
+use super::session::requests::explain;
 use super::session::Session;
 use super::text_field::{FieldErrors, TextField};
 use crate::backend::api_error::ApiError;
@@ -22,7 +22,7 @@ use std::future::Future;
 
 /// The Trakt application's Client ID and Secret, saved to the backend without a Django
 /// shell. Opens by itself when the backend says it has none. The form is a part of its own
-/// ([`parts::trakt_credentials`]), loaded when opened; it asks what is on record each time
+/// ([`trakt_credentials`]), loaded when opened; it asks what is on record each time
 /// the form opens (`opened` counts).
 #[component]
 pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
@@ -39,7 +39,7 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
         >
             <LazyPart
                 what="the Trakt credentials form"
-                load=move || parts::trakt_credentials(session, client_id, opened.into())
+                load=move || trakt_credentials(session, client_id, opened.into())
             />
         </Disclosure>
     }
@@ -159,4 +159,11 @@ fn save_key(
         session.fetch_link();
         Ok(())
     })
+}
+
+split_point! {
+    /// The form that saves the Trakt application's Client ID and Secret to the backend.
+    credentials: fn trakt_credentials(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
+        view! { <TraktCredentialsFields session=session client_id=client_id opened=opened /> }
+    }
 }

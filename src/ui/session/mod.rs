@@ -5,9 +5,11 @@
 //! (`shell.rs`) carries out its effects. A feature's own state lives with that feature,
 //! and “Forget” rebuilds the page from storage, so nothing old can stay on screen.
 
+pub(super) mod requests;
+mod shell;
+
 use super::latest::{Latest, Load};
 use super::page::Page;
-use super::requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
 use crate::backend::backend_url::{BackendUrl, BackendUrlProblem};
 use crate::backend::contract::{Connected, Connection};
 use crate::browser;
@@ -17,6 +19,7 @@ use crate::flow::{Awaiting, Credentials, Event, Flow, Stored};
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
 use leptos::prelude::*;
+use requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
 
 /// Everything the page shares.
 #[derive(Clone, Copy)]
@@ -85,7 +88,7 @@ impl Session {
             .backend_input
             .set(session.read(|flow| flow.backend_text.clone()));
         if !session.read(|flow| flow.backend_chosen) {
-            leptos::task::spawn_local(super::requests::find_backend(session));
+            leptos::task::spawn_local(requests::find_backend(session));
         }
         session
     }
@@ -110,11 +113,11 @@ impl Session {
             signed_in_as: RwSignal::new(None),
             awaiting: RwSignal::new(None),
             status: Latest::new(|(session, ask): &(Session, StatusAsk)| {
-                super::requests::ask_status(*session, ask.clone())
+                requests::ask_status(*session, ask.clone())
             }),
-            offer: Latest::new(|session: &Session| super::requests::ask_link(*session)),
+            offer: Latest::new(|session: &Session| requests::ask_link(*session)),
             completion: Latest::new(|(session, call): &(Session, Result<CodeCall, Problem>)| {
-                super::requests::send_code(*session, call.clone())
+                requests::send_code(*session, call.clone())
             }),
             claiming: RwSignal::new(false),
             sent_code: RwSignal::new(None),
@@ -152,7 +155,7 @@ impl Session {
             self.mirror(&jwt_before);
         }
         for effect in effects {
-            super::shell::carry_out(self, effect);
+            shell::carry_out(self, effect);
         }
     }
 
@@ -192,7 +195,7 @@ impl Session {
     /// The person settled on the Backend URL field (change, blur or Enter).
     pub fn commit_backend(self) {
         self.send(Event::BackendCommitted(self.backend_input.get_untracked()));
-        super::shell::settle_on_backend(self);
+        shell::settle_on_backend(self);
     }
 
     /// The step the person is on: 1 until the status could be checked, 3 while Trakt needs
@@ -238,7 +241,7 @@ impl Session {
                 .err()
                 .map_or_else(|| BackendUrlProblem::Empty.problem(), |p| p.problem())
         })?;
-        super::shell::reach(&backend)?;
+        shell::reach(&backend)?;
         Ok(backend)
     }
 

@@ -1,7 +1,7 @@
 //! The requests the page makes with what the flow allows: the status, the authorize link,
 //! the code, and renewing an expired JWT.
 
-use super::session::Session;
+use super::Session;
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{
@@ -221,7 +221,7 @@ impl Session {
     /// Runs `work` with the credentials the flow allows. They reach `work` before this
     /// returns, so a request `work` makes at once is already on its way; an expired JWT
     /// is renewed first, when the flow has a refresh token for this backend.
-    pub(super) fn authorized<T, E, F>(
+    pub(in crate::ui) fn authorized<T, E, F>(
         self,
         work: impl FnOnce(Credentials) -> F + 'static,
     ) -> impl Future<Output = Result<T, E>>
@@ -253,6 +253,9 @@ impl Session {
 }
 
 /// A failed call to `backend`, explained for the person at this page.
-pub(super) fn explain<T>(answer: Result<T, ApiError>, backend: &BackendUrl) -> Result<T, Problem> {
+pub(in crate::ui) fn explain<T>(
+    answer: Result<T, ApiError>,
+    backend: &BackendUrl,
+) -> Result<T, Problem> {
     answer.map_err(|error| error.problem(backend, &browser::page_origin()))
 }

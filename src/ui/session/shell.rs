@@ -1,8 +1,8 @@
 //! The browser shell: carries out what the flow decided, one effect at a time.
 
-use super::drafts;
+use super::super::drafts;
 use super::requests::{CodeCall, SentCode, StatusAsk};
-use super::session::Session;
+use super::Session;
 use crate::backend::backend_url::BackendUrl;
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
