@@ -5,7 +5,7 @@
 //!   check and the redirect URI;
 //! - [`backend`]: the NowPlaying backend: its URL, its contract as serde types, reading its
 //!   answers and errors, the one HTTP module, and the connection doctor;
-//! - [`credentials`]: the JWT's claims and the redacted secrets;
+//! - [`secrets`]: the JWT's claims and the redacted secrets;
 //! - [`address`]: what an address means (the WHATWG URL standard) and the page's policy
 //!   over it;
 //! - [`flow`]: the OAuth flow's state machine (`state + event → state + effects`): which
@@ -20,10 +20,10 @@
 pub mod address;
 pub mod backend;
 pub mod browser;
-pub mod credentials;
 pub mod flow;
 pub mod oauth;
 pub mod problem;
+pub mod secrets;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,8 +2,8 @@
 //! as serde types. Fields the page does not use are ignored; `Option` fields may be
 //! missing or `null`.
 
-use crate::credentials::secret::{Jwt, RefreshToken};
 use crate::problem::{truncate, Problem};
+use crate::secrets::secret::{Jwt, RefreshToken};
 use crate::time::{distance, parse_timestamp, TimeWords};
 use serde::{Deserialize, Serialize};
 

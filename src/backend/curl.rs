@@ -1,8 +1,8 @@
-//! A ready terminal command that finishes the exchange, for when the browser cannot.
+//! A ready terminal command that sends the callback, for when the browser cannot.
 
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::CallbackBody;
-use crate::credentials::secret::Jwt;
+use crate::secrets::secret::Jwt;
 
 /// The placeholder shown instead of the JWT unless the person asks for the real one.
 pub const JWT_PLACEHOLDER: &str = "$NOWPLAYING_JWT";

@@ -4,8 +4,8 @@
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{ApiKeys, AuthStatus, Connection, CurrentUser};
-use crate::credentials::jwt::JwtClaims;
 use crate::problem::Problem;
+use crate::secrets::jwt::JwtClaims;
 
 /// One step of the diagnosis, in the order they run (`Check::iter()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
@@ -15,7 +15,7 @@ pub enum Check {
     CorsAllows,
     JwtWellFormed,
     JwtAccepted,
-    TraktCredentials,
+    TraktKeys,
     TraktConnected,
 }
 
@@ -27,7 +27,7 @@ impl Check {
             Self::CorsAllows => "Backend allows this page (CORS)",
             Self::JwtWellFormed => "JWT is well formed and not expired",
             Self::JwtAccepted => "Backend accepts the JWT",
-            Self::TraktCredentials => "Trakt credentials are stored",
+            Self::TraktKeys => "Trakt credentials are stored",
             Self::TraktConnected => "Trakt is connected",
         }
     }
@@ -95,7 +95,7 @@ pub fn jwt_accepted(
     }
 }
 
-pub fn trakt_credentials(
+pub fn trakt_keys(
     answer: Result<ApiKeys, ApiError>,
     backend: &BackendUrl,
     page_origin: &str,
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn missing_credentials_point_at_the_form() {
         let keys = ApiKeys { results: vec![] };
-        let problem = failed(trakt_credentials(Ok(keys), &backend(), "x"));
+        let problem = failed(trakt_keys(Ok(keys), &backend(), "x"));
         assert!(problem.next_step.contains("Trakt credentials"));
     }
 

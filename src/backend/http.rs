@@ -6,7 +6,7 @@
 use crate::backend::api_error::{decode, ApiError, TIMEOUT_SECONDS};
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::json::MAX_JSON_BYTES;
-use crate::credentials::secret::Jwt;
+use crate::secrets::secret::Jwt;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

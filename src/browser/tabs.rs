@@ -4,8 +4,8 @@
 use super::storage::{names_starting, shared_epoch, storage};
 use super::window::{now_ms, window};
 use crate::browser::keys::{claim_name, Store, CLAIM_PREFIX, STORAGE_PREFIX};
-use crate::credentials::secret::AuthCode;
 use crate::flow::ClaimOutcome;
+use crate::secrets::secret::AuthCode;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -1,11 +1,11 @@
 //! A returned code: checked, claimed across tabs, then sent once.
 
 use super::transition::store;
-use super::{Claim, Effect, Exchange, Flow, Request, Trigger};
+use super::{CallbackStage, Claim, Effect, Flow, Request, Trigger};
 use crate::browser::keys::StorageKey;
-use crate::credentials::secret::AuthCode;
 use crate::oauth::returned::check_state;
 use crate::problem::Problem;
+use crate::secrets::secret::AuthCode;
 
 impl Flow {
     /// The state to send with a code the person sends on (pasted, or confirmed with a
@@ -72,7 +72,7 @@ impl Flow {
         state: String,
         trigger: Trigger,
     ) -> Vec<Effect> {
-        if self.exchange != Exchange::Idle {
+        if self.callback != CallbackStage::Idle {
             return vec![Effect::Show(Problem::new(
                 "Another code is being sent from this tab; this one was not sent.",
                 "Wait for the outcome above, then paste this code again if it is still needed.",
@@ -81,7 +81,7 @@ impl Flow {
         if let (Err(problem), None) = (self.credentials(), self.refresh_for_renewal()) {
             return vec![Effect::Show(cannot_send(&problem))];
         }
-        self.exchange = Exchange::Claiming {
+        self.callback = CallbackStage::Claiming {
             code: code.clone(),
             state,
         };
@@ -97,7 +97,7 @@ impl Flow {
     ) -> Vec<Effect> {
         match self.credentials() {
             Ok(credentials) => {
-                self.exchange = Exchange::Sending {
+                self.callback = CallbackStage::Sending {
                     code: code.clone(),
                     state: state.clone(),
                 };
@@ -105,11 +105,11 @@ impl Flow {
             }
             Err(problem) => match self.renew().filter(|_| may_renew) {
                 Some(renew) => {
-                    self.exchange = Exchange::Renewing { code, state };
+                    self.callback = CallbackStage::Renewing { code, state };
                     vec![renew]
                 }
                 None => {
-                    self.exchange = Exchange::Idle;
+                    self.callback = CallbackStage::Idle;
                     vec![Effect::Show(cannot_send(&problem))]
                 }
             },
@@ -122,7 +122,7 @@ impl Flow {
             .credentials()
             .err()
             .unwrap_or_else(|| Problem::new("The JWT could not be renewed.", ""));
-        self.exchange = Exchange::Idle;
+        self.callback = CallbackStage::Idle;
         vec![Effect::Show(cannot_send(&problem))]
     }
 }

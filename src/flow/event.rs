@@ -3,9 +3,9 @@
 use super::Stored;
 use crate::backend::backend_url::BackendUrl;
 use crate::browser::keys::StorageKey;
-use crate::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
+use crate::secrets::secret::{AuthCode, Jwt, RefreshToken};
 
 /// Something that happened in this tab (or reached it from another).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,9 +21,9 @@ pub use open::read_epoch;
 pub use stored::{Stored, StoredPending, StoredToken};
 
 use crate::backend::backend_url::BackendUrl;
-use crate::credentials::jwt::{check_input, JwtClaims, JwtProblem};
-use crate::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use crate::problem::Problem;
+use crate::secrets::jwt::{check_input, JwtClaims, JwtProblem};
+use crate::secrets::secret::{AuthCode, Jwt, RefreshToken};
 
 /// How long an authorization started in this tab waits for Trakt's return.
 pub const PENDING_FOR_MS: i64 = 30 * 60 * 1000;
@@ -56,9 +56,9 @@ pub struct Awaiting {
     pub state: Option<String>,
 }
 
-/// Where the return of a code stands in this tab.
+/// Where the callback (the POST of a returned code) stands in this tab.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exchange {
+pub enum CallbackStage {
     Idle,
     /// A code checked and claimed across tabs, or being claimed.
     Claiming {
@@ -95,7 +95,7 @@ pub struct Flow {
     pub remember: bool,
     pub pending: Option<Pending>,
     pub awaiting: Option<Awaiting>,
-    pub exchange: Exchange,
+    pub callback: CallbackStage,
     /// The clock, in milliseconds.
     pub now_ms: i64,
     /// The status is asked again once the JWT is renewed.
@@ -123,7 +123,7 @@ impl Flow {
             remember: false,
             pending: None,
             awaiting: None,
-            exchange: Exchange::Idle,
+            callback: CallbackStage::Idle,
             now_ms: 0,
             status_after_renewal: false,
         }

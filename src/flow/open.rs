@@ -3,11 +3,11 @@
 use super::code::is_nonce;
 use super::stored::{read, StoredPending, StoredToken};
 use super::transition::{storable, store};
-use super::{Awaiting, Effect, Exchange, Flow, Held, Pending, Stored, Trigger};
+use super::{Awaiting, CallbackStage, Effect, Flow, Held, Pending, Stored, Trigger};
 use crate::backend::backend_url::BackendUrl;
 use crate::browser::keys::{StorageKey, Store};
-use crate::credentials::secret::{Jwt, RefreshToken};
 use crate::oauth::returned::Returned;
+use crate::secrets::secret::{Jwt, RefreshToken};
 use strum::IntoEnumIterator;
 
 impl Flow {
@@ -141,8 +141,8 @@ impl Flow {
                 let pending = self.pending.take().map(|p| p.state).unwrap_or_default();
                 effects.push(store(StorageKey::PendingAuthorization, None));
                 effects.extend(self.begin_claim(code, pending, Trigger::Nonce));
-                // The exchange checks the status itself once it is over.
-                if self.exchange != Exchange::Idle {
+                // The callback checks the status itself once it is over.
+                if self.callback != CallbackStage::Idle {
                     return effects;
                 }
             }

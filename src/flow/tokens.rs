@@ -5,7 +5,7 @@ use super::stored::{write, StoredToken};
 use super::transition::{storable, store, user_of};
 use super::{Effect, Flow, Held};
 use crate::browser::keys::StorageKey;
-use crate::credentials::secret::Jwt;
+use crate::secrets::secret::Jwt;
 
 impl Flow {
     pub(super) fn commit_backend(&mut self, text: &str) -> Vec<Effect> {

@@ -3,15 +3,15 @@
 use super::code::is_nonce;
 use super::stored::{write, StoredPending};
 use super::{
-    Awaiting, Call, ClaimOutcome, Credentials, Effect, Event, Exchange, Flow, Held, Pending,
+    Awaiting, Call, CallbackStage, ClaimOutcome, Credentials, Effect, Event, Flow, Held, Pending,
     Request, Trigger, PENDING_FOR_MS,
 };
 use crate::backend::backend_url::BackendUrl;
 use crate::browser::keys::StorageKey;
-use crate::credentials::jwt::{is_jwt_char, JwtClaims};
-use crate::credentials::secret::Jwt;
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
+use crate::secrets::jwt::{is_jwt_char, JwtClaims};
+use crate::secrets::secret::Jwt;
 
 pub(super) fn store(key: StorageKey, value: Option<&str>) -> Effect {
     Effect::Store(key, value.map(str::to_owned))
@@ -112,7 +112,7 @@ impl Flow {
                 });
                 // No second renewal: a renewed token that cannot be used is explained.
                 let mut effects = self.store_tokens();
-                if let Exchange::Renewing { code, state } = self.exchange.clone() {
+                if let CallbackStage::Renewing { code, state } = self.callback.clone() {
                     effects.extend(self.send_code(code, state, false));
                 }
                 if std::mem::take(&mut self.status_after_renewal) {
@@ -123,7 +123,7 @@ impl Flow {
             Event::RenewalRefused => {
                 self.refresh = None;
                 let mut effects = vec![store(StorageKey::RefreshJwt, None)];
-                if let Exchange::Renewing { .. } = self.exchange {
+                if let CallbackStage::Renewing { .. } = self.callback {
                     effects.extend(self.send_nothing());
                 }
                 if std::mem::take(&mut self.status_after_renewal) {
@@ -171,10 +171,10 @@ impl Flow {
                 vec![]
             }
             Event::ClaimSettled { code, outcome } => {
-                let Exchange::Claiming {
+                let CallbackStage::Claiming {
                     code: claimed,
                     state,
-                } = self.exchange.clone()
+                } = self.callback.clone()
                 else {
                     return vec![];
                 };
@@ -184,7 +184,7 @@ impl Flow {
                 match outcome {
                     ClaimOutcome::Won => self.send_code(code, state, true),
                     ClaimOutcome::Taken => {
-                        self.exchange = Exchange::Idle;
+                        self.callback = CallbackStage::Idle;
                         vec![Effect::Show(Problem::new(
                             "This code was already sent from this page, in this tab or another, \
                              so it is not sent again.",
@@ -193,7 +193,7 @@ impl Flow {
                         ))]
                     }
                     ClaimOutcome::Unavailable => {
-                        self.exchange = Exchange::Idle;
+                        self.callback = CallbackStage::Idle;
                         vec![
                             Effect::Show(Problem::new(
                                 "The code was not sent: this browser would not let the page \
@@ -208,7 +208,7 @@ impl Flow {
                 }
             }
             Event::CallbackAnswered => {
-                self.exchange = Exchange::Idle;
+                self.callback = CallbackStage::Idle;
                 self.ask_status()
             }
             Event::ForgetHere { epoch } => {

@@ -2,9 +2,9 @@
 //! (for example to the backend's own callback page).
 
 use crate::address::url_parts::UrlParts;
-use crate::credentials::secret::AuthCode;
 use crate::oauth::returned::{is_code_byte, Returned};
 use crate::problem::Problem;
+use crate::secrets::secret::AuthCode;
 
 /// Reads what was pasted into a [`Returned`], exactly as if the browser had come back:
 /// a full address (`http://…/?code=…&state=…`), its query (`code=…&state=…`), or a bare

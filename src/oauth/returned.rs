@@ -2,8 +2,8 @@
 
 use crate::address::whatwg::{query_values, query_without};
 use crate::browser::keys::UrlParam;
-use crate::credentials::secret::AuthCode;
 use crate::problem::{truncate, Problem};
+use crate::secrets::secret::AuthCode;
 use strum::IntoEnumIterator;
 
 /// Trakt's codes are 64 hex characters; anything far longer is not one.

@@ -239,7 +239,7 @@ split_point! {
     /// The Trakt keys form and the paste form, folded until opened.
     later: fn authorize_extras(session: Session) {
         view! {
-            <crate::ui::trakt_credentials::TraktCredentialsForm session=session />
+            <crate::ui::trakt_keys::TraktKeysForm session=session />
             <crate::ui::paste_return::PasteReturn session=session />
         }
     }

@@ -7,30 +7,30 @@ use super::problem_view::ProblemView;
 use super::session::requests::SentCode;
 use super::session::Session;
 use crate::backend::curl::callback_command;
-use crate::credentials::secret::Jwt;
 use crate::flow::Event;
+use crate::secrets::secret::Jwt;
 use leptos::prelude::*;
 
-/// The outcome of the exchange, shown above the steps only when a code came back; or a
+/// The outcome of the callback, shown above the steps only when a code came back; or a
 /// code that waits for the person's click.
 #[component]
 pub fn CallbackResult(session: Session) -> impl IntoView {
     move || {
-        let completion = if session.claiming.get() {
+        let callback = if session.claiming.get() {
             Some(Load::Busy)
         } else {
-            Some(session.completion.load()).filter(|c| *c != Load::Idle)
+            Some(session.callback.load()).filter(|c| *c != Load::Idle)
         };
-        if completion.is_none() && session.awaiting.with(Option::is_some) {
+        if callback.is_none() && session.awaiting.with(Option::is_some) {
             return Some(view! { <ConfirmReturn session=session /> }.into_any());
         }
-        completion.map(|completion| {
-            let tone = match completion {
+        callback.map(|callback| {
+            let tone = match callback {
                 Load::Ready(_) => "card result good",
                 Load::Failed(_) => "card result bad",
                 _ => "card result",
             };
-            let body = match completion {
+            let body = match callback {
                 Load::Idle | Load::Busy => view! {
                     <p class="status" data-testid="callback-busy" role="status">
                         "Finishing the Trakt connection…"
@@ -122,7 +122,7 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
     }
 }
 
-/// The code and state of a failed exchange, and a terminal command that sends them, for
+/// The code and state of a failed callback, and a terminal command that sends them, for
 /// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
 /// The body is a part of its own ([`finish_by_hand`]), loaded when opened.
 #[component]
@@ -168,7 +168,7 @@ pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
 }
 
 split_point! {
-    /// The code and state of a failed exchange, and the terminal command that sends them.
+    /// The code and state of a failed callback, and the terminal command that sends them.
     terminal: fn finish_by_hand(session: Session, sent: SentCode) {
         view! { <FinishByHandBody session=session sent=sent /> }
     }

@@ -120,7 +120,7 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
                 .map(|(_, claims)| claims)
                 .map_err(|p| p.problem()),
         ),
-        Check::JwtAccepted | Check::TraktCredentials | Check::TraktConnected => {
+        Check::JwtAccepted | Check::TraktKeys | Check::TraktConnected => {
             let Some(jwt) = jwt else {
                 return Verdict::NotRun;
             };
@@ -130,9 +130,9 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
                         http::get::<CurrentUser>(&backend, Endpoint::CurrentUser, Some(jwt));
                     doctor::jwt_accepted(answer.await, &backend, origin)
                 }
-                Check::TraktCredentials => {
+                Check::TraktKeys => {
                     let answer = http::get::<ApiKeys>(&backend, Endpoint::ApiKeys, Some(jwt));
-                    doctor::trakt_credentials(answer.await, &backend, origin)
+                    doctor::trakt_keys(answer.await, &backend, origin)
                 }
                 _ => {
                     let answer = http::get::<AuthStatus>(&backend, Endpoint::AuthStatus, Some(jwt));

@@ -21,7 +21,7 @@ mod status_card;
 mod step_card;
 mod text_field;
 mod token_tools;
-mod trakt_credentials;
+mod trakt_keys;
 
 pub use authorize_step::AuthorizeStep;
 pub use callback_result::CallbackResult;
@@ -93,7 +93,7 @@ const PARTS: &[parts::Preload] = &[
     sign_in::sign_in_form::fetch,
     sign_in::sign_in_fields::fetch,
     paste_return::paste_return::fetch,
-    trakt_credentials::trakt_credentials::fetch,
+    trakt_keys::trakt_keys::fetch,
     doctor_card::doctor_checks::fetch,
     token_tools::token_tools::fetch,
     callback_result::finish_by_hand::fetch,
@@ -117,8 +117,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     // The first screen is settled once nothing it shows is under way: then the rest of the
     // page's code is fetched, after a frame is painted.
     Effect::new(move |_| {
-        let busy =
-            session.status.pending() || session.completion.pending() || session.claiming.get();
+        let busy = session.status.pending() || session.callback.pending() || session.claiming.get();
         if !busy && !page.settled.get_untracked() {
             request_animation_frame(move || {
                 page.settled.set(true);

@@ -47,7 +47,7 @@ pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView 
                 <div class="actions">
                     // One code at a time: a second submit while one is sent would abandon it
                     // after it was claimed, unsent.
-                    <button type="submit" disabled=move || session.claiming.get() || session.completion.pending()>
+                    <button type="submit" disabled=move || session.claiming.get() || session.callback.pending()>
                         "Use this code"
                     </button>
                 </div>
@@ -58,11 +58,11 @@ pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView 
 /// Reads what was pasted and hands it to the flow: the person's own act, checked by the
 /// paste rules (this tab's nonce, or the JWT's user as `state`).
 fn use_pasted(session: Session, text: &str) {
-    if session.claiming.get_untracked() || session.completion.pending_untracked() {
+    if session.claiming.get_untracked() || session.callback.pending_untracked() {
         return;
     }
     match read_pasted(text) {
-        Err(problem) => session.completion.dispatch((session, Err(problem))),
+        Err(problem) => session.callback.dispatch((session, Err(problem))),
         Ok(returned) => session.send(Event::Pasted(returned)),
     }
 }

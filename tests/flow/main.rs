@@ -10,11 +10,12 @@ mod world;
 use support::*;
 use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::StorageKey;
-use trakt_oauth_helper::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use trakt_oauth_helper::flow::{
-    may_call, ClaimOutcome, Effect, Event, Exchange, Request, StoredToken, Trigger, PENDING_FOR_MS,
+    may_call, CallbackStage, ClaimOutcome, Effect, Event, Request, StoredToken, Trigger,
+    PENDING_FOR_MS,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::secrets::secret::{AuthCode, Jwt, RefreshToken};
 
 const CODE: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const NONCE: &str = "3c5e0b8f2a9d4e7b8c1f6a2d9e0b7c4a";

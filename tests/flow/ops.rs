@@ -4,9 +4,9 @@ use super::support::*;
 use super::world::{Made, Slot, World};
 use std::collections::BTreeMap;
 use trakt_oauth_helper::browser::keys::StorageKey;
-use trakt_oauth_helper::credentials::secret::{AuthCode, Jwt, RefreshToken};
 use trakt_oauth_helper::flow::{Event, Flow};
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::secrets::secret::{AuthCode, Jwt, RefreshToken};
 
 use strum::IntoEnumIterator;
 

@@ -200,7 +200,7 @@ fn a_code_another_tab_sent_is_not_sent_again() {
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     let effects = settle(&mut back, &mut device, ClaimOutcome::Taken);
     assert!(sends(&effects).is_empty());
-    assert_eq!(back.flow.exchange, Exchange::Idle);
+    assert_eq!(back.flow.callback, CallbackStage::Idle);
 }
 
 #[test]
@@ -216,12 +216,12 @@ fn a_code_that_cannot_be_claimed_is_offered_by_hand_not_sent() {
 }
 
 #[test]
-fn the_answer_ends_the_exchange_and_checks_the_status() {
+fn the_answer_ends_the_callback_and_checks_the_status() {
     let mut device = Device::default();
     let tab = authorized_tab(&mut device);
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     settle(&mut back, &mut device, ClaimOutcome::Won);
     let effects = back.step(&mut device, Event::CallbackAnswered);
-    assert_eq!(back.flow.exchange, Exchange::Idle);
+    assert_eq!(back.flow.callback, CallbackStage::Idle);
     assert_eq!(sends(&effects)[0].request, Request::Status);
 }

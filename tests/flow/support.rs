@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 use trakt_oauth_helper::browser::keys::{outlives_forget, StorageKey, Store};
-use trakt_oauth_helper::credentials::jwt::BASE64URL;
 use trakt_oauth_helper::flow::{Effect, Event, Flow, Stored};
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::secrets::jwt::BASE64URL;
 
 use base64::Engine;
 use strum::IntoEnumIterator;

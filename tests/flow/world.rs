@@ -4,11 +4,11 @@
 use super::support::*;
 use std::collections::{BTreeMap, HashMap};
 use trakt_oauth_helper::browser::keys::{claim_name, StorageKey};
-use trakt_oauth_helper::credentials::secret::Jwt;
 use trakt_oauth_helper::flow::{
     may_call, read_epoch, ClaimOutcome, Effect, Event, Flow, Request, Trigger,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::secrets::secret::Jwt;
 
 #[derive(Clone, Copy)]
 pub(super) enum Made {

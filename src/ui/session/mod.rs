@@ -13,11 +13,11 @@ use super::page::Page;
 use crate::backend::backend_url::{BackendUrl, BackendUrlProblem};
 use crate::backend::contract::{Connected, Connection};
 use crate::browser;
-use crate::credentials::jwt::{check_input, JwtClaims, JwtProblem};
-use crate::credentials::secret::Jwt;
 use crate::flow::{Awaiting, Credentials, Event, Flow, Stored};
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
+use crate::secrets::jwt::{check_input, JwtClaims, JwtProblem};
+use crate::secrets::secret::Jwt;
 use leptos::prelude::*;
 use requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
 
@@ -48,7 +48,7 @@ pub struct Session {
     /// waiting for the expired JWT to be renewed.
     pub claiming: RwSignal<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
-    pub completion: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
+    pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
     pub sent_code: RwSignal<Option<SentCode>>,
     /// Set when the browser would not remove a returned code from the address bar.
     pub address_left: RwSignal<bool>,
@@ -116,7 +116,7 @@ impl Session {
                 requests::ask_status(*session, ask.clone())
             }),
             offer: Latest::new(|session: &Session| requests::ask_link(*session)),
-            completion: Latest::new(|(session, call): &(Session, Result<CodeCall, Problem>)| {
+            callback: Latest::new(|(session, call): &(Session, Result<CodeCall, Problem>)| {
                 requests::send_code(*session, call.clone())
             }),
             claiming: RwSignal::new(false),

@@ -11,12 +11,12 @@ use crate::backend::contract::{
 use crate::backend::discovery;
 use crate::backend::http;
 use crate::browser;
-use crate::credentials::jwt::JwtClaims;
-use crate::credentials::secret::{AuthCode, RefreshToken};
 use crate::flow::{Credentials, Event, Flow};
 use crate::oauth::authorize::AuthorizeLink;
 use crate::oauth::redirect::{check_redirect, RedirectCheck};
 use crate::problem::Problem;
+use crate::secrets::jwt::JwtClaims;
+use crate::secrets::secret::{AuthCode, RefreshToken};
 use leptos::prelude::*;
 use std::future::Future;
 

@@ -6,7 +6,7 @@ use super::Session;
 use crate::backend::backend_url::BackendUrl;
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
-use crate::flow::{may_call, Credentials, Effect, Event, Exchange, Request};
+use crate::flow::{may_call, CallbackStage, Credentials, Effect, Event, Request};
 use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +17,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         Effect::CleanAddress => session.address_left.set(!address_bar::clean()),
         Effect::Claim(claim) => {
             // The outcome shown before goes: this code's is on its way.
-            session.completion.reset();
+            session.callback.reset();
             session.sent_code.set(None);
             session.claiming.set(true);
             spawn_local(async move {
@@ -52,7 +52,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
                     session.sent_code.set(None);
                     let code = SentCode { code, state };
                     let call = reached.map(|()| CodeCall { credentials, code });
-                    session.completion.dispatch((session, call));
+                    session.callback.dispatch((session, call));
                 }
             }
         }
@@ -73,7 +73,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             } else {
                 // A claimed code waiting for it still shows as on its way.
                 let for_code =
-                    session.read(|flow| matches!(flow.exchange, Exchange::Renewing { .. }));
+                    session.read(|flow| matches!(flow.callback, CallbackStage::Renewing { .. }));
                 if for_code {
                     session.claiming.set(true);
                 }
@@ -85,7 +85,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
                 });
             }
         }
-        Effect::Show(problem) => session.completion.dispatch((session, Err(problem))),
+        Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),
         Effect::ByHand { code, state } => session.sent_code.set(Some(SentCode { code, state })),
         Effect::NoStatus(problem) => session
             .status
@@ -127,7 +127,7 @@ pub(super) fn settle_on_backend(session: Session) {
     if shown.as_deref() != Some(base) {
         if shown.is_some() {
             session.forget_status();
-            session.completion.reset();
+            session.callback.reset();
             session.sent_code.set(None);
         }
         session.shown_for.set(Some(base.to_owned()));

@@ -14,18 +14,18 @@ use crate::backend::backend_url::Endpoint;
 use crate::backend::contract::{ApiKeys, SavedApiKey, TraktKeyBody};
 use crate::backend::http;
 use crate::browser::keys::StorageKey;
-use crate::credentials::secret::ClientSecret;
 use crate::problem::Problem;
+use crate::secrets::secret::ClientSecret;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::future::Future;
 
 /// The Trakt application's Client ID and Secret, saved to the backend without a Django
 /// shell. Opens by itself when the backend says it has none. The form is a part of its own
-/// ([`trakt_credentials`]), loaded when opened; it asks what is on record each time
+/// ([`trakt_keys`]), loaded when opened; it asks what is on record each time
 /// the form opens (`opened` counts).
 #[component]
-pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
+pub fn TraktKeysForm(session: Session) -> impl IntoView {
     let client_id = drafts::draft(StorageKey::DraftClientId);
     let had_draft = !client_id.get_untracked().is_empty();
     let opened = RwSignal::new(0_u32);
@@ -39,14 +39,14 @@ pub fn TraktCredentialsForm(session: Session) -> impl IntoView {
         >
             <LazyPart
                 what="the Trakt credentials form"
-                load=move || trakt_credentials(session, client_id, opened.into())
+                load=move || trakt_keys(session, client_id, opened.into())
             />
         </Disclosure>
     }
 }
 
 #[component]
-pub fn TraktCredentialsFields(
+pub fn TraktKeysFields(
     session: Session,
     client_id: RwSignal<String>,
     opened: Signal<u32>,
@@ -163,7 +163,7 @@ fn save_key(
 
 split_point! {
     /// The form that saves the Trakt application's Client ID and Secret to the backend.
-    credentials: fn trakt_credentials(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
-        view! { <TraktCredentialsFields session=session client_id=client_id opened=opened /> }
+    credentials: fn trakt_keys(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
+        view! { <TraktKeysFields session=session client_id=client_id opened=opened /> }
     }
 }

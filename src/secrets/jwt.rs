@@ -5,8 +5,8 @@
 //! id that the returned `state` must match.
 
 use crate::backend::json::{from_json, JsonError};
-use crate::credentials::secret::Jwt;
 use crate::problem::Problem;
+use crate::secrets::secret::Jwt;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine};
