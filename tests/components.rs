@@ -4,10 +4,10 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use trakt_oauth_helper::credentials::secret::AuthCode;
 use trakt_oauth_helper::flow::Event;
 use trakt_oauth_helper::oauth::returned::Returned;
 use trakt_oauth_helper::problem::Problem;
+use trakt_oauth_helper::secrets::secret::AuthCode;
 use trakt_oauth_helper::ui::{
     AuthorizeStep, CallbackResult, ConnectForm, ConnectionDoctor, ProblemView, Session, StatusCard,
 };
@@ -417,7 +417,7 @@ fn deeply_nested_error(depth: usize) -> String {
 /// untagged enum, whose buffering recurses as deep as the value does.
 fn jwt_with_nested_claims(depth: usize) -> String {
     use base64::Engine;
-    use trakt_oauth_helper::credentials::jwt::BASE64URL;
+    use trakt_oauth_helper::secrets::jwt::BASE64URL;
     let claims = format!(
         r#"{{"token_type":"access","user_id":1,"exp":{}1{}}}"#,
         "[".repeat(depth),
@@ -436,7 +436,7 @@ async fn an_answer_nested_2000_deep_is_refused_and_the_page_goes_on() {
     use trakt_oauth_helper::backend::backend_url::{BackendUrl, Endpoint};
     use trakt_oauth_helper::backend::contract::AuthStatus;
     use trakt_oauth_helper::backend::http;
-    use trakt_oauth_helper::credentials::secret::Jwt;
+    use trakt_oauth_helper::secrets::secret::Jwt;
 
     let backend = BackendUrl::parse(standin()).unwrap();
     let jwt = Jwt::new(token("user=alice").await);
@@ -523,8 +523,8 @@ async fn status_card_explains_an_error_body_nested_2000_deep() {
 
 #[wasm_bindgen_test]
 async fn jwt_claims_nested_thousands_deep_do_not_decode() {
-    use trakt_oauth_helper::credentials::jwt::{check_input, JwtClaims, JwtProblem};
-    use trakt_oauth_helper::credentials::secret::Jwt;
+    use trakt_oauth_helper::secrets::jwt::{check_input, JwtClaims, JwtProblem};
+    use trakt_oauth_helper::secrets::secret::Jwt;
 
     // 2,000 levels fit in a JWT's length and reach the JSON guard; 5,000 are refused by length.
     for (depth, expected) in [
@@ -550,7 +550,7 @@ async fn a_login_answer_carrying_a_deeply_nested_jwt_is_read_and_its_jwt_refused
     use trakt_oauth_helper::backend::backend_url::{BackendUrl, Endpoint};
     use trakt_oauth_helper::backend::contract::{Login, LoginBody};
     use trakt_oauth_helper::backend::http;
-    use trakt_oauth_helper::credentials::jwt::JwtClaims;
+    use trakt_oauth_helper::secrets::jwt::JwtClaims;
 
     let backend = BackendUrl::parse(standin()).unwrap();
     for depth in [2_000, 5_000] {

@@ -9,11 +9,11 @@ use trakt_oauth_helper::backend::api_error::decode;
 use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::backend::contract::{AuthStatus, Expiry, Login};
 use trakt_oauth_helper::backend::json::{check_limits, from_json, JsonError, MAX_JSON_DEPTH};
-use trakt_oauth_helper::credentials::jwt::{check_input, JwtClaims, JwtProblem, BASE64URL};
-use trakt_oauth_helper::credentials::secret::Jwt;
 use trakt_oauth_helper::oauth::authorize::AuthorizeLink;
 use trakt_oauth_helper::oauth::pasted::read_pasted;
 use trakt_oauth_helper::oauth::returned::{clean_address, Returned};
+use trakt_oauth_helper::secrets::jwt::{check_input, JwtClaims, JwtProblem, BASE64URL};
+use trakt_oauth_helper::secrets::secret::Jwt;
 use trakt_oauth_helper::time::{countdown, Distance, TimeWords};
 
 /// Pieces that mean something to one parser or another, glued in any order.
