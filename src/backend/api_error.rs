@@ -279,8 +279,13 @@ impl ApiError {
                         "This address answers with a web page (HTTP {status}), not NowPlaying's \
                          API: it may be the NowPlaying web app."
                     ),
-                    "Give the API's address instead: beside the web app (upstream's Docker \
-                     setup) it is this address followed by /api.",
+                    if backend.as_str().ends_with("/api") {
+                        "Check the server's proxy to NowPlaying: upstream's nginx.conf sends /api/ \
+                         to the backend, and answers every other path with the web app."
+                    } else {
+                        "Give the API's address instead: beside the web app (upstream's Docker \
+                         setup) it is the web app's address followed by /api."
+                    },
                 ),
                 message,
             ),
@@ -672,5 +677,33 @@ mod tests {
                 "{error:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_web_page_where_the_api_should_be_is_named_and_the_way_to_the_api_told() {
+        let web_page = ApiError::Broken {
+            status: 200,
+            message: None,
+            body: BodyKind::Html,
+        };
+        let origin = "http://ui.example:3200";
+        let at = |url: &str| web_page.problem(&BackendUrl::parse(url).unwrap(), origin);
+        let typed = at(origin);
+        assert!(typed
+            .title
+            .contains("answers with a web page (HTTP 200), not NowPlaying's API"));
+        assert!(
+            typed.next_step.contains("followed by /api"),
+            "{}",
+            typed.next_step
+        );
+        // Already under /api: not “/api/api”, but the proxy.
+        let proxied = at("http://ui.example:3200/api");
+        assert!(
+            !proxied.next_step.contains("followed by /api"),
+            "{}",
+            proxied.next_step
+        );
+        assert!(proxied.next_step.contains("/api/"), "{}", proxied.next_step);
     }
 }

@@ -5,6 +5,8 @@
 
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
+use crate::backend::json::from_json;
+use serde_json::Value;
 
 /// What each place is asked: `GET /auth/current-user/`, which NowPlaying answers without a
 /// JWT with Django REST framework's 401, and which nothing else on the page asks at open.
@@ -21,24 +23,34 @@ pub fn candidates(origin: &str) -> Vec<BackendUrl> {
         .collect()
 }
 
+/// How long each place may take to answer: it is this page's own server.
+pub const TIMEOUT_SECONDS: u32 = 3;
+
 /// Whether an answer to [`ASKED`] without a JWT came from NowPlaying: Django REST
-/// framework's 401 with its `detail`, or a user (a backend that lets anyone ask). A web
-/// page, an empty or foreign answer, or no answer is not.
-pub fn is_nowplaying<T>(answer: &Result<T, ApiError>) -> bool {
-    matches!(
-        answer,
-        Ok(_) | Err(ApiError::NotSignedIn { message: Some(_) })
-    )
+/// framework's 401, `{"detail": "…"}`, or a user (`{"user_id", "username"}`, a backend
+/// that lets anyone ask). A web page, another JSON, another status, or no answer is not.
+pub fn is_nowplaying(answer: &Result<(u16, String), ApiError>) -> bool {
+    let Ok((status, body)) = answer else {
+        return false;
+    };
+    let Ok(Value::Object(json)) = from_json::<Value>(body) else {
+        return false;
+    };
+    let text = |key: &str| json.get(key).is_some_and(Value::is_string);
+    match status {
+        401 => text("detail"),
+        200 => text("username") && json.contains_key("user_id"),
+        _ => false,
+    }
 }
 
 /// What the Backend URL field's hint says of a backend found this way.
-pub fn found_note(found: &BackendUrl, origin: &str) -> String {
-    let how = if found.as_str() == origin {
-        "this page's own server answers as NowPlaying"
+pub fn found_note(found: &BackendUrl, origin: &str) -> &'static str {
+    if found.as_str() == origin {
+        "Found NowPlaying on this page's own server."
     } else {
-        "this page's server answers as NowPlaying under /api; its other paths are a web page"
-    };
-    format!("Found NowPlaying at {} ({how}).", found.as_str())
+        "Found NowPlaying under /api on this page's server (its other paths are a web page)."
+    }
 }
 
 /// `typed` + `/api`, when `typed` does not end in it already: where a web app's server
@@ -53,7 +65,6 @@ pub fn api_beside(typed: &BackendUrl) -> Option<BackendUrl> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::api_error::BodyKind;
 
     #[test]
     fn looks_at_the_origin_then_under_api() {
@@ -68,30 +79,25 @@ mod tests {
     }
 
     #[test]
-    fn only_a_json_401_or_a_status_is_nowplaying() {
-        let drf = ApiError::NotSignedIn {
-            message: Some("Authentication credentials were not provided.".into()),
-        };
-        assert!(is_nowplaying::<()>(&Err(drf)));
-        assert!(is_nowplaying(&Ok(())));
-        let web_page = ApiError::Broken {
-            status: 200,
-            message: None,
-            body: BodyKind::Html,
-        };
-        for not in [
-            web_page,
-            ApiError::NotSignedIn { message: None },
-            ApiError::Unreachable,
-            ApiError::Refused {
-                status: 404,
-                message: None,
-                body: BodyKind::Html,
-                fields: vec![],
-            },
+    fn only_drf_s_401_or_a_user_is_nowplaying() {
+        let answer = |status: u16, body: &str| Ok((status, body.to_owned()));
+        let drf = r#"{"detail":"Authentication credentials were not provided."}"#;
+        assert!(is_nowplaying(&answer(401, drf)));
+        let user = r#"{"user_id":1,"username":"alice","email":"a@example.com"}"#;
+        assert!(is_nowplaying(&answer(200, user)));
+        for (status, body) in [
+            (200, "<!doctype html><title>NowPlaying</title>"),
+            (401, r#"{"message":"Unauthorized"}"#),
+            (401, r#"{"foo":"bar"}"#),
+            (401, r#"{"detail":["not a string"]}"#),
+            (401, "Unauthorized"),
+            (404, r#"{"detail":"Not found."}"#),
+            (502, r#"{"detail":"Bad gateway"}"#),
+            (200, r#"{"username":"alice"}"#),
         ] {
-            assert!(!is_nowplaying::<()>(&Err(not.clone())), "{not:?}");
+            assert!(!is_nowplaying(&answer(status, body)), "{status} {body}");
         }
+        assert!(!is_nowplaying(&Err(ApiError::Unreachable)));
     }
 
     #[test]
@@ -101,6 +107,7 @@ mod tests {
         assert!(found_note(&api, origin).contains("under /api"));
         let own = BackendUrl::parse(origin).unwrap();
         assert!(found_note(&own, origin).contains("own server"));
+        assert!(!found_note(&own, origin).contains("/api"));
     }
 
     #[test]

@@ -21,11 +21,27 @@ pub fn get<T: DeserializeOwned>(
     endpoint: Endpoint,
     jwt: Option<&Jwt>,
 ) -> impl Future<Output = Result<T, ApiError>> {
-    read(exchange(
+    read(round_trip(
         Request::get(&backend.endpoint(endpoint)),
         jwt,
         None,
+        TIMEOUT_SECONDS,
     ))
+}
+
+/// `GET` an endpoint without a JWT, giving up after `timeout_seconds`: the status and the
+/// text of the answer, unread (for [`crate::backend::discovery`]).
+pub fn ask(
+    backend: &BackendUrl,
+    endpoint: Endpoint,
+    timeout_seconds: u32,
+) -> impl Future<Output = Result<(u16, String), ApiError>> {
+    round_trip(
+        Request::get(&backend.endpoint(endpoint)),
+        None,
+        None,
+        timeout_seconds,
+    )
 }
 
 /// `POST` a JSON body (one of `contract`'s body types), with the JWT when there is one.
@@ -37,10 +53,11 @@ pub fn post<T: DeserializeOwned>(
 ) -> impl Future<Output = Result<T, ApiError>> {
     // The contract's bodies are plain strings: serializing them cannot fail.
     let body = serde_json::to_string(body).expect("a request body serializes");
-    read(exchange(
+    read(round_trip(
         Request::post(&backend.endpoint(endpoint)),
         jwt,
         Some(body),
+        TIMEOUT_SECONDS,
     ))
 }
 
@@ -60,10 +77,14 @@ pub async fn probe(backend: &BackendUrl, endpoint: Endpoint, cors: bool) -> Resu
     } else {
         RequestMode::NoCors
     };
-    let request = prepare(Request::get(&backend.endpoint(endpoint)), None)
-        .mode(mode)
-        .build()
-        .map_err(|_| ApiError::Unreachable)?;
+    let request = prepare(
+        Request::get(&backend.endpoint(endpoint)),
+        None,
+        TIMEOUT_SECONDS,
+    )
+    .mode(mode)
+    .build()
+    .map_err(|_| ApiError::Unreachable)?;
     let response = request.send().await.map_err(|error| match error {
         gloo_net::Error::JsError(js) => failure(js.name.as_str()),
         _ => ApiError::Unreachable,
@@ -72,12 +93,13 @@ pub async fn probe(backend: &BackendUrl, endpoint: Endpoint, cors: bool) -> Resu
 }
 
 /// Sends a request now and reads the whole answer as text: the one path every call shares.
-fn exchange(
+fn round_trip(
     builder: RequestBuilder,
     jwt: Option<&Jwt>,
     json_body: Option<String>,
+    timeout_seconds: u32,
 ) -> impl Future<Output = Result<(u16, String), ApiError>> {
-    let builder = prepare(builder, jwt);
+    let builder = prepare(builder, jwt, timeout_seconds);
     let request = match json_body {
         Some(body) => builder
             .header("Content-Type", "application/json")
@@ -120,8 +142,8 @@ fn bounded(body: &JsValue) -> String {
     text.as_string().unwrap_or_default()
 }
 
-fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>) -> RequestBuilder {
-    let timeout = AbortSignal::timeout_with_u32(TIMEOUT_SECONDS * 1000);
+fn prepare(builder: RequestBuilder, jwt: Option<&Jwt>, timeout_seconds: u32) -> RequestBuilder {
+    let timeout = AbortSignal::timeout_with_u32(timeout_seconds * 1000);
     let builder = builder
         .header("Accept", "application/json")
         // The JWT is the only credential: no cookies, no Referer, no cached answers.

@@ -8,7 +8,15 @@ use crate::browser::keys::StorageKey;
 use crate::secrets::secret::Jwt;
 
 impl Flow {
+    /// The person settled on `text`: the page moves there, and remembers it for this tab
+    /// and (when it is not this page's origin) for new tabs.
     pub(super) fn commit_backend(&mut self, text: &str) -> Vec<Effect> {
+        self.move_to_backend(text, true)
+    }
+
+    /// Moves to the backend `text`; `remembered`: stored as the tab's and the device's
+    /// choice, which a backend the page found by itself is not (it is found again).
+    pub(super) fn move_to_backend(&mut self, text: &str, remembered: bool) -> Vec<Effect> {
         self.backend_chosen = true;
         if text == self.backend_text {
             return vec![];
@@ -20,13 +28,14 @@ impl Flow {
             return vec![];
         };
         let base = Some(base);
-        let mut effects = vec![
-            store(StorageKey::TabBackendUrl, Some(text)),
-            store(
+        let mut effects = vec![];
+        if remembered {
+            effects.push(store(StorageKey::TabBackendUrl, Some(text)));
+            effects.push(store(
                 StorageKey::BackendUrl,
                 Some(text).filter(|t| !t.is_empty() && *t != self.origin),
-            ),
-        ];
+            ));
+        }
         // What belongs to another backend goes: it is never sent to this one.
         if self
             .jwt

@@ -54,10 +54,12 @@ impl Flow {
                 if std::mem::replace(&mut self.backend_chosen, true) || self.is_on(&backend) {
                     return vec![];
                 }
-                let mut effects = self.commit_backend(backend.as_str());
-                // A JWT on the page is asked about there (its status at the page's own
-                // origin, asked on open, was a web page's answer).
+                let mut effects = self.move_to_backend(backend.as_str(), false);
+                // A JWT on the page is kept with the tab's backend (the tab stays where its
+                // JWT is), and asked about there (its status at the page's own origin,
+                // asked on open, was a web page's answer).
                 if self.jwt.is_some() {
+                    effects.extend(self.stored_jwt());
                     effects.extend(self.ask_status());
                 }
                 effects

@@ -15,6 +15,8 @@ use leptos::prelude::*;
 #[component]
 pub fn ConnectForm(session: Session) -> impl IntoView {
     let busy = move || session.status.pending();
+    // Nothing is sent while the page still looks for NowPlaying on its own server.
+    let held = move || busy() || session.discovering.get();
     // Each hint is read twice (its class and its text): work it out once per change.
     let backend_hint = Memo::new(move |_| match session.backend.get() {
         Ok(url) => {
@@ -24,6 +26,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     let note = found_note(&found, &browser::page_origin());
                     (false, format!("{note} {calls}"))
                 }
+                _ if session.discovering.get() => (
+                    false,
+                    "Looking for NowPlaying on this page's server…".to_owned(),
+                ),
                 _ => (false, calls),
             }
         }
@@ -140,7 +146,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 </label>
 
                 <div class="actions">
-                    <button type="submit" data-testid="check-status" disabled=busy>
+                    <button type="submit" data-testid="check-status" disabled=held>
                         {move || if busy() { "Checking…" } else { "Check status" }}
                     </button>
                     <button

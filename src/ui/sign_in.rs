@@ -7,6 +7,7 @@ use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
 use super::session::requests::explain;
 use super::session::Session;
+use super::status_card::ApiBeside;
 use super::text_field::{FieldErrors, TextField};
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::Endpoint;
@@ -48,6 +49,8 @@ pub fn SignInFields(session: Session, username: RwSignal<String>) -> impl IntoVi
     // Signing in at one backend means nothing at another.
     session.on_backend_switch(move || sign_in.reset());
     let busy = move || sign_in.pending();
+    // Nothing is sent while the page still looks for NowPlaying on its own server.
+    let held = move || busy() || session.discovering.get();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         sign_in.dispatch((
@@ -74,7 +77,7 @@ pub fn SignInFields(session: Session, username: RwSignal<String>) -> impl IntoVi
                     errors=(fields, "password")
                 />
                 <div class="actions">
-                    <button type="submit" disabled=busy>
+                    <button type="submit" disabled=held>
                         {move || if busy() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </div>
@@ -89,7 +92,10 @@ pub fn SignInFields(session: Session, username: RwSignal<String>) -> impl IntoVi
                         }
                         .into_any(),
                     ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="sign-in-problem" /> }.into_any()),
+                    Load::Failed(problem) => Some(view! {
+                        <ProblemView problem=problem testid="sign-in-problem" />
+                        <ApiBeside session=session />
+                    }.into_any()),
                     _ => None,
                 }}
             </form>

@@ -5,7 +5,7 @@ use super::problem_view::ProblemView;
 use super::session::Session;
 use super::step_card::StepCard;
 use super::token_tools::token_tools;
-use crate::backend::contract::{Connection, CurrentUser};
+use crate::backend::contract::Connection;
 use crate::backend::discovery::{self, api_beside, is_nowplaying};
 use crate::backend::http;
 use crate::browser;
@@ -118,7 +118,12 @@ pub fn ApiBeside(session: Session) -> impl IntoView {
     };
     let api = StoredValue::new(api);
     let found = LocalResource::new(move || async move {
-        let answer = http::get::<CurrentUser>(&api.get_value(), discovery::ASKED, None).await;
+        let answer = http::ask(
+            &api.get_value(),
+            discovery::ASKED,
+            discovery::TIMEOUT_SECONDS,
+        )
+        .await;
         is_nowplaying(&answer)
     });
     let use_it = move |_| {

@@ -232,3 +232,42 @@ test('the web app’s address typed as the backend: the page says it is a web pa
     await context.close();
   }
 });
+
+test('while the page still looks for NowPlaying, nothing can be sent to the web app; then it finds /api', async () => {
+  const { origin } = ui;
+  // The API is slow to answer the page's question (the web app's server answers at once).
+  await standin.fault({ method: 'GET', path: '/auth/current-user/', times: 1, delay_ms: 1500, status: 401, body: { detail: 'slow' } });
+  const context = await newContext(browser, standin);
+  try {
+    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+    await helper.open();
+    await textContains(helper.backendUrlHint(), 'Looking for NowPlaying');
+    assert.equal(await helper.checkStatusButton().isDisabled(), true, 'no status asked of the web app');
+    await textContains(helper.backendUrlHint(), `Found NowPlaying under /api`);
+    assert.equal(await helper.checkStatusButton().isDisabled(), false);
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.signInDone(), 'Signed in');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the web app’s address typed, then Sign in: the same offer of /api, under the sign-in', async () => {
+  const { origin } = ui;
+  const context = await newContext(browser, standin);
+  try {
+    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+    await helper.open();
+    await helper.backendUrl().fill(origin);
+    await helper.backendUrl().press('Tab');
+    await helper.signIn('alice', 'alice-password');
+    await helper.page.getByTestId('sign-in-problem').waitFor();
+    await textContains(helper.apiBeside(), `${origin}/api`);
+    await helper.useApiBeside().click();
+    assert.equal(await helper.backendUrl().inputValue(), `${origin}/api`);
+    await helper.signIn('alice', 'alice-password');
+    await textContains(helper.signInDone(), 'Signed in');
+  } finally {
+    await context.close();
+  }
+});

@@ -90,15 +90,30 @@ fn a_backend_found_beside_the_page_becomes_the_backend_and_is_asked_about() {
     let sent = sends(&effects);
     assert_eq!(sent.len(), 1, "the status, asked where NowPlaying is");
     assert_eq!(sent[0].backend, url(&api()));
+    // Found, not chosen: the device keeps no choice of it (one typed in another tab
+    // meanwhile stays the device's); the tab's JWT stays with it.
+    assert_eq!(tab.stored(StorageKey::BackendUrl, &device), None);
     assert_eq!(
-        tab.stored(StorageKey::BackendUrl, &device).as_deref(),
-        Some(api().as_str()),
-        "the next visit starts there"
+        tab.stored(StorageKey::TabBackendUrl, &device).as_deref(),
+        Some(api().as_str())
     );
     // Found once: a second answer changes nothing.
     let again = tab.step(&mut device, Event::Found(url(ORIGIN)));
     assert!(again.is_empty());
     assert_eq!(tab.flow.backend_text, api());
+}
+
+#[test]
+fn a_backend_found_with_nothing_typed_is_found_again_next_time() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    assert!(tab.step(&mut device, Event::Found(url(&api()))).is_empty());
+    assert_eq!(tab.flow.backend_text, api());
+    assert!(
+        device.local.is_empty() && tab.session.is_empty(),
+        "nothing stored"
+    );
+    assert!(!Tab::fresh(&mut device).flow.backend_chosen);
 }
 
 #[test]

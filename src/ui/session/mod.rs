@@ -54,6 +54,8 @@ pub struct Session {
     pub address_left: RwSignal<bool>,
     /// The backend found beside this page when none was chosen ([`Event::Found`]).
     pub found: RwSignal<Option<BackendUrl>>,
+    /// The page is asking its own server where NowPlaying is: nothing is sent meanwhile.
+    pub discovering: RwSignal<bool>,
     /// The backend that what the page shows came from. Features showing a backend's
     /// answers forget them when it changes ([`Session::on_backend_switch`]).
     pub shown_for: RwSignal<Option<String>>,
@@ -124,6 +126,7 @@ impl Session {
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
             found: RwSignal::new(None),
+            discovering: RwSignal::new(false),
             page,
             flow: StoredValue::new_local(Flow::new(&browser::page_origin())),
         }
@@ -194,6 +197,8 @@ impl Session {
 
     /// The person settled on the Backend URL field (change, blur or Enter).
     pub fn commit_backend(self) {
+        // Chosen now: no longer found.
+        self.found.set(None);
         self.send(Event::BackendCommitted(self.backend_input.get_untracked()));
         shell::settle_on_backend(self);
     }

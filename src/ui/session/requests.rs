@@ -5,8 +5,8 @@ use super::Session;
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{
-    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, CurrentUser,
-    JwtRefresh, RefreshBody,
+    AuthStatus, Authenticate, CallbackAnswer, CallbackBody, Connected, Connection, JwtRefresh,
+    RefreshBody,
 };
 use crate::backend::discovery;
 use crate::backend::http;
@@ -114,16 +114,31 @@ pub(super) fn ask_status(
 
 /// With no backend chosen: asks this page's own origin and `/api` on it, without a JWT,
 /// and takes the first that answers as NowPlaying, unless the person typed meanwhile.
+/// Meanwhile nothing is sent to the backend (`discovering`): a password must not go to the
+/// web app's server because the person was quicker than the answer.
 pub(super) async fn find_backend(session: Session) {
     let origin = browser::page_origin();
+    session.discovering.set(true);
     // Both asked at once; the origin is preferred.
     let asked: Vec<_> = discovery::candidates(&origin)
         .into_iter()
         .map(|backend| {
-            let answer = http::get::<CurrentUser>(&backend, discovery::ASKED, None);
+            let answer = http::ask(&backend, discovery::ASKED, discovery::TIMEOUT_SECONDS);
             (backend, answer)
         })
         .collect();
+    find_first(session, &origin, asked).await;
+    session.discovering.try_set(false);
+}
+
+async fn find_first(
+    session: Session,
+    origin: &str,
+    asked: Vec<(
+        BackendUrl,
+        impl Future<Output = Result<(u16, String), ApiError>>,
+    )>,
+) {
     for (backend, answer) in asked {
         if !discovery::is_nowplaying(&answer.await) {
             continue;
