@@ -1,33 +1,22 @@
 // Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any screen, light or dark,
 // desktop or 360 px wide. Each screen it checks is also saved as a screenshot, to
 // target/screenshots/ or $SCREENSHOTS_DIR (docs/screenshots for the README's).
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStandin } from './support/standin.mjs';
-import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
 import { screens } from './support/screens.mjs';
+import { helperSuite } from './support/suite.mjs';
 import { textContains } from './support/wait.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const axePath = path.join(root, 'node_modules/axe-core/axe.min.js');
 const shots = path.resolve(root, process.env.SCREENSHOTS_DIR ?? 'target/screenshots');
-let browser;
-let standin;
+const suite = helperSuite();
 
-before(async () => {
-  browser = await launchBrowser();
-  standin = await startStandin();
-  await mkdir(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await standin?.stop();
-});
+before(() => mkdir(shots, { recursive: true }));
 
 const looks = [
   ['light', { colorScheme: 'light', viewport: { width: 1024, height: 800 } }],
@@ -38,13 +27,10 @@ const looks = [
 for (const [look, options] of looks) {
   describe(`axe, ${look}`, () => {
     for (const name of Object.keys(screens())) {
-      test(name, async () => {
-        await standin.reset();
+      test(name, async (t) => {
         // The page's CSP forbids injected scripts; axe is the one exception, in this context only.
-        const context = await newContext(browser, standin, { ...options, bypassCSP: true });
-        const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
-        await helper.open();
-        await screens(standin)[name](helper);
+        const { helper } = await suite.open(t, suite.standin, '', { ...options, bypassCSP: true });
+        await screens(suite.standin)[name](helper);
         await helper.page.screenshot({ path: path.join(shots, `${name}-${look}.png`), fullPage: true });
         await helper.page.addScriptTag({ path: axePath });
         const violations = await helper.page.evaluate(async () => {
@@ -56,7 +42,6 @@ for (const [look, options] of looks) {
         assert.deepEqual(violations, []);
         const overflow = await helper.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
-        await context.close();
       });
     }
   });
@@ -78,14 +63,11 @@ describe('keyboard alone', () => {
     throw new Error(`Tab never reached ${selector}`);
   }
 
-  test('the whole flow works with the keyboard, with a visible focus', async () => {
-    await standin.reset();
-    const context = await newContext(browser, standin);
-    const page = await context.newPage();
-    const helper = new HelperPage(page, `${standin.url}/`);
-    await helper.open();
+  test('the whole flow works with the keyboard, with a visible focus', async (t) => {
+    const { helper } = await suite.open(t);
+    const { page } = helper;
     assert.notEqual(await tabTo(page, HelperPage.selectors.jwt), 'none 0px');
-    await page.keyboard.type(await standin.token());
+    await page.keyboard.type(await suite.standin.token());
     await page.keyboard.press('Enter');
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
@@ -96,6 +78,5 @@ describe('keyboard alone', () => {
     await tabTo(page, HelperPage.selectors.approveOnTrakt);
     await page.keyboard.press('Enter');
     await textContains(helper.callbackResult(), 'Trakt is connected.');
-    await context.close();
   });
 });

@@ -8,7 +8,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, serve } from './support/servers.mjs';
+import { freePort, startNginx } from './support/servers.mjs';
 import { distDir, startStandin } from './support/standin.mjs';
 import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
@@ -62,14 +62,8 @@ async function startWebAppNginx(api) {
 
   const port = await freePort();
 
-  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`);
-  await writeFile(path.join(work, 'nginx.conf'), `
-    daemon off; master_process off; pid ${work}/nginx.pid; error_log ${work}/error.log;
-    events {}
-    http {
-      include /etc/nginx/mime.types;
-      access_log off;
-      ${temps.join('\n      ')}
+  const origin = `http://127.0.0.1:${port}`;
+  const server = `
       server {
         listen 127.0.0.1:${port};
         root ${work}/html;
@@ -99,10 +93,8 @@ async function startWebAppNginx(api) {
         }
         error_page 404 /index.html;
       }
-    }`);
-  const nginx = process.env.NGINX ?? '/usr/sbin/nginx';
-  const origin = `http://127.0.0.1:${port}`;
-  const stopNginx = await serve(nginx, ['-p', work, '-e', 'stderr', '-c', `${work}/nginx.conf`], origin).catch(async (error) => {
+`;
+  const stopNginx = await startNginx(work, server, origin).catch(async (error) => {
     await rm(work, { recursive: true, force: true });
     throw error;
   });

@@ -1,10 +1,9 @@
 // What a person meets in the first minutes: the link shows without asking, a backend
 // typed first is reached on the first click, a code from elsewhere can be pasted, and
 // Forget leaves nothing behind.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStandin } from './support/standin.mjs';
-import { helperSuite } from './support/suite.mjs';
+import { anotherStandin, helperSuite } from './support/suite.mjs';
 import { textContains } from './support/wait.mjs';
 
 const suite = helperSuite();
@@ -12,9 +11,9 @@ const suite = helperSuite();
 const backendRequests = async (standin) =>
   (await standin.calls()).filter((r) => r.path.startsWith('/trakt/') || r.path.startsWith('/auth/')).map((r) => `${r.method} ${r.path}`);
 
-describe('1. the authorize link is there as soon as Trakt is not connected', () => {
-  test('Check status → the link with its redirect check, with no other click; status and link asked once each', async () => {
-    const { context, helper } = await suite.open();
+describe('the authorize link is there as soon as Trakt is not connected', () => {
+  test('Check status → the link with its redirect check, with no other click; status and link asked once each', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
@@ -22,11 +21,10 @@ describe('1. the authorize link is there as soon as Trakt is not connected', () 
     assert.equal(await helper.getLinkAgain().count(), 0, 'nothing to click before the link');
     await helper.page.waitForTimeout(1000);
     assert.deepEqual(await backendRequests(suite.standin), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
-    await context.close();
   });
 
-  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async () => {
-    const { context, helper } = await suite.open();
+  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.connect({ jwt: await suite.standin.token({ user: 'bob' }) });
     await textContains(helper.authorizeProblem(), 'No Trakt API key found. Please add it in profile settings.');
     assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true, 'the form opened by itself');
@@ -34,20 +32,14 @@ describe('1. the authorize link is there as soon as Trakt is not connected', () 
     await helper.authorizeLink().waitFor();
     await helper.authorize();
     await textContains(helper.callbackResult(), 'Trakt is connected.');
-    await context.close();
   });
 });
 
-describe('2. a backend on another origin, typed first, is reached on the first click', () => {
-  let other;
-  before(async () => {
-    other = await startStandin();
-  });
-  after(() => other?.stop());
+describe('a backend on another origin, typed first, is reached on the first click', () => {
+  const other = anotherStandin();
 
-  test('the first Sign in click signs in, without a reload', async () => {
-    await other.reset();
-    const { context, helper } = await suite.open();
+  test('the first Sign in click signs in, without a reload', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.backendUrl().fill(other.url);
     await helper.markDocument();
     await helper.signIn('alice', 'alice-password');
@@ -58,24 +50,20 @@ describe('2. a backend on another origin, typed first, is reached on the first c
     const requests = await backendRequests(other);
     assert.deepEqual(requests.filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/'], 'one sign-in');
     assert.deepEqual(await backendRequests(suite.standin), [], 'nothing but the discovery (no JWT) went to the page\'s own origin');
-    await context.close();
   });
 
-  test('the first Check status click checks, without a reload', async () => {
-    await other.reset();
-    const { context, helper } = await suite.open();
+  test('the first Check status click checks, without a reload', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.markDocument();
     await helper.connect({ backendUrl: other.url, jwt: await other.token() });
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
     assert.ok(await helper.sameDocument(), 'the page did not reload');
     assert.deepEqual(await backendRequests(other), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
-    await context.close();
   });
 
-  test('switching to another backend later reloads once, keeping the user name typed before', async () => {
-    await other.reset();
-    const { context, helper } = await suite.open();
+  test('switching to another backend later reloads once, keeping the user name typed before', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.openSignIn();
@@ -92,14 +80,13 @@ describe('2. a backend on another origin, typed first, is reached on the first c
     assert.deepEqual((await backendRequests(other)).filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/']);
     const stored = await helper.stored();
     assert.ok(!Object.keys(stored.session).some((k) => k.includes('draft')), 'drafts are read once');
-    await context.close();
   });
 });
 
-describe('3. pasting an authorization started elsewhere', () => {
-  test('with the JWT user\'s state and nothing pending: one POST, connected', async () => {
+describe('pasting an authorization started elsewhere', () => {
+  test('with the JWT user\'s state and nothing pending: one POST, connected', async (t) => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { context, helper } = await suite.open();
+    const { helper } = await suite.open(t);
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Connected');
     const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-authorization'));
@@ -115,12 +102,11 @@ describe('3. pasting an authorization started elsewhere', () => {
     await helper.paste(bare.code);
     await textContains(helper.callbackResult(), 'Trakt is connected.');
     assert.equal(await suite.callbackPosts(), 2);
-    await context.close();
   });
 
-  test('with another user\'s state: refused, nothing sent', async () => {
+  test('with another user\'s state: refused, nothing sent', async (t) => {
     await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { context, helper } = await suite.open();
+    const { helper } = await suite.open(t);
     await helper.connect({ jwt: await suite.standin.token() });
     await textContains(helper.status(), 'Connected');
     const elsewhere = await suite.standin.approvedElsewhere();
@@ -130,13 +116,12 @@ describe('3. pasting an authorization started elsewhere', () => {
     const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
     assert.ok(problem.includes('Nothing was sent'), problem);
     assert.equal(await suite.callbackPosts(), 0);
-    await context.close();
   });
 });
 
-describe('4. Forget leaves nothing behind', () => {
-  test('sign in, Forget: both storages hold nothing of the page\'s, and an expired JWT is not renewed', async () => {
-    const { context, helper } = await suite.open();
+describe('Forget leaves nothing behind', () => {
+  test('sign in, Forget: both storages hold nothing of the page\'s, and an expired JWT is not renewed', async (t) => {
+    const { helper } = await suite.open(t);
     await helper.signIn('alice', 'alice-password');
     await textContains(helper.status(), 'Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
@@ -159,8 +144,7 @@ describe('4. Forget leaves nothing behind', () => {
 
     await helper.connect({ jwt: await suite.standin.token({ expired: true }) });
     await textContains(helper.statusProblem(), 'This JWT has expired.');
-    const refreshes = (await suite.standin.stats()).requests.filter((r) => r.path === '/auth/token/refresh/');
+    const refreshes = await suite.standin.requestsTo('/auth/token/refresh/');
     assert.deepEqual(refreshes, [], 'no refresh token was left to renew it with');
-    await context.close();
   });
 });

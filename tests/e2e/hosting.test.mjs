@@ -1,6 +1,6 @@
 // Hosting: the release dist/ works unchanged under a path prefix on any static server, and
 // the README's two recipes (deploy/nginx, deploy/django) work as written.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -10,30 +10,25 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { distDir, startStandin } from './support/standin.mjs';
-import { freePort, serve } from './support/servers.mjs';
-import { launchBrowser, newContext } from './support/browser.mjs';
+import { distDir, startStandinFor } from './support/standin.mjs';
+import { freePort, serve, startNginx } from './support/servers.mjs';
 import { HelperPage } from './support/helper-page.mjs';
+import { onEnd } from './support/scope.mjs';
+import { browserSuite } from './support/suite.mjs';
 import { textContains } from './support/wait.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const prefix = '/static/trakt-helper/';
-let browser;
-
-before(async () => {
-  browser = await launchBrowser();
-});
-
-after(() => browser?.close());
+const suite = browserSuite();
 
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
  * the exchange; then opens every part of the page, each fetched from under the same address.
- * Every file the page asks for must load.
+ * Every file the page asks for must load. The context closes when `t` ends.
  */
-async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } = {}) {
-  const context = await newContext(browser, standin);
+async function completeFlowAt(t, pageUrl, standin, { backendUrl, defaultBackend } = {}) {
+  const context = await suite.context(t, standin);
   const page = await context.newPage();
   const failed = [];
   page.on('response', (response) => {
@@ -88,7 +83,6 @@ async function completeFlowAt(pageUrl, standin, { backendUrl, defaultBackend } =
   // The page's files; the backend's refusals (the 503 above, the doctor's probes) are the flow's.
   assert.deepEqual(failed.filter((line) => line.includes(pageUrl)), [], 'every file loaded');
   assert.equal((await standin.stats()).callback_posts, 1, 'one code exchanged (the fault answered the first POST)');
-  await context.close();
 }
 
 /**
@@ -126,25 +120,21 @@ async function assertPrecompressed(url, encodings) {
 /** The main wasm, which index.html preloads (the parts are fetched the same way, later). */
 const wasmFile = async () => /href="?\.\/([^"\s>]+\.wasm)/.exec(await readFile(path.join(distDir, 'index.html'), 'utf8'))[1];
 
-test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async () => {
-  const standin = await startStandin(['--static-prefix', prefix]);
-  try {
-    // The API is at the origin, not under the prefix.
-    await completeFlowAt(`${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
-    await assertKeptToItself(`${standin.url}${prefix}`);
-    const outside = await fetch(`${standin.url}/index.html`);
-    assert.equal(outside.status, 404, 'nothing is served outside the prefix');
-  } finally {
-    await standin.stop();
-  }
+test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async (t) => {
+  const standin = await startStandinFor(t, ['--static-prefix', prefix]);
+  // The API is at the origin, not under the prefix.
+  await completeFlowAt(t, `${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
+  await assertKeptToItself(`${standin.url}${prefix}`);
+  const outside = await fetch(`${standin.url}/index.html`);
+  assert.equal(outside.status, 404, 'nothing is served outside the prefix');
 });
 
 describe('the README recipes', () => {
-  test('nginx: deploy/nginx/trakt-helper.conf serves the page and proxies the backend', async () => {
+  test('nginx: deploy/nginx/trakt-helper.conf serves the page and proxies the backend', async (t) => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // The backend behind nginx, which sends Trakt back to the page's address under nginx.
-    const standin = await startStandin(['--redirect-uri', `${origin}${prefix}`]);
+    const standin = await startStandinFor(t, ['--redirect-uri', `${origin}${prefix}`]);
     const work = await mkdtemp(path.join(tmpdir(), 'nginx-'));
     let recipe = await readFile(path.join(root, 'deploy/nginx/trakt-helper.conf'), 'utf8');
     for (const [example, here] of [['/srv/trakt-helper/dist/', `${distDir}/`], ['http://127.0.0.1:8000', standin.url]]) {
@@ -152,36 +142,21 @@ describe('the README recipes', () => {
       recipe = recipe.replaceAll(example, here);
     }
     await writeFile(path.join(work, 'trakt-helper.conf'), recipe);
-    // The rest of a minimal nginx.conf, so nginx runs unprivileged in a scratch folder.
-    const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`);
-    await writeFile(path.join(work, 'nginx.conf'), `
-      daemon off; master_process off; pid ${work}/nginx.pid; error_log ${work}/error.log;
-      events {}
-      http {
-        include /etc/nginx/mime.types;
-        access_log off;
-        ${temps.join('\n        ')}
-        server { listen 127.0.0.1:${port}; include ${work}/trakt-helper.conf; }
-      }`);
-    const nginx = process.env.NGINX ?? '/usr/sbin/nginx';
-    const stop = await serve(nginx, ['-p', work, '-e', `${work}/error.log`, '-c', `${work}/nginx.conf`], `${origin}${prefix}`);
-    try {
-      const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
-      assert.equal(bare.status, 301);
-      assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
-      const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
-      assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
-      await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['gzip']);
-      await assertKeptToItself(`${origin}${prefix}`);
-      // The backend is the page's own origin, through nginx.
-      await completeFlowAt(`${origin}${prefix}`, standin, { defaultBackend: origin });
-    } finally {
-      await stop();
-      await standin.stop();
-    }
+    // The recipe in a minimal nginx.conf, so nginx runs unprivileged in a scratch folder.
+    const server = `server { listen 127.0.0.1:${port}; include ${work}/trakt-helper.conf; }`;
+    onEnd(t, await startNginx(work, server, `${origin}${prefix}`));
+    const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
+    const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm', 'streaming compilation needs this type');
+    await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['gzip']);
+    await assertKeptToItself(`${origin}${prefix}`);
+    // The backend is the page's own origin, through nginx.
+    await completeFlowAt(t, `${origin}${prefix}`, standin, { defaultBackend: origin });
   });
 
-  test('Django: deploy/django/settings.py serves the page with whitenoise at TRAKT_REDIRECT_URI', async () => {
+  test('Django: deploy/django/settings.py serves the page with whitenoise at TRAKT_REDIRECT_URI', async (t) => {
     const python = process.env.DJANGO_PYTHON;
     assert.ok(python, 'scripts/setup installs Django and sets DJANGO_PYTHON');
     const project = path.join(root, 'deploy/django');
@@ -199,19 +174,14 @@ describe('the README recipes', () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // Here Django serves only the page; the stand-in is the API, on another origin (CORS).
-    const standin = await startStandin(['--cors-origin', origin, '--redirect-uri', `${origin}${redirectPath}`]);
-    const stop = await serve(python, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], `${origin}${prefix}`, { cwd: project, env });
-    try {
-      const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
-      assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
-      const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
-      assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-      await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['br', 'gzip']);
-      await assertKeptToItself(`${origin}${prefix}`);
-      await completeFlowAt(`${origin}${prefix}`, standin, { backendUrl: standin.url });
-    } finally {
-      await stop();
-      await standin.stop();
-    }
+    const standin = await startStandinFor(t, ['--cors-origin', origin, '--redirect-uri', `${origin}${redirectPath}`]);
+    onEnd(t, await serve(python, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], `${origin}${prefix}`, { cwd: project, env }));
+    const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
+    assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
+    const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['br', 'gzip']);
+    await assertKeptToItself(`${origin}${prefix}`);
+    await completeFlowAt(t, `${origin}${prefix}`, standin, { backendUrl: standin.url });
   });
 });

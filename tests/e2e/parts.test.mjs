@@ -2,29 +2,26 @@
 // in the release build: none is fetched before the status shows, all of them right after it
 // (so opening one waits for no download), and one that cannot be had is explained while the
 // rest of the page keeps working.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { distDir, startStandin } from './support/standin.mjs';
-import { launchBrowser, newContext } from './support/browser.mjs';
+import { copyOfDist, distDir, startStandinFor } from './support/standin.mjs';
 import { HelperPage } from './support/helper-page.mjs';
+import { scope } from './support/scope.mjs';
+import { browserSuite } from './support/suite.mjs';
 import { eventually, textContains } from './support/wait.mjs';
 
-let browser;
+const suite = browserSuite();
 let parts;
 
 before(async () => {
-  browser = await launchBrowser();
   ({ parts } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8')));
 });
 
-after(() => browser?.close());
-
-/** Opens the helper served by `standin`, recording which wasm files the page asks for. */
-async function openHelper(standin) {
-  const context = await newContext(browser, standin);
+/** Opens the helper served by `standin` for the test `t`, recording which wasm files the page asks for. */
+async function openRecordingWasm(t, standin) {
+  const context = await suite.context(t, standin);
   const page = await context.newPage();
   const fetched = [];
   page.on('request', (request) => {
@@ -43,179 +40,151 @@ test('the release build has the seven parts, each in files of its own', () => {
   for (const files of Object.values(parts)) assert.ok(files.length > 0 && files.every((name) => name.endsWith('.wasm')));
 });
 
-test('no part is fetched before the status shows; every part right after it, without a click', async () => {
-  const standin = await startStandin();
-  try {
-    const context = await newContext(browser, standin);
-    const partFiles = new Set(Object.values(parts).flat());
-    // A returning visitor: the JWT remembered on this device, so the status is asked on open.
+test('no part is fetched before the status shows; every part right after it, without a click', async (t) => {
+  const standin = await startStandinFor(t);
+  const partFiles = new Set(Object.values(parts).flat());
+  // A returning visitor: the JWT remembered on this device, so the status is asked on open.
+  const storageState = await scope(async (owner) => {
+    const context = await suite.context(owner, standin);
     const first = new HelperPage(await context.newPage(), `${standin.url}/`);
     await first.open();
     await first.rememberBox().check();
     await first.connect({ jwt: await standin.token() });
     await textContains(first.status(), 'Not connected to Trakt.');
+    return context.storageState();
+  });
 
-    // A new context with that storage: nothing of the first page's cache.
-    const returning = await newContext(browser, standin, { storageState: await context.storageState() });
-    await context.close();
-    const page = await returning.newPage();
-    const events = [];
-    page.on('request', (request) => {
-      const name = new URL(request.url()).pathname.split('/').pop();
-      if (partFiles.has(name)) events.push(name);
-    });
-    page.on('response', (response) => {
-      if (new URL(response.url()).pathname.endsWith('/trakt/auth-status/')) events.push('status');
-    });
-    const helper = new HelperPage(page, `${standin.url}/`);
-    await helper.open();
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await eventually(() => assert.deepEqual([...partFiles].filter((name) => !events.includes(name)), []));
-    assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
-    // Each file once: parts that share a chunk fetch it once.
-    for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
-    assert.deepEqual(pageErrors(helper), []);
-    await returning.close();
-  } finally {
-    await standin.stop();
-  }
+  // A new context with that storage: nothing of the first page's cache.
+  const returning = await suite.context(t, standin, { storageState });
+  const page = await returning.newPage();
+  const events = [];
+  page.on('request', (request) => {
+    const name = new URL(request.url()).pathname.split('/').pop();
+    if (partFiles.has(name)) events.push(name);
+  });
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.endsWith('/trakt/auth-status/')) events.push('status');
+  });
+  const helper = new HelperPage(page, `${standin.url}/`);
+  await helper.open();
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await eventually(() => assert.deepEqual([...partFiles].filter((name) => !events.includes(name)), []));
+  assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
+  // Each file once: parts that share a chunk fetch it once.
+  for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async () => {
-  const standin = await startStandin();
-  try {
-    const { context, helper, fetched } = await openHelper(standin);
-    const loaded = (part) => parts[part].every((name) => fetched.includes(name));
-    // Nothing clicked yet: every part is fetched.
-    await eventually(() => assert.deepEqual(Object.keys(parts).filter((part) => !loaded(part)), []));
+test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async (t) => {
+  const standin = await startStandinFor(t);
+  const { helper, fetched } = await openRecordingWasm(t, standin);
+  const loaded = (part) => parts[part].every((name) => fetched.includes(name));
+  // Nothing clicked yet: every part is fetched.
+  await eventually(() => assert.deepEqual(Object.keys(parts).filter((part) => !loaded(part)), []));
 
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await helper.authorizeLink().waitFor();
-    await helper.runDoctor();
-    const lines = await helper.doctorLines();
-    assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
-    await helper.openSignIn();
-    await helper.userName().waitFor();
-    await helper.openCredentials();
-    await textContains(helper.traktKeyStatus(), 'Stored for this user');
-    await helper.openPaste();
-    await helper.pasteField().waitFor();
+  await helper.connect({ jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await helper.authorizeLink().waitFor();
+  await helper.runDoctor();
+  const lines = await helper.doctorLines();
+  assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  await helper.openCredentials();
+  await textContains(helper.traktKeyStatus(), 'Stored for this user');
+  await helper.openPaste();
+  await helper.pasteField().waitFor();
 
-    // A failed exchange offers to finish from a terminal (the page reloads on the way back).
-    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
-    await helper.authorize();
-    await helper.callbackProblem().waitFor();
-    await helper.finishByHandToggle().click();
-    await textContains(helper.curlCommand(), 'curl -X POST');
+  // A failed exchange offers to finish from a terminal (the page reloads on the way back).
+  await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+  await helper.authorize();
+  await helper.callbackProblem().waitFor();
+  await helper.finishByHandToggle().click();
+  await textContains(helper.curlCommand(), 'curl -X POST');
 
-    // Connected: the token tools.
-    await helper.authorize();
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    await textContains(helper.status(), 'Connected');
-    await textContains(helper.tokenTools(), 'last about a day');
-    await helper.refreshTraktTokenButton().click();
-    await textContains(helper.toolResult(), 'Token refreshed');
-    assert.equal(await helper.partLoading().count(), 0, 'no loading line left');
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-  }
+  // Connected: the token tools.
+  await helper.authorize();
+  await textContains(helper.callbackResult(), 'Trakt is connected.');
+  await textContains(helper.status(), 'Connected');
+  await textContains(helper.tokenTools(), 'last about a day');
+  await helper.refreshTraktTokenButton().click();
+  await textContains(helper.toolResult(), 'Token refreshed');
+  assert.equal(await helper.partLoading().count(), 0, 'no loading line left');
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part still on its way when opened shows its loading line, then itself', async () => {
-  const standin = await startStandin();
-  try {
-    const context = await newContext(browser, standin);
-    // The doctor's file held back, so its loading line can be seen.
-    let release;
-    const held = new Promise((resolve) => (release = resolve));
-    await context.route(`**/${parts.doctor[0]}`, async (route) => {
-      await held;
-      await route.continue();
-    });
-    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
-    await helper.open();
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await helper.runDoctor();
-    await textContains(helper.partLoading(), 'Loading the connection doctor…');
-    release();
-    await helper.doctorLines();
-    assert.equal(await helper.partLoading().count(), 0, 'the loading line is gone');
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-  }
+test('a part still on its way when opened shows its loading line, then itself', async (t) => {
+  const standin = await startStandinFor(t);
+  const context = await suite.context(t, standin);
+  // The doctor's file held back, so its loading line can be seen.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await context.route(`**/${parts.doctor[0]}`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+  await helper.open();
+  await helper.connect({ jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await helper.runDoctor();
+  await textContains(helper.partLoading(), 'Loading the connection doctor…');
+  release();
+  await helper.doctorLines();
+  assert.equal(await helper.partLoading().count(), 0, 'the loading line is gone');
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async () => {
-  const served = await mkdtemp(path.join(tmpdir(), 'dist-without-doctor-'));
-  await cp(distDir, served, { recursive: true });
+test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async (t) => {
+  const served = await copyOfDist(t, 'dist-without-doctor-');
   const doctorFile = path.join(served, parts.doctor[0]);
   await rename(doctorFile, `${doctorFile}.gone`);
-  const standin = await startStandin(['--static', served]);
-  try {
-    const { context, helper } = await openHelper(standin);
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
+  const standin = await startStandinFor(t, ['--static', served]);
+  const { helper } = await openRecordingWasm(t, standin);
+  await helper.connect({ jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
 
-    await helper.runDoctor();
-    const missing = await textContains(helper.partMissing(), 'Could not load the connection doctor');
-    assert.match(missing, /The rest of the page still works/);
-    assert.equal(await helper.doctorResults().count(), 0);
-    assert.equal(await helper.crashNotice().count(), 0, 'no crash notice');
-    assert.deepEqual(pageErrors(helper), [], 'nothing thrown into the page');
+  await helper.runDoctor();
+  const missing = await textContains(helper.partMissing(), 'Could not load the connection doctor');
+  assert.match(missing, /The rest of the page still works/);
+  assert.equal(await helper.doctorResults().count(), 0);
+  assert.equal(await helper.crashNotice().count(), 0, 'no crash notice');
+  assert.deepEqual(pageErrors(helper), [], 'nothing thrown into the page');
 
-    // The rest of the page: the status, another part, the authorize link.
-    await helper.checkAgainButton().click();
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await helper.openSignIn();
-    await helper.userName().waitFor();
-    await helper.authorizeLink().waitFor();
+  // The rest of the page: the status, another part, the authorize link.
+  await helper.checkAgainButton().click();
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  await helper.authorizeLink().waitFor();
 
-    // The file is back (a deploy finished): trying again loads it, without a reload.
-    await helper.markDocument();
-    await rename(`${doctorFile}.gone`, doctorFile);
-    await helper.partRetry().click();
-    const lines = await helper.doctorLines();
-    assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
-    assert.equal(await helper.partMissing().count(), 0);
-    assert.ok(await helper.sameDocument(), 'no reload');
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-    await rm(served, { recursive: true, force: true });
-  }
+  // The file is back (a deploy finished): trying again loads it, without a reload.
+  await helper.markDocument();
+  await rename(`${doctorFile}.gone`, doctorFile);
+  await helper.partRetry().click();
+  const lines = await helper.doctorLines();
+  assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
+  assert.equal(await helper.partMissing().count(), 0);
+  assert.ok(await helper.sameDocument(), 'no reload');
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async () => {
-  const served = await mkdtemp(path.join(tmpdir(), 'dist-tampered-'));
-  await cp(distDir, served, { recursive: true });
+test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async (t) => {
+  const served = await copyOfDist(t, 'dist-tampered-');
   const doctorFile = path.join(served, parts.doctor[0]);
   await appendFile(doctorFile, Buffer.from([0]));
-  const standin = await startStandin(['--static', served]);
-  try {
-    const { context, helper, fetched } = await openHelper(standin);
-    await helper.connect({ jwt: await standin.token() });
-    await helper.runDoctor();
-    await textContains(helper.partMissing(), 'Could not load the connection doctor');
-    assert.ok(fetched.includes(parts.doctor[0]), 'it was fetched, and refused');
-    assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-    await rm(served, { recursive: true, force: true });
-  }
+  const standin = await startStandinFor(t, ['--static', served]);
+  const { helper, fetched } = await openRecordingWasm(t, standin);
+  await helper.connect({ jwt: await standin.token() });
+  await helper.runDoctor();
+  await textContains(helper.partMissing(), 'Could not load the connection doctor');
+  assert.ok(fetched.includes(parts.doctor[0]), 'it was fetched, and refused');
+  assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a main wasm whose bytes changed never runs: the page\'s own line says it did not start', async () => {
-  const served = await mkdtemp(path.join(tmpdir(), 'dist-tampered-main-'));
-  await cp(distDir, served, { recursive: true });
+test('a main wasm whose bytes changed never runs: the page\'s own line says it did not start', async (t) => {
+  const served = await copyOfDist(t, 'dist-tampered-main-');
   const main = (await readdir(served)).find((name) => name.endsWith('_bg.wasm'));
   // Still a valid module, with other words in it.
   const bytes = await readFile(path.join(served, main));
@@ -223,82 +192,61 @@ test('a main wasm whose bytes changed never runs: the page\'s own line says it d
   assert.ok(at > 0, 'the lede is in the main wasm');
   bytes.write('PWND', at);
   await writeFile(path.join(served, main), bytes);
-  const standin = await startStandin(['--static', served]);
-  try {
-    const context = await newContext(browser, standin);
-    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
-    await helper.page.goto(helper.url);
-    await helper.page.waitForTimeout(1500);
-    await textContains(helper.startingNotice(), 'its files did not all arrive intact');
-    assert.equal(await helper.status().count(), 0, 'nothing of the helper runs');
-    assert.ok(!(await helper.page.content()).includes('PWND'));
-    assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
-    await context.close();
-  } finally {
-    await standin.stop();
-    await rm(served, { recursive: true, force: true });
-  }
+  const standin = await startStandinFor(t, ['--static', served]);
+  const context = await suite.context(t, standin);
+  const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+  await helper.page.goto(helper.url);
+  await helper.page.waitForTimeout(1500);
+  await textContains(helper.startingNotice(), 'its files did not all arrive intact');
+  assert.equal(await helper.status().count(), 0, 'nothing of the helper runs');
+  assert.ok(!(await helper.page.content()).includes('PWND'));
+  assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
 });
 
-test('parts load from a host that sends wasm as application/octet-stream', async () => {
-  const standin = await startStandin();
-  try {
-    const { context, helper } = await openHelper(standin);
-    await context.route('**/*.wasm', async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
-    });
-    await helper.openPaste();
-    await helper.pasteField().waitFor();
-    assert.equal(await helper.partMissing().count(), 0);
-    await context.close();
-  } finally {
-    await standin.stop();
-  }
+test('parts load from a host that sends wasm as application/octet-stream', async (t) => {
+  const standin = await startStandinFor(t);
+  const { context, helper } = await openRecordingWasm(t, standin);
+  await context.route('**/*.wasm', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await helper.openPaste();
+  await helper.pasteField().waitFor();
+  assert.equal(await helper.partMissing().count(), 0);
 });
 
 // The page fetches the part as soon as its first screen is settled; the click joins that
 // download, and once it gives up (20 s) tries once more itself: at most 40 s in all.
-test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async () => {
-  const standin = await startStandin();
-  try {
-    const { context, helper } = await openHelper(standin);
-    await context.route(`**/${parts.doctor[0]}`, () => {});
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await helper.runDoctor();
-    await textContains(helper.partLoading(), 'Loading the connection doctor…');
-    await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 45_000 });
-    await helper.checkAgainButton().click();
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-  }
+test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async (t) => {
+  const standin = await startStandinFor(t);
+  const { context, helper } = await openRecordingWasm(t, standin);
+  await context.route(`**/${parts.doctor[0]}`, () => {});
+  await helper.connect({ jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await helper.runDoctor();
+  await textContains(helper.partLoading(), 'Loading the connection doctor…');
+  await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 45_000 });
+  await helper.checkAgainButton().click();
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  assert.deepEqual(pageErrors(helper), []);
 });
 
-test('with every part stalled, the status, the link and a return still finish', async () => {
-  const standin = await startStandin();
-  try {
-    const context = await newContext(browser, standin);
-    const partFiles = new Set(Object.values(parts).flat());
-    const stalled = [];
-    // Every part's file is asked for and never answered.
-    await context.route(
-      (url) => partFiles.has(url.pathname.split('/').pop()),
-      (route) => stalled.push(route.request().url()),
-    );
-    const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
-    await helper.open();
-    await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await helper.authorize();
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.equal((await standin.stats()).callback_posts, 1);
-    assert.deepEqual(pageErrors(helper), []);
-    await context.close();
-  } finally {
-    await standin.stop();
-  }
+test('with every part stalled, the status, the link and a return still finish', async (t) => {
+  const standin = await startStandinFor(t);
+  const context = await suite.context(t, standin);
+  const partFiles = new Set(Object.values(parts).flat());
+  const stalled = [];
+  // Every part's file is asked for and never answered.
+  await context.route(
+    (url) => partFiles.has(url.pathname.split('/').pop()),
+    (route) => stalled.push(route.request().url()),
+  );
+  const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
+  await helper.open();
+  await helper.connect({ jwt: await standin.token() });
+  await textContains(helper.status(), 'Not connected to Trakt.');
+  await helper.authorize();
+  await textContains(helper.callbackResult(), 'Trakt is connected.');
+  assert.equal((await standin.stats()).callback_posts, 1);
+  assert.deepEqual(pageErrors(helper), []);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './support/browser.mjs';
+import { launchBrowser, openContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
 import { eventually, textContains } from './support/wait.mjs';
 
@@ -51,10 +51,10 @@ test('scripts/start serves the page, a return address included, kept to itself',
   }
 });
 
-test('scripts/start serves the helper and the stand-in; the flow completes', async () => {
+test('scripts/start serves the helper and the stand-in; the flow completes', async (t) => {
   const jwt = /JWT for alice[^:]*: (\S+)/.exec(output)?.[1];
   assert.ok(jwt, `scripts/start printed no JWT:\n${output}`);
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await openContext(t, browser)).newPage();
   const helper = new HelperPage(page, `http://127.0.0.1:${helperPort}/`);
   await helper.open();
   assert.equal(await helper.backendUrl().inputValue(), `http://127.0.0.1:${helperPort}`);

@@ -2,22 +2,41 @@
 // which code belong together, as the flow (src/flow/) decides, seen in Chromium.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startStandinFor } from './support/standin.mjs';
 import { helperSuite } from './support/suite.mjs';
 import { HelperPage } from './support/helper-page.mjs';
 import { eventually, textContains } from './support/wait.mjs';
 
 const suite = helperSuite();
 
-async function signedIn() {
-  const { context, helper } = await suite.open();
-  await helper.connect({ jwt: await suite.standin.token() });
+/** The helper with a JWT, once the status says Trakt is not connected. */
+async function signedIn(t) {
+  const { context, helper } = await suite.connected(t);
   await textContains(helper.status(), 'Not connected to Trakt.');
   return { context, helper };
 }
 
-describe('Forget reaches a tab away at Trakt', () => {
-  test('the tab comes back, sends nothing, and keeps none of the forgotten tokens', async () => {
-    const { context, helper } = await signedIn();
+describe('Forget reaches every tab', () => {
+  test('Forget in one tab reaches every open tab', async (t) => {
+    const { context, helper } = await suite.open(t);
+    await helper.rememberBox().check();
+    await helper.connect({ jwt: await suite.standin.token() });
+    await textContains(helper.status(), 'Not connected to Trakt.');
+    const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+    await second.open();
+    await eventually(async () => assert.match(await second.jwt().inputValue(), /^eyJ/));
+    await second.forget();
+    await eventually(async () => assert.equal(await helper.jwt().inputValue(), ''));
+    // Typing in the first tab afterwards writes no token back.
+    await helper.backendUrl().fill(`${suite.standin.url}/`);
+    await helper.page.waitForTimeout(200);
+    const left = await helper.stored();
+    assert.equal(left.local['trakt-helper.remembered-jwt'], undefined);
+    assert.equal(left.session['trakt-helper.jwt'], undefined);
+  });
+
+  test('the tab comes back, sends nothing, and keeps none of the forgotten tokens', async (t) => {
+    const { context, helper } = await signedIn(t);
     await helper.signIn('alice', 'alice-password');
     await textContains(helper.signInDone(), 'Signed in');
     await helper.authorizeLink().click();
@@ -35,13 +54,38 @@ describe('Forget reaches a tab away at Trakt', () => {
     const { session } = await helper.stored();
     assert.deepEqual(Object.keys(session), ['trakt-helper.tab-epoch'], 'no JWT, refresh token or pending authorization left');
     assert.equal(await helper.jwt().inputValue(), '');
-    await context.close();
   });
 });
 
-describe('a code that cannot be claimed is not sent', () => {
-  test('with storage refusing the claim, the code is offered by hand, never POSTed', async () => {
-    const { context, helper } = await signedIn();
+describe('a code is sent from one tab only', () => {
+  test('two tabs holding the same return send its code exactly once', async (t) => {
+    const { context, helper } = await suite.connected(t);
+    const nonce = await helper.followLinkInPlace();
+    // A tab opened from the page shares its tab storage: the JWT and the pending
+    // authorization with its nonce.
+    const [opened] = await Promise.all([
+      context.waitForEvent('page'),
+      helper.page.evaluate(() => window.open(location.href)),
+    ]);
+    await opened.waitForLoadState();
+    const second = new HelperPage(opened, `${suite.standin.url}/`);
+    const back = await suite.standin.approvedElsewhere();
+    const address = `${suite.standin.url}/?code=${back.code}&state=${nonce}`;
+    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
+    const outcomes = await eventually(async () => {
+      const texts = await Promise.all(
+        [helper, second].map((tab) => tab.resultCard().textContent({ timeout: 1000 })),
+      );
+      assert.ok(texts.every((text) => !text.includes('Finishing')), texts.join(' | '));
+      return texts;
+    });
+    assert.equal(await suite.callbackPosts(), 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('already sent from this page')).length, 1, outcomes.join(' | '));
+  });
+
+  test('with storage refusing the claim, the code is offered by hand, never POSTed', async (t) => {
+    const { context, helper } = await signedIn(t);
     await context.addInitScript(() => {
       const setItem = Storage.prototype.setItem;
       Storage.prototype.setItem = function (name, value) {
@@ -52,16 +96,15 @@ describe('a code that cannot be claimed is not sent', () => {
     await helper.authorize();
     const problem = await textContains(helper.callbackProblem(), 'would not let the page record it');
     assert.ok(problem.includes('terminal command'), problem);
-    await helper.page.getByText('Finish from a terminal instead').click();
+    await helper.finishByHandToggle().click();
     await textContains(helper.curlCommand(), '/trakt/oauth-callback/');
     assert.equal(await suite.callbackPosts(), 0);
-    await context.close();
   });
 });
 
 describe('a pending authorization that cannot be recorded', () => {
-  test('the link keeps the person here and says why, instead of a return no tab can check', async () => {
-    const { context, helper } = await signedIn();
+  test('the link keeps the person here and says why, instead of a return no tab can check', async (t) => {
+    const { helper } = await signedIn(t);
     await helper.page.evaluate(() => {
       const setItem = Storage.prototype.setItem;
       Storage.prototype.setItem = function (name, value) {
@@ -74,55 +117,29 @@ describe('a pending authorization that cannot be recorded', () => {
     assert.ok(problem.includes('paste'), problem);
     assert.equal(new URL(helper.address()).origin, suite.standin.url, 'still on the page');
     assert.deepEqual(helper.page.context().trakt ?? [], [], 'trakt.tv was not opened');
-    await context.close();
   });
 });
 
-describe('a JWT goes only to the backend that accepted it', () => {
-  test('a half-typed backend is never stored: a new tab sends the remembered JWT to its own backend', async () => {
-    const { context, helper } = await suite.open();
-    await helper.rememberBox().check();
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    // Typed, not committed (no Enter, the field not left).
-    await helper.backendUrl().fill('http://127.0.0.1:9');
-    const { local } = await helper.stored();
-    assert.equal(local['trakt-helper.backend-url'], undefined, 'the half-typed backend is not stored');
-    await suite.standin.reset();
-    const tab = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
-    await tab.open();
-    await textContains(tab.status(), 'Not connected to Trakt.');
-    assert.equal(await tab.backendUrl().inputValue(), suite.standin.url);
-    assert.deepEqual((await suite.traktRequests()).map((r) => r.path), ['/trakt/auth-status/', '/trakt/authenticate/']);
-    await context.close();
-  });
-
-  test('a JWT dropped with its backend leaves no copy in the field\'s value attribute', async () => {
-    const { context, helper } = await signedIn();
-    // A reload gives the field its JWT as the attribute it starts with.
-    await helper.page.reload();
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    const jwt = await helper.jwt().inputValue();
-    assert.match(jwt, /^eyJ/);
-    await helper.markDocument();
-    // Another backend on the same origin: no reload, the same document.
-    await helper.backendUrl().fill(`${suite.standin.url}/api`);
-    await helper.backendUrl().press('Tab');
-    await eventually(async () => assert.equal(await helper.jwt().inputValue(), ''));
-    assert.ok(await helper.sameDocument(), 'the page did not reload');
-    const html = await helper.page.evaluate(() => document.documentElement.outerHTML);
-    assert.ok(!html.includes(jwt), 'the JWT is nowhere in the document');
-    assert.equal(await helper.jwt().getAttribute('value'), null);
-    await context.close();
-  });
-});
-
-describe('a backend a CSP cannot name', () => {
-  test('a host with “_” is explained with the fix, not as unreachable', async () => {
-    const { context, helper } = await suite.open();
-    await helper.backendUrl().fill('http://nowplaying_api:8080');
-    const hint = await textContains(helper.backendUrlHint(), 'a name without “_”');
-    assert.ok(hint.includes('IP address'), hint);
-    await context.close();
-  });
+describe('a tab finishes what it started', () => {
+  for (const remember of [false, true]) {
+    test(`a tab coming back from Trakt finishes with its own backend and JWT, whatever another tab chose since${remember ? ' (Remember on)' : ''}`, async (t) => {
+      const other = await startStandinFor(t);
+      const { context, helper } = await suite.open(t);
+      if (remember) await helper.rememberBox().check();
+      await helper.signIn('alice', 'alice-password');
+      await helper.authorizeLink().click();
+      await helper.traktHeading().waitFor();
+      // Meanwhile, in a second tab, the person points the page at another backend.
+      const second = new HelperPage(await context.newPage(), `${suite.standin.url}/`);
+      await second.open();
+      await second.backendUrl().fill(other.url);
+      await second.backendUrl().press('Tab');
+      await second.page.waitForLoadState();
+      await helper.approveOnTrakt().click();
+      await textContains(helper.callbackResult(), 'Trakt is connected.');
+      assert.equal(await helper.backendUrl().inputValue(), suite.standin.url);
+      assert.equal(await suite.callbackPosts(), 1);
+      assert.equal((await other.stats()).callback_posts, 0);
+    });
+  }
 });

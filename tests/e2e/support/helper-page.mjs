@@ -123,6 +123,15 @@ export class HelperPage {
     return new URL(href).searchParams.get('state');
   }
 
+  /** From now on, every address this tab arrives at with a code in it, in order (the returns from Trakt). */
+  recordReturns() {
+    const returns = [];
+    this.page.on('framenavigated', (frame) => {
+      if (frame === this.page.mainFrame() && frame.url().includes('code=')) returns.push(frame.url());
+    });
+    return returns;
+  }
+
   /** Follows the authorize link (shown by itself once not connected) to (the stand-in for) trakt.tv and answers. */
   async authorize({ approve = true } = {}) {
     await this.authorizeLink().click();
@@ -276,7 +285,7 @@ export class HelperPage {
     return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
-  // Single elements, by what the person sees.
+  // Single elements, by what the person sees: a test id, a role and name, a label or a text.
 
   /** Every link on the page, or those to `href`. */
   links(href) {
@@ -288,203 +297,44 @@ export class HelperPage {
     return this.page.getByRole('region', { name: 'Back from Trakt' });
   }
 
-  /** [data-testid=jwt-hint] */
-  jwtHint() {
-    return this.page.getByTestId('jwt-hint');
-  }
-
-  /** [data-testid=trakt-key-status] */
-  traktKeyStatus() {
-    return this.page.getByTestId('trakt-key-status');
-  }
-
-  /** [data-testid=crash-notice] */
-  crashNotice() {
-    return this.page.getByTestId('crash-notice');
-  }
-
-  /** [data-testid=standin-notice] */
-  standinNotice() {
-    return this.page.getByTestId('standin-notice');
-  }
-
-  /** [data-testid=trakt-key-saved] */
-  traktKeySaved() {
-    return this.page.getByTestId('trakt-key-saved');
-  }
-
-  /** [data-testid=trakt-key-problem] */
-  traktKeyProblem() {
-    return this.page.getByTestId('trakt-key-problem');
-  }
-
-  /** [data-testid=tool-problem] */
-  toolProblem() {
-    return this.page.getByTestId('tool-problem');
-  }
-
-  /** [data-testid=token-tools] */
-  tokenTools() {
-    return this.page.getByTestId('token-tools');
-  }
-
-  /** [data-testid=sign-in-username-error] */
-  userNameError() {
-    return this.page.getByTestId('sign-in-username-error');
-  }
-
-  /** [data-testid=sign-in-problem] */
-  signInProblem() {
-    return this.page.getByTestId('sign-in-problem');
-  }
-
-  /** [data-testid=sign-in-password-error] */
-  passwordError() {
-    return this.page.getByTestId('sign-in-password-error');
-  }
-
-  /** [data-testid=sent-code] */
-  sentCode() {
-    return this.page.getByTestId('sent-code');
-  }
-
-  /** [data-testid=redirect-to-register] */
-  redirectToRegister() {
-    return this.page.getByTestId('redirect-to-register');
-  }
-
-  /** [data-testid=doctor-backend] */
-  doctorBackend() {
-    return this.page.getByTestId('doctor-backend');
-  }
-
-  /** [data-testid=curl-command] */
-  curlCommand() {
-    return this.page.getByTestId('curl-command');
-  }
-
-  /** [data-testid=crash-forget] */
-  crashForget() {
-    return this.page.getByTestId('crash-forget');
-  }
-
-  /** [data-testid=copy-state] */
-  copyState() {
-    return this.page.getByTestId('copy-state');
-  }
-
-  /** [data-testid=copy-redirect-uri] */
-  copyRedirectUri() {
-    return this.page.getByTestId('copy-redirect-uri');
-  }
-
-  /** [data-testid=copy-curl] */
-  copyCurl() {
-    return this.page.getByTestId('copy-curl');
-  }
-
-  /** [data-testid=copy-code] */
-  copyCode() {
-    return this.page.getByTestId('copy-code');
-  }
-
-  /** [data-testid=callback-message] */
-  callbackMessage() {
-    return this.page.getByTestId('callback-message');
-  }
-
-  /** [data-testid=backend-url-hint] */
-  backendUrlHint() {
-    return this.page.getByTestId('backend-url-hint');
-  }
-
-  /** [data-testid=authorize-idle] */
-  authorizeIdle() {
-    return this.page.getByTestId('authorize-idle');
-  }
-
-  /** [data-testid=address-left] */
-  addressLeft() {
-    return this.page.getByTestId('address-left');
-  }
-
-  /** The link “Yes”. */
-  approveOnTrakt() {
-    return this.page.getByRole('link', { name: 'Yes' });
-  }
-
-  /** The heading “Connect Trakt to NowPlaying”. */
-  heading() {
-    return this.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' });
-  }
-
-  /** The button “Check status”. */
-  checkStatusButton() {
-    return this.page.getByRole('button', { name: 'Check status' });
-  }
-
-  /** The button “Check again”. */
-  checkAgainButton() {
-    return this.page.getByRole('button', { name: 'Check again' });
-  }
-
-  /** The button “Test sync”. */
-  testSyncButton() {
-    return this.page.getByRole('button', { name: 'Test sync' });
-  }
-
-  /** The button “Authorize again”. */
-  authorizeAgainButton() {
-    return this.page.getByRole('button', { name: 'Authorize again' });
-  }
-
-  /** The heading “Authorize NowPlaying?”. */
-  traktHeading() {
-    return this.page.getByRole('heading', { name: 'Authorize NowPlaying?' });
-  }
-
-  /** The button “Refresh Trakt token”. */
-  refreshTraktTokenButton() {
-    return this.page.getByRole('button', { name: 'Refresh Trakt token' });
-  }
-
-  /** The button “Forget”. */
-  forgetButton() {
-    return this.page.getByRole('button', { name: 'Forget' });
-  }
-
-  /** The button “Checking…”. */
-  checkingButton() {
-    return this.page.getByRole('button', { name: 'Checking…' });
-  }
-
-  /** The field labelled “Remember on this device”. */
-  rememberBox() {
-    return this.page.getByLabel('Remember on this device');
-  }
-
-  /** The field labelled “Put my JWT in the command”. */
-  jwtInCommandBox() {
-    return this.page.getByLabel('Put my JWT in the command');
-  }
-
-  /** The field labelled “Client Secret”. */
-  clientSecret() {
-    return this.page.getByLabel('Client Secret');
-  }
-
-  /** The text “Trakt Authorization”. */
-  backendCallbackPage() {
-    return this.page.getByText('Trakt Authorization');
-  }
-
-  /** The text “Redirect URI check, character by character”. */
-  redirectDoctorToggle() {
-    return this.page.getByText('Redirect URI check, character by character');
-  }
-
-  /** The text “Finish from a terminal instead”. */
-  finishByHandToggle() {
-    return this.page.getByText('Finish from a terminal instead');
-  }
+  jwtHint() { return this.page.getByTestId('jwt-hint'); }
+  traktKeyStatus() { return this.page.getByTestId('trakt-key-status'); }
+  crashNotice() { return this.page.getByTestId('crash-notice'); }
+  standinNotice() { return this.page.getByTestId('standin-notice'); }
+  traktKeySaved() { return this.page.getByTestId('trakt-key-saved'); }
+  traktKeyProblem() { return this.page.getByTestId('trakt-key-problem'); }
+  toolProblem() { return this.page.getByTestId('tool-problem'); }
+  tokenTools() { return this.page.getByTestId('token-tools'); }
+  userNameError() { return this.page.getByTestId('sign-in-username-error'); }
+  signInProblem() { return this.page.getByTestId('sign-in-problem'); }
+  passwordError() { return this.page.getByTestId('sign-in-password-error'); }
+  sentCode() { return this.page.getByTestId('sent-code'); }
+  redirectToRegister() { return this.page.getByTestId('redirect-to-register'); }
+  doctorBackend() { return this.page.getByTestId('doctor-backend'); }
+  curlCommand() { return this.page.getByTestId('curl-command'); }
+  crashForget() { return this.page.getByTestId('crash-forget'); }
+  copyState() { return this.page.getByTestId('copy-state'); }
+  copyRedirectUri() { return this.page.getByTestId('copy-redirect-uri'); }
+  copyCurl() { return this.page.getByTestId('copy-curl'); }
+  copyCode() { return this.page.getByTestId('copy-code'); }
+  callbackMessage() { return this.page.getByTestId('callback-message'); }
+  backendUrlHint() { return this.page.getByTestId('backend-url-hint'); }
+  authorizeIdle() { return this.page.getByTestId('authorize-idle'); }
+  addressLeft() { return this.page.getByTestId('address-left'); }
+  approveOnTrakt() { return this.page.getByRole('link', { name: 'Yes' }); }
+  heading() { return this.page.getByRole('heading', { name: 'Connect Trakt to NowPlaying' }); }
+  checkStatusButton() { return this.page.getByRole('button', { name: 'Check status' }); }
+  checkAgainButton() { return this.page.getByRole('button', { name: 'Check again' }); }
+  testSyncButton() { return this.page.getByRole('button', { name: 'Test sync' }); }
+  authorizeAgainButton() { return this.page.getByRole('button', { name: 'Authorize again' }); }
+  traktHeading() { return this.page.getByRole('heading', { name: 'Authorize NowPlaying?' }); }
+  refreshTraktTokenButton() { return this.page.getByRole('button', { name: 'Refresh Trakt token' }); }
+  forgetButton() { return this.page.getByRole('button', { name: 'Forget' }); }
+  checkingButton() { return this.page.getByRole('button', { name: 'Checking…' }); }
+  rememberBox() { return this.page.getByLabel('Remember on this device'); }
+  jwtInCommandBox() { return this.page.getByLabel('Put my JWT in the command'); }
+  clientSecret() { return this.page.getByLabel('Client Secret'); }
+  backendCallbackPage() { return this.page.getByText('Trakt Authorization'); }
+  redirectDoctorToggle() { return this.page.getByText('Redirect URI check, character by character'); }
+  finishByHandToggle() { return this.page.getByText('Finish from a terminal instead'); }
 }

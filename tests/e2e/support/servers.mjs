@@ -2,7 +2,9 @@
 // process started and waited for until it answers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { eventually } from './wait.mjs';
 
 /** A loopback port nobody listens on right now. */
@@ -33,4 +35,24 @@ export async function serve(command, args, url, options = {}) {
     if (child.exitCode === null && child.signalCode === null) child.kill();
     await exited;
   };
+}
+
+/**
+ * Runs Debian's nginx (or $NGINX) unprivileged in the scratch folder `work`: a minimal
+ * nginx.conf around `server` (a server block), waited for until `url` answers. Returns a
+ * stop function.
+ */
+export async function startNginx(work, server, url) {
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`);
+  await writeFile(path.join(work, 'nginx.conf'), `
+    daemon off; master_process off; pid ${work}/nginx.pid; error_log ${work}/error.log;
+    events {}
+    http {
+      include /etc/nginx/mime.types;
+      access_log off;
+      ${temps.join('\n      ')}
+      ${server}
+    }`);
+  const nginx = process.env.NGINX ?? '/usr/sbin/nginx';
+  return serve(nginx, ['-p', work, '-e', `${work}/error.log`, '-c', `${work}/nginx.conf`], url);
 }
