@@ -15,10 +15,11 @@ import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 const loads = Number(process.argv[2] ?? 15);
 // Issue 20's target for the first load, gzip -9 (README, "Figures"); and the ceiling CI
 // holds meanwhile, so the first load cannot grow unseen: the first load measured once the
-// parts were fetched after the status (216.9 KB), plus 5 KB. Both are for the first load
-// only; the parts are fetched right after the status shows.
+// parts were fetched after the status and the page finds the API beside the web app
+// (issue 21: 222.0 KB, of which the discovery that runs before the status 5.1 KB), plus
+// 5 KB. Both are for the first load only; the parts are fetched right after the status.
 const BUDGET_BYTES = 100_000;
-const CEILING_BYTES = 221_900;
+const CEILING_BYTES = 227_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
