@@ -3,6 +3,7 @@
 use super::support::*;
 use super::world::{Made, Slot, World};
 use std::collections::BTreeMap;
+use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::StorageKey;
 use trakt_oauth_helper::flow::{Event, Flow};
 use trakt_oauth_helper::oauth::returned::Returned;
@@ -17,6 +18,8 @@ pub(super) const BACKENDS: [&str; 3] = [A, B, ORIGIN];
 pub(super) enum Op {
     Open(usize),
     Commit(usize, usize),
+    /// The tab's discovery found NowPlaying at this backend (only heeded while none was chosen).
+    Found(usize, usize),
     CommitJunk(usize),
     TypeJwt {
         tab: usize,
@@ -68,6 +71,10 @@ impl World {
                 }
             }
             Op::Commit(i, b) => self.step(i, Event::BackendCommitted(BACKENDS[b].into())),
+            Op::Found(i, b) => self.step(
+                i,
+                Event::Found(BackendUrl::parse(BACKENDS[b]).expect("a backend URL")),
+            ),
             Op::CommitJunk(i) => self.step(i, Event::BackendCommitted("not a url".into())),
             Op::TypeJwt {
                 tab,

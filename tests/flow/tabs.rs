@@ -25,6 +25,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => tab.clone().prop_map(Op::Open),
         2 => (tab.clone(), 0..BACKENDS.len()).prop_map(|(t, b)| Op::Commit(t, b)),
         1 => tab.clone().prop_map(Op::CommitJunk),
+        1 => (tab.clone(), 0..BACKENDS.len()).prop_map(|(t, b)| Op::Found(t, b)),
         2 => (tab.clone(), 1..3u32, 0..BACKENDS.len(), any::<bool>()).prop_map(
             |(tab, user, issuer, expired)| Op::TypeJwt { tab, user, issuer, expired }
         ),
