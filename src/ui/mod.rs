@@ -114,14 +114,17 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
             }
         });
     }
-    // The first screen is settled once nothing it shows is under way: then the rest of the
-    // page's code is fetched, after a frame is painted.
+    // The first screen is settled once nothing it shows is under way: then, after a frame
+    // is painted, the rest of the page's code is fetched, once per page (a page rebuilt by
+    // Forget is settled already).
     Effect::new(move |_| {
         let busy = session.status.pending() || session.callback.pending() || session.claiming.get();
         if !busy && !page.settled.get_untracked() {
             request_animation_frame(move || {
-                page.settled.set(true);
-                parts::fetch_all(PARTS);
+                if !page.settled.get_untracked() {
+                    page.settled.set(true);
+                    parts::fetch_all(PARTS);
+                }
             });
         }
     });

@@ -77,14 +77,11 @@ pub(crate) use split_point;
 /// A point's `fetch`, as [`split_point!`] makes it: fetches the part, builds nothing.
 pub type Preload = fn() -> Pin<Box<dyn Future<Output = bool>>>;
 
-/// Fetches `parts`, one after another, once per page: called when the first screen is
+/// Fetches `parts`, one after another: called once per page, when the first screen is
 /// settled (the status shown, or the connect fields with no status to ask), so the rest of
 /// the page is there moments later without competing with the status for the network.
 /// A part that fails here is fetched again when its point is called.
 pub fn fetch_all(parts: &'static [Preload]) {
-    if FETCHED.replace(true) {
-        return;
-    }
     leptos::task::spawn_local(async move {
         for preload in parts {
             preload().await;
@@ -103,19 +100,14 @@ pub fn Later(
     what: &'static str,
     load: impl Fn() -> PartFuture + Send + Sync + 'static,
 ) -> impl IntoView {
-    let load = Arc::new(load);
+    let load: Arc<dyn Fn() -> PartFuture + Send + Sync> = Arc::new(load);
     move || {
-        let load = load.clone();
         session
             .page
             .settled
             .get()
-            .then(|| part_view(what, true, Arc::new(move || load())))
+            .then(|| part_view(what, true, load.clone()))
     }
-}
-
-thread_local! {
-    static FETCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Where a part of the page appears: a loading line while its code arrives, then the part;
