@@ -20,8 +20,13 @@ before(async () => {
 });
 
 /** Opens the helper served by `standin` for the test `t`, recording which wasm files the page asks for. */
-async function openRecordingWasm(t, standin) {
+/**
+ * Opens the helper, recording which wasm files it asks for; `prepare(context)` runs first
+ * (a route must be in place before the page fetches its parts by itself).
+ */
+async function openRecordingWasm(t, standin, prepare = async () => {}) {
   const context = await suite.context(t, standin);
+  await prepare(context);
   const page = await context.newPage();
   const fetched = [];
   page.on('request', (request) => {
@@ -205,22 +210,27 @@ test('a main wasm whose bytes changed never runs: the page\'s own line says it d
 
 test('parts load from a host that sends wasm as application/octet-stream', async (t) => {
   const standin = await startStandinFor(t);
-  const { context, helper } = await openRecordingWasm(t, standin);
-  await context.route('**/*.wasm', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
-  });
+  const retyped = [];
+  const { context, helper } = await openRecordingWasm(t, standin, (context) =>
+    context.route('**/*.wasm', async (route) => {
+      const response = await route.fetch();
+      retyped.push(new URL(route.request().url()).pathname.split('/').pop());
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    }),
+  );
   await helper.openPaste();
   await helper.pasteField().waitFor();
+  assert.ok(parts.paste.every((name) => retyped.includes(name)), 'the paste part came as octet-stream');
   assert.equal(await helper.partMissing().count(), 0);
+  // Parts still on their way when the test ends are let go.
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
 });
 
 // The page fetches the part as soon as its first screen is settled; the click joins that
 // download, and once it gives up (20 s) tries once more itself: at most 40 s in all.
 test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async (t) => {
   const standin = await startStandinFor(t);
-  const { context, helper } = await openRecordingWasm(t, standin);
-  await context.route(`**/${parts.doctor[0]}`, () => {});
+  const { helper } = await openRecordingWasm(t, standin, (context) => context.route(`**/${parts.doctor[0]}`, () => {}));
   await helper.connect({ jwt: await standin.token() });
   await textContains(helper.status(), 'Not connected to Trakt.');
   await helper.runDoctor();
