@@ -586,3 +586,26 @@ async fn connect_form_explains_a_jwt_with_claims_nested_2000_deep() {
     );
     wait_for_text(&root, "jwt-hint", "far too long for a JWT").await;
 }
+
+/// A language the browser reports that `Intl` refuses (WebKit reports `C` under a POSIX
+/// locale) leaves the browser's default locale; the words are still written, nothing throws.
+#[wasm_bindgen_test]
+fn time_in_words_survives_languages_intl_refuses() {
+    use trakt_oauth_helper::browser::intl::IntlWords;
+    use trakt_oauth_helper::time::{Distance, TimeWords, Unit};
+
+    let refused = IntlWords::for_languages(["C", "", "x-", "en--US", "C.UTF-8"]);
+    assert_eq!(refused.locales(), Vec::<String>::new());
+    // 2027-02-24T05:57:00Z: the default locale writes the year in any language.
+    assert!(refused.date_time(1_803_448_620_000).contains("2027"));
+    let far = Distance {
+        count: 90,
+        unit: Unit::Day,
+    };
+    assert!(refused.distance(far).contains("90"));
+
+    // A POSIX name is read as the tag it means, and a refused one among them is passed over.
+    let posix = IntlWords::for_languages(["C", "en_US.UTF-8", "x-"]);
+    assert_eq!(posix.locales(), ["en-US"]);
+    assert_eq!(posix.distance(far), "in 90 days");
+}

@@ -3,6 +3,7 @@
 //! they decide nothing.
 
 pub mod keys;
+pub mod languages;
 
 #[cfg(target_arch = "wasm32")]
 pub mod address_bar;
@@ -11,7 +12,7 @@ mod crash;
 #[cfg(target_arch = "wasm32")]
 mod csp;
 #[cfg(target_arch = "wasm32")]
-mod intl;
+pub mod intl;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]

@@ -48,7 +48,7 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                 let expiry = claims
                     .expires_at
                     .map(|exp| {
-                        let left = countdown(exp * 1000, now_ms, &browser::IntlWords);
+                        let left = countdown(exp * 1000, now_ms, &browser::IntlWords::person());
                         format!(", expires {left}")
                     })
                     .unwrap_or_default();

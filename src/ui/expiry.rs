@@ -6,7 +6,7 @@ use crate::browser;
 /// The expiry as “<local date and time> (in N days)”.
 pub fn describe_expiry(expires: &Option<Expiry>) -> String {
     match expires {
-        Some(expiry) => expiry.describe(browser::now_ms(), &browser::IntlWords),
+        Some(expiry) => expiry.describe(browser::now_ms(), &browser::IntlWords::person()),
         None => "at an unknown time".to_owned(),
     }
 }
