@@ -99,6 +99,23 @@ const PARTS: &[parts::Preload] = &[
     callback_result::finish_by_hand::fetch,
 ];
 
+/// How long the steps that are not the first screen wait for it to settle at most.
+const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Step 1's place while the page shows the status it opened asking: its frame and height,
+/// so nothing moves when the fields arrive a moment later.
+#[component]
+fn ConnectFormComing() -> impl IntoView {
+    view! {
+        <section class="card step coming" aria-labelledby="connect-title" aria-busy="true" data-testid="connect-coming">
+            <h2 id="connect-title">
+                <span class="step-number" aria-hidden="true">"1"</span>
+                "Backend and sign-in"
+            </h2>
+        </section>
+    }
+}
+
 /// The page's steps over the flow as storage and the address left it; built again after
 /// each “Forget”.
 #[component]
@@ -114,6 +131,22 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
             }
         });
     }
+    // The first screen is what the page opened to do: the status (or a returned code) when
+    // it opened asking, else the connect fields. Only that is built at start; the other
+    // steps follow once it is settled, or after `REST_AFTER` at the latest, so a slow
+    // backend keeps no field from the person.
+    let asking =
+        session.status.pending() || session.callback.pending() || session.claiming.get_untracked();
+    let waited = RwSignal::new(false);
+    set_timeout(
+        move || {
+            waited.try_set(true);
+        },
+        REST_AFTER,
+    );
+    let rest = Memo::new(move |_| page.settled.get() || waited.get());
+    let form_shown = move || !asking || rest.get();
+    let status_shown = move || asking || rest.get();
     // The first screen is settled once nothing it shows is under way: then, after a frame
     // is painted, the rest of the page's code is fetched, once per page (a page rebuilt by
     // Forget is settled already).
@@ -142,9 +175,16 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
             </p>
         })}
         <CallbackResult session=session />
-        <ConnectForm session=session />
-        <StatusCard session=session />
-        <AuthorizeStep session=session />
+        // Above the status: its place is kept, so the status does not move when it comes.
+        <Show when=form_shown fallback=|| view! { <ConnectFormComing /> }>
+            <ConnectForm session=session />
+        </Show>
+        <Show when=status_shown>
+            <StatusCard session=session />
+        </Show>
+        <Show when=move || rest.get()>
+            <AuthorizeStep session=session />
+        </Show>
         <Later session=session what="the connection doctor" load=move || doctor_card::doctor_card(session) />
     }
 }
