@@ -1,7 +1,11 @@
 // What the main wasm of the last release build is made of: bytes by crate (and by module
 // of this crate), raw and what each group adds to the gzip -9 size, and the largest
 // functions. Run after `trunk build --release`:
-//   node scripts/wasm-breakdown.mjs [rows]
+//   node scripts/wasm-breakdown.mjs [rows] [--first-screen]
+// With --first-screen it also opens the page once as a returning visitor (the stand-in, a
+// fresh context, a Chrome trace) and lists the functions V8 compiled before the status
+// showed, by the same groups: what the first screen runs, since V8 compiles each wasm
+// function on its first call.
 // It rebuilds the main module from the split step's output (target/wasm-split/release)
 // with the same wasm-bindgen and wasm-opt steps, keeping names (wasm-opt -g, which leaves
 // the code as shipped), so each function body can be named. A group's gzip figure is what
@@ -14,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rows = Number(process.argv[2] ?? 25);
+const args = process.argv.slice(2);
+const firstScreen = args.includes('--first-screen');
+const rows = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 25);
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
 const splitDir = path.join(targetDir, 'wasm-split/release/split');
 const main = (await readdir(splitDir)).find((name) => name.endsWith('.wasm') && !/^(split|chunk)_/.test(name));
@@ -206,4 +212,69 @@ for (const row of table.sort((a, b) => b.gzip - a.gzip)) {
 console.log(`\nlargest functions (raw):`);
 for (const piece of pieces.filter((p) => !p.group.startsWith('wasm sections') && !p.name.startsWith('data')).sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, rows)) {
   console.log(`  ${kib(piece.end - piece.start).padStart(9)}  ${piece.name.slice(0, 150)}`);
+}
+
+if (firstScreen) {
+  const { compiled, shownMs } = await compiledBeforeStatus();
+  const byGroup = new Map();
+  for (const { index, ms } of compiled) {
+    const name = names.get(index) ?? `function ${index}`;
+    const group = byGroup.get(family(name)) ?? { count: 0, ms: 0, raw: 0 };
+    const body = bodies.find((b) => b.index === index);
+    group.count += 1;
+    group.ms += ms;
+    group.raw += body ? body.end - body.start : 0;
+    byGroup.set(family(name), group);
+  }
+  const all = compiled.reduce((sum, { ms }) => sum + ms, 0);
+  console.log(`\nfirst screen: ${compiled.length} of ${bodies.length} functions compiled before the status showed (${shownMs.toFixed(0)} ms), ${all.toFixed(1)} ms compiling`);
+  console.log(`${'group'.padEnd(52)} ${'functions'.padStart(9)} ${'code'.padStart(10)} ${'compile'.padStart(9)}`);
+  for (const [name, group] of [...byGroup.entries()].sort((a, b) => b[1].count - a[1].count)) {
+    console.log(`  ${name.padEnd(50)} ${String(group.count).padStart(9)} ${kib(group.raw).padStart(10)} ${`${group.ms.toFixed(1)} ms`.padStart(9)}`);
+  }
+}
+
+/**
+ * One status load of the release build as a returning visitor (a JWT in the tab), traced:
+ * the wasm functions V8 compiled on the page's main thread before the status showed.
+ */
+async function compiledBeforeStatus() {
+  const { startStandin } = await import('../tests/e2e/support/standin.mjs');
+  const { launchBrowser } = await import('../tests/e2e/support/browser.mjs');
+  const browser = await launchBrowser();
+  const standin = await startStandin();
+  const trace = path.join(await mkdtemp(path.join(tmpdir(), 'first-screen-')), 'trace.json');
+  try {
+    const token = await standin.token();
+    const context = await browser.newContext();
+    await context.addInitScript((token) => {
+      sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend: null }));
+      const observer = new MutationObserver(() => {
+        if (!/Not connected|Connected/.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')) return;
+        observer.disconnect();
+        performance.mark('status shown');
+        requestAnimationFrame(() => console.debug('status shown'));
+      });
+      observer.observe(document, { subtree: true, childList: true, characterData: true });
+    }, token);
+    const page = await context.newPage();
+    await browser.startTracing(page, { path: trace, categories: ['v8.wasm', 'blink.user_timing', 'devtools.timeline'] });
+    const shown = page.waitForEvent('console', { predicate: (message) => message.text() === 'status shown' });
+    await page.goto(`${standin.url}/`, { waitUntil: 'commit' });
+    await shown;
+    await browser.stopTracing();
+    await context.close();
+    const parsed = JSON.parse(await readFile(trace, 'utf8'));
+    const events = parsed.traceEvents ?? parsed;
+    const mark = events.find((event) => event.name === 'status shown');
+    const start = events.find((event) => event.name === 'navigationStart' && event.pid === mark.pid);
+    const compiled = events
+      .filter((event) => event.name === 'wasm.CompileLazy' && event.pid === mark.pid && event.ts < mark.ts)
+      .map((event) => ({ index: event.args.func_index, ms: event.dur / 1000 }));
+    return { compiled, shownMs: start ? (mark.ts - start.ts) / 1000 : NaN };
+  } finally {
+    await browser.close();
+    standin.stop();
+    await rm(path.dirname(trace), { recursive: true, force: true });
+  }
 }
