@@ -1,22 +1,20 @@
 // Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any screen, light or dark,
 // desktop or 360 px wide. Each screen it checks is also saved as a screenshot, to
 // target/screenshots/ or $SCREENSHOTS_DIR (docs/screenshots for the README's).
-import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelperPage } from './support/helper-page.mjs';
 import { screens } from './support/screens.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const axePath = path.join(root, 'node_modules/axe-core/axe.min.js');
 const shots = path.resolve(root, process.env.SCREENSHOTS_DIR ?? 'target/screenshots');
-const suite = helperSuite();
+const { describe } = test;
 
-before(() => mkdir(shots, { recursive: true }));
+test.beforeAll(() => mkdir(shots, { recursive: true }));
 
 const looks = [
   ['light', { colorScheme: 'light', viewport: { width: 1024, height: 800 } }],
@@ -27,10 +25,10 @@ const looks = [
 for (const [look, options] of looks) {
   describe(`axe, ${look}`, () => {
     for (const name of Object.keys(screens())) {
-      test(name, async (t) => {
+      test(name, async ({ standin, open }) => {
         // The page's CSP forbids injected scripts; axe is the one exception, in this context only.
-        const { helper } = await suite.open(t, suite.standin, '', { ...options, bypassCSP: true });
-        await screens(suite.standin)[name](helper);
+        const { helper } = await open(standin, '', { ...options, bypassCSP: true });
+        await screens(standin)[name](helper);
         await helper.page.screenshot({ path: path.join(shots, `${name}-${look}.png`), fullPage: true });
         await helper.page.addScriptTag({ path: axePath });
         const violations = await helper.page.evaluate(async () => {
@@ -63,13 +61,13 @@ describe('keyboard alone', () => {
     throw new Error(`Tab never reached ${selector}`);
   }
 
-  test('the whole flow works with the keyboard, with a visible focus', async (t) => {
-    const { helper } = await suite.open(t);
+  test('the whole flow works with the keyboard, with a visible focus', async ({ standin, open }) => {
+    const { helper } = await open();
     const { page } = helper;
     assert.notEqual(await tabTo(page, HelperPage.selectors.jwt), 'none 0px');
-    await page.keyboard.type(await suite.standin.token());
+    await page.keyboard.type(await standin.token());
     await page.keyboard.press('Enter');
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
     const outline = await tabTo(page, HelperPage.selectors.authorizeLink);
     assert.match(outline, /^solid 3px$/, 'the focused link shows the focus ring');
@@ -77,6 +75,6 @@ describe('keyboard alone', () => {
     await helper.traktHeading().waitFor();
     await tabTo(page, HelperPage.selectors.approveOnTrakt);
     await page.keyboard.press('Enter');
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   });
 });

@@ -2,7 +2,6 @@
 // web app on port 3200 with the API under /api/), with deploy/nowplaying-ui's location file
 // added, serves the helper at /trakt-helper/ on the web app's origin, and a person connects
 // Trakt there without typing a backend, through the backend's own callback page.
-import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,9 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startNginx } from './support/servers.mjs';
 import { distDir, startStandin } from './support/standin.mjs';
-import { launchBrowser, newContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const recipeFile = path.join(root, 'deploy/nowplaying-ui/trakt-helper.location.conf');
@@ -22,12 +20,10 @@ const helperPath = '/trakt-helper/';
 /** The web app's own page (upstream's React build), which nginx answers for any other path. */
 const webAppPage = '<!doctype html><title>NowPlaying</title><div id="root"></div>\n';
 
-let browser;
 let standin;
 let ui;
 
-before(async () => {
-  browser = await launchBrowser();
+test.beforeAll(async () => {
   // No --redirect-uri: with TRAKT_REDIRECT_URI empty, as upstream ships it, the backend
   // builds the redirect URI from Host and X-Forwarded-Prefix, i.e. its own page under /api.
   // nginx serves the helper, not the stand-in.
@@ -35,13 +31,12 @@ before(async () => {
   ui = await startWebAppNginx(standin.url);
 });
 
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   await ui?.stop();
   await standin?.stop();
 });
 
-beforeEach(() => standin.reset());
+test.beforeEach(() => standin.reset());
 
 /**
  * Debian's nginx, unprivileged in a scratch folder, with the server block of upstream's UI
@@ -118,7 +113,7 @@ function assertHelperHeaders(answer, cacheControl) {
 
 const typeOf = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
-test('opening /trakt-helper/ on the web app’s address gives the helper, with its headers; the web app and its API keep their paths', async () => {
+test('opening /trakt-helper/ on the web app’s address gives the helper, with its headers; the web app and its API keep their paths', async ({ newContext }) => {
   const { origin, dist } = ui;
   const bare = await fetch(`${origin}/trakt-helper`, { redirect: 'manual' });
   assert.equal(bare.status, 301);
@@ -149,18 +144,14 @@ test('opening /trakt-helper/ on the web app’s address gives the helper, with i
   }
 
   // In a browser the page starts there, and a part opened loads from under /trakt-helper/.
-  const context = await newContext(browser, standin);
-  try {
-    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
-    const failed = [];
-    helper.page.on('response', (r) => r.status() >= 400 && r.url().startsWith(`${origin}${helperPath}`) && failed.push(r.url()));
-    await helper.open();
-    await helper.openSignIn();
-    await helper.userName().waitFor();
-    assert.deepEqual(failed, [], 'every file of the page loaded');
-  } finally {
-    await context.close();
-  }
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  const failed = [];
+  helper.page.on('response', (r) => r.status() >= 400 && r.url().startsWith(`${origin}${helperPath}`) && failed.push(r.url()));
+  await helper.open();
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  assert.deepEqual(failed, [], 'every file of the page loaded');
 
   // The web app keeps every other path, and the API stays under /api/.
   const webApp = await fetch(`${origin}/trakt/auth-status/`);
@@ -172,94 +163,78 @@ test('opening /trakt-helper/ on the web app’s address gives the helper, with i
   assert.equal((await api.json()).detail, 'Authentication credentials were not provided.');
 });
 
-test('with nothing typed, a person signs in, authorizes once, pastes the address of the backend’s page, and Trakt is connected', async () => {
+test('with nothing typed, a person signs in, authorizes once, pastes the address of the backend’s page, and Trakt is connected', async ({ newContext }) => {
   const { origin } = ui;
-  const context = await newContext(browser, standin);
-  try {
-    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
-    await helper.open();
-    await helper.signIn('alice', 'alice-password');
-    await textContains(helper.signInDone(), 'Signed in');
-    // The page found the API under /api on its own origin, and says so.
-    await textContains(helper.backendUrlHint(), `${origin}/api`);
-    await textContains(helper.status(), 'Not connected to Trakt.');
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  await helper.open();
+  await helper.signIn('alice', 'alice-password');
+  await expect(helper.signInDone()).toContainText('Signed in');
+  // The page found the API under /api on its own origin, and says so.
+  await expect(helper.backendUrlHint()).toContainText(`${origin}/api`);
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
 
-    await helper.authorizeLink().click();
-    await helper.traktHeading().waitFor();
-    await helper.approveOnTrakt().click();
-    // Trakt sends the person to the backend's own page, which shows the code.
-    await helper.backendCallbackPage().waitFor();
-    const landed = new URL(helper.address());
-    assert.equal(`${landed.origin}${landed.pathname}`, `${origin}/api/trakt/oauth-callback/`);
-    assert.ok(landed.searchParams.get('code') && landed.searchParams.get('state'), landed.href);
+  await helper.authorizeLink().click();
+  await helper.traktHeading().waitFor();
+  await helper.approveOnTrakt().click();
+  // Trakt sends the person to the backend's own page, which shows the code.
+  await helper.backendCallbackPage().waitFor();
+  const landed = new URL(helper.address());
+  assert.equal(`${landed.origin}${landed.pathname}`, `${origin}/api/trakt/oauth-callback/`);
+  assert.ok(landed.searchParams.get('code') && landed.searchParams.get('state'), landed.href);
 
-    // Back to the helper by its address, with that page's address to paste.
-    await helper.open();
-    await helper.paste(landed.href);
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    const stats = await standin.stats();
-    assert.equal(stats.callback_posts, 1, 'one code exchanged');
-    assert.deepEqual(stats.connected, ['alice']);
-  } finally {
-    await context.close();
-  }
+  // Back to the helper by its address, with that page's address to paste.
+  await helper.open();
+  await helper.paste(landed.href);
+  await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+  const stats = await standin.stats();
+  assert.equal(stats.callback_posts, 1, 'one code exchanged');
+  assert.deepEqual(stats.connected, ['alice']);
 });
 
-test('the web app’s address typed as the backend: the page says it is a web page and offers /api in one click', async () => {
+test('the web app’s address typed as the backend: the page says it is a web page and offers /api in one click', async ({ newContext }) => {
   const { origin } = ui;
-  const context = await newContext(browser, standin);
-  try {
-    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
-    await helper.open();
-    await helper.connect({ backendUrl: origin, jwt: await standin.token() });
-    await textContains(helper.statusProblem(), 'answers with a web page (HTTP 200), not NowPlaying');
-    // Typed, it stays as typed until the person takes the offer.
-    assert.equal(await helper.backendUrl().inputValue(), origin);
-    await textContains(helper.apiBeside(), `${origin}/api`);
-    await helper.useApiBeside().click();
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    assert.equal(await helper.backendUrl().inputValue(), `${origin}/api`);
-    await helper.authorizeLink().waitFor();
-  } finally {
-    await context.close();
-  }
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  await helper.open();
+  await helper.connect({ backendUrl: origin, jwt: await standin.token() });
+  await expect(helper.statusProblem()).toContainText('answers with a web page (HTTP 200), not NowPlaying');
+  // Typed, it stays as typed until the person takes the offer.
+  await expect(helper.backendUrl()).toHaveValue(origin);
+  await expect(helper.apiBeside()).toContainText(`${origin}/api`);
+  await helper.useApiBeside().click();
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  await expect(helper.backendUrl()).toHaveValue(`${origin}/api`);
+  await helper.authorizeLink().waitFor();
 });
 
-test('while the page still looks for NowPlaying, nothing can be sent to the web app; then it finds /api', async () => {
+test('while the page still looks for NowPlaying, nothing can be sent to the web app; then it finds /api', async ({ newContext }) => {
   const { origin } = ui;
   // The API is slow to answer the page's question (the web app's server answers at once).
   await standin.fault({ method: 'GET', path: '/auth/current-user/', times: 1, delay_ms: 1500, status: 401, body: { detail: 'slow' } });
-  const context = await newContext(browser, standin);
-  try {
-    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
-    await helper.open();
-    await textContains(helper.backendUrlHint(), 'Looking for NowPlaying');
-    assert.equal(await helper.checkStatusButton().isDisabled(), true, 'no status asked of the web app');
-    await textContains(helper.backendUrlHint(), `Found NowPlaying under /api`);
-    assert.equal(await helper.checkStatusButton().isDisabled(), false);
-    await helper.signIn('alice', 'alice-password');
-    await textContains(helper.signInDone(), 'Signed in');
-  } finally {
-    await context.close();
-  }
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  await helper.open();
+  await expect(helper.backendUrlHint()).toContainText('Looking for NowPlaying');
+  await expect(helper.checkStatusButton(), 'no status asked of the web app').toBeDisabled();
+  await expect(helper.backendUrlHint()).toContainText(`Found NowPlaying under /api`);
+  await expect(helper.checkStatusButton()).toBeEnabled();
+  await helper.signIn('alice', 'alice-password');
+  await expect(helper.signInDone()).toContainText('Signed in');
 });
 
-test('the web app’s address typed, then Sign in: the same offer of /api, under the sign-in', async () => {
+test('the web app’s address typed, then Sign in: the same offer of /api, under the sign-in', async ({ newContext }) => {
   const { origin } = ui;
-  const context = await newContext(browser, standin);
-  try {
-    const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
-    await helper.open();
-    await helper.backendUrl().fill(origin);
-    await helper.backendUrl().press('Tab');
-    await helper.signIn('alice', 'alice-password');
-    await helper.page.getByTestId('sign-in-problem').waitFor();
-    await textContains(helper.apiBeside(), `${origin}/api`);
-    await helper.useApiBeside().click();
-    assert.equal(await helper.backendUrl().inputValue(), `${origin}/api`);
-    await helper.signIn('alice', 'alice-password');
-    await textContains(helper.signInDone(), 'Signed in');
-  } finally {
-    await context.close();
-  }
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  await helper.open();
+  await helper.backendUrl().fill(origin);
+  await helper.backendUrl().press('Tab');
+  await helper.signIn('alice', 'alice-password');
+  await helper.page.getByTestId('sign-in-problem').waitFor();
+  await expect(helper.apiBeside()).toContainText(`${origin}/api`);
+  await helper.useApiBeside().click();
+  await expect(helper.backendUrl()).toHaveValue(`${origin}/api`);
+  await helper.signIn('alice', 'alice-password');
+  await expect(helper.signInDone()).toContainText('Signed in');
 });

@@ -1,15 +1,11 @@
 // A crash, even one that leaves the wasm dead, shows a notice in fixed words instead of a
 // dead page, with a way out that clears what the page stored.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyOfDist, startStandinFor } from './support/standin.mjs';
 import { rebuildWith, trappingMainWasm } from './support/dist-files.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { scope } from './support/scope.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 
 /** Makes the browser's date formatting throw inside the page's code. */
 function breakIntl(helper) {
@@ -21,30 +17,30 @@ function breakIntl(helper) {
 }
 
 describe('a crash in the page\'s code', () => {
-  test('a crash shows a visible "reload" notice instead of a dead page', async (t) => {
-    const { helper } = await suite.open(t);
+  test('a crash shows a visible "reload" notice instead of a dead page', async ({ standin, open }) => {
+    const { helper } = await open();
     await breakIntl(helper);
-    const jwt = await suite.standin.token();
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    const jwt = await standin.token();
+    await standin.setUser({ user: 'alice', trakt_connected: true });
     await helper.connect({ jwt });
-    await textContains(helper.crashNotice(), 'Reload the page to start again');
+    await expect(helper.crashNotice()).toContainText('Reload the page to start again');
   });
 
-  test('the crash notice offers a way out that clears what the page stored', async (t) => {
-    const { helper } = await suite.open(t);
+  test('the crash notice offers a way out that clears what the page stored', async ({ standin, open }) => {
+    const { helper } = await open();
     await helper.rememberBox().check();
-    await helper.jwt().fill(await suite.standin.token());
+    await helper.jwt().fill(await standin.token());
     await breakIntl(helper);
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
+    await standin.setUser({ user: 'alice', trakt_connected: true });
     await helper.checkStatusButton().click();
     await helper.crashForget().click();
     await helper.page.waitForLoadState();
     await helper.jwt().waitFor();
     assert.deepEqual(await helper.stored(), { local: {}, session: {} });
-    assert.equal(await helper.jwt().inputValue(), '');
+    await expect(helper.jwt()).toHaveValue('');
   });
 
-  test('an error or a rejected promise left to the page shows the crash notice, in fixed words', async () => {
+  test('an error or a rejected promise left to the page shows the crash notice, in fixed words', async ({ scope }) => {
     for (const fail of [
       () => setTimeout(() => {
         throw new Error('<img src=x data-testid=injected>');
@@ -53,13 +49,13 @@ describe('a crash in the page\'s code', () => {
         Promise.reject(new Error('<img src=x data-testid=injected>'));
       },
     ]) {
-      await scope(async (owner) => {
-        const { helper } = await suite.open(owner);
+      await scope(async ({ open }) => {
+        const { helper } = await open();
         await helper.backendUrl().waitFor();
         await helper.page.evaluate(fail);
-        const text = await textContains(helper.crashNotice(), 'Reload the page to start again');
-        assert.ok(!text.includes('img'), text);
-        assert.equal(await helper.page.getByTestId('injected').count(), 0);
+        await expect(helper.crashNotice()).toContainText('Reload the page to start again');
+        await expect(helper.crashNotice()).not.toContainText('img');
+        await expect(helper.page.getByTestId('injected')).toHaveCount(0);
         await helper.crashForget().waitFor();
       });
     }
@@ -67,12 +63,12 @@ describe('a crash in the page\'s code', () => {
 });
 
 describe('a crash as the page starts', () => {
-  test('a wasm that traps as it starts: the notice shows, and its button forgets all but the claims', async (t) => {
-    const served = await copyOfDist(t, 'dist-trapping-');
+  test('a wasm that traps as it starts: the notice shows, and its button forgets all but the claims', async ({ copyOfDist, startStandin, newContext }) => {
+    const served = await copyOfDist('dist-trapping-');
     const { main, bytes } = await trappingMainWasm(served);
     await rebuildWith(served, main, bytes);
-    const standin = await startStandinFor(t, ['--static', served]);
-    const context = await suite.context(t, standin);
+    const standin = await startStandin(['--static', served]);
+    const context = await newContext(standin);
     const page = await context.newPage();
     const helper = new HelperPage(page, `${standin.url}/`);
     // What a page of this origin stored, put there before the page opens.
@@ -86,10 +82,10 @@ describe('a crash as the page starts', () => {
       sessionStorage.setItem('trakt-helper.claim.fedcba9876543210', '1');
     });
     await page.goto(helper.url);
-    await textContains(helper.crashNotice(), 'Reload the page to start again');
+    await expect(helper.crashNotice()).toContainText('Reload the page to start again');
     assert.ok(helper.console.some((line) => /unreachable/i.test(line)), helper.console.join('\n'));
-    assert.equal(await helper.startingNotice().count(), 0, 'the notice takes the place of “Starting…”');
-    assert.equal(await helper.backendUrl().count(), 0, 'nothing of the helper runs');
+    await expect(helper.startingNotice(), 'the notice takes the place of “Starting…”').toHaveCount(0);
+    await expect(helper.backendUrl(), 'nothing of the helper runs').toHaveCount(0);
 
     await Promise.all([page.waitForEvent('load'), helper.crashForget().click()]);
     await helper.crashNotice().waitFor();

@@ -1,71 +1,70 @@
 // What a person meets in the first minutes: the link shows without asking, a backend
 // typed first is reached on the first click, a code from elsewhere can be pasted, and
 // Forget leaves nothing behind.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anotherStandin, helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 // What the person's clicks and the flow asked (the page's discovery of NowPlaying aside).
 const backendRequests = async (standin) =>
   (await standin.calls()).filter((r) => r.path.startsWith('/trakt/') || r.path.startsWith('/auth/')).map((r) => `${r.method} ${r.path}`);
 
 describe('the authorize link is there as soon as Trakt is not connected', () => {
-  test('Check status → the link with its redirect check, with no other click; status and link asked once each', async (t) => {
-    const { helper } = await suite.open(t);
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
+  test('Check status → the link with its redirect check, with no other click; status and link asked once each', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
-    await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
-    assert.equal(await helper.getLinkAgain().count(), 0, 'nothing to click before the link');
+    await expect(helper.redirectCheck()).toContainText('Trakt will send you back to this page');
+    await expect(helper.getLinkAgain(), 'nothing to click before the link').toHaveCount(0);
     await helper.page.waitForTimeout(1000);
-    assert.deepEqual(await backendRequests(suite.standin), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
+    assert.deepEqual(await backendRequests(standin), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
   });
 
-  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async (t) => {
-    const { helper } = await suite.open(t);
-    await helper.connect({ jwt: await suite.standin.token({ user: 'bob' }) });
-    await textContains(helper.authorizeProblem(), 'No Trakt API key found. Please add it in profile settings.');
+  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
+    await expect(helper.authorizeProblem()).toContainText('No Trakt API key found. Please add it in profile settings.');
     assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true, 'the form opened by itself');
     await helper.saveTraktCredentials('bob-client-id', 'bob-secret');
     await helper.authorizeLink().waitFor();
     await helper.authorize();
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   });
 });
 
 describe('a backend on another origin, typed first, is reached on the first click', () => {
-  const other = anotherStandin();
-
-  test('the first Sign in click signs in, without a reload', async (t) => {
-    const { helper } = await suite.open(t);
+  test('the first Sign in click signs in, without a reload', async ({ standin, open, startStandin }) => {
+    const other = await startStandin();
+    const { helper } = await open();
     await helper.backendUrl().fill(other.url);
     await helper.markDocument();
     await helper.signIn('alice', 'alice-password');
-    await textContains(helper.signInDone(), 'Signed in');
+    await expect(helper.signInDone()).toContainText('Signed in');
     assert.ok(await helper.sameDocument(), 'the page did not reload');
     assert.match(await helper.jwt().inputValue(), /^eyJ/);
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     const requests = await backendRequests(other);
     assert.deepEqual(requests.filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/'], 'one sign-in');
-    assert.deepEqual(await backendRequests(suite.standin), [], 'nothing but the discovery (no JWT) went to the page\'s own origin');
+    assert.deepEqual(await backendRequests(standin), [], 'nothing but the discovery (no JWT) went to the page\'s own origin');
   });
 
-  test('the first Check status click checks, without a reload', async (t) => {
-    const { helper } = await suite.open(t);
+  test('the first Check status click checks, without a reload', async ({ open, startStandin }) => {
+    const other = await startStandin();
+    const { helper } = await open();
     await helper.markDocument();
     await helper.connect({ backendUrl: other.url, jwt: await other.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
     assert.ok(await helper.sameDocument(), 'the page did not reload');
     assert.deepEqual(await backendRequests(other), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
   });
 
-  test('switching to another backend later reloads once, keeping the user name typed before', async (t) => {
-    const { helper } = await suite.open(t);
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
+  test('switching to another backend later reloads once, keeping the user name typed before', async ({ standin, open, startStandin }) => {
+    const other = await startStandin();
+    const { helper } = await open();
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.openSignIn();
     await helper.userName().fill('alice');
     await helper.markDocument();
@@ -76,7 +75,7 @@ describe('a backend on another origin, typed first, is reached on the first clic
     assert.equal(await helper.userName().inputValue(), 'alice', 'the user name survived the reload');
     assert.equal(await helper.backendUrl().inputValue(), other.url);
     await helper.signIn('alice', 'alice-password');
-    await textContains(helper.signInDone(), 'Signed in');
+    await expect(helper.signInDone()).toContainText('Signed in');
     assert.deepEqual((await backendRequests(other)).filter((r) => r === 'POST /auth/login/'), ['POST /auth/login/']);
     const stored = await helper.stored();
     assert.ok(!Object.keys(stored.session).some((k) => k.includes('draft')), 'drafts are read once');
@@ -84,46 +83,46 @@ describe('a backend on another origin, typed first, is reached on the first clic
 });
 
 describe('pasting an authorization started elsewhere', () => {
-  test('with the JWT user\'s state and nothing pending: one POST, connected', async (t) => {
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { helper } = await suite.open(t);
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Connected');
+  test('with the JWT user\'s state and nothing pending: one POST, connected', async ({ standin, open }) => {
+    await standin.setUser({ user: 'alice', trakt_connected: true });
+    const { helper } = await open();
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Connected');
     const pending = await helper.page.evaluate(() => sessionStorage.getItem('trakt-helper.pending-authorization'));
     assert.equal(pending, null, 'no authorization is pending in this tab');
-    const elsewhere = await suite.standin.approvedElsewhere();
+    const elsewhere = await standin.approvedElsewhere();
     assert.equal(elsewhere.state, '1', 'the backend makes state the user id');
     await helper.paste(elsewhere.address);
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.equal(await suite.callbackPosts(), 1);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 1);
 
     // A bare code started elsewhere goes with the JWT's user.
-    const bare = await suite.standin.approvedElsewhere();
+    const bare = await standin.approvedElsewhere();
     await helper.paste(bare.code);
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.equal(await suite.callbackPosts(), 2);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 2);
   });
 
-  test('with another user\'s state: refused, nothing sent', async (t) => {
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { helper } = await suite.open(t);
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Connected');
-    const elsewhere = await suite.standin.approvedElsewhere();
+  test('with another user\'s state: refused, nothing sent', async ({ standin, open }) => {
+    await standin.setUser({ user: 'alice', trakt_connected: true });
+    const { helper } = await open();
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Connected');
+    const elsewhere = await standin.approvedElsewhere();
     const forged = new URL(elsewhere.address);
     forged.searchParams.set('state', '2');
     await helper.paste(forged.href);
-    const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
-    assert.ok(problem.includes('Nothing was sent'), problem);
-    assert.equal(await suite.callbackPosts(), 0);
+    await expect(helper.callbackProblem()).toContainText('belongs to another user');
+    await expect(helper.callbackProblem()).toContainText('Nothing was sent');
+    assert.equal(await standin.callbackPosts(), 0);
   });
 });
 
 describe('Forget leaves nothing behind', () => {
-  test('sign in, Forget: both storages hold nothing of the page\'s, and an expired JWT is not renewed', async (t) => {
-    const { helper } = await suite.open(t);
+  test('sign in, Forget: both storages hold nothing of the page\'s, and an expired JWT is not renewed', async ({ standin, open }) => {
+    const { helper } = await open();
     await helper.signIn('alice', 'alice-password');
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
     const before = await helper.stored();
     assert.ok(Object.keys(before.session).includes('trakt-helper.refresh-jwt'));
@@ -142,9 +141,9 @@ describe('Forget leaves nothing behind', () => {
     await helper.openSignIn();
     assert.equal(await helper.userName().inputValue(), '', 'the typed user name is gone too');
 
-    await helper.connect({ jwt: await suite.standin.token({ expired: true }) });
-    await textContains(helper.statusProblem(), 'This JWT has expired.');
-    const refreshes = await suite.standin.requestsTo('/auth/token/refresh/');
+    await helper.connect({ jwt: await standin.token({ expired: true }) });
+    await expect(helper.statusProblem()).toContainText('This JWT has expired.');
+    const refreshes = await standin.requestsTo('/auth/token/refresh/');
     assert.deepEqual(refreshes, [], 'no refresh token was left to renew it with');
   });
 });

@@ -1,6 +1,5 @@
 // Hosting: the release dist/ works unchanged under a path prefix on any static server, and
 // the README's two recipes (deploy/nginx, deploy/django) work as written.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -10,25 +9,24 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { distDir, startStandinFor } from './support/standin.mjs';
+import { distDir } from './support/standin.mjs';
 import { freePort, serve, startNginx } from './support/servers.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { onEnd } from './support/scope.mjs';
-import { browserSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const prefix = '/static/trakt-helper/';
-const suite = browserSuite();
+const { describe } = test;
 
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
  * the exchange; then opens every part of the page, each fetched from under the same address.
- * Every file the page asks for must load. The context closes when `t` ends.
+ * Every file the page asks for must load. The context (from the test's `newContext`) closes
+ * when the test ends.
  */
-async function completeFlowAt(t, pageUrl, standin, { backendUrl, defaultBackend } = {}) {
-  const context = await suite.context(t, standin);
+async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaultBackend } = {}) {
+  const context = await newContext(standin);
   const page = await context.newPage();
   const failed = [];
   page.on('response', (response) => {
@@ -40,10 +38,10 @@ async function completeFlowAt(t, pageUrl, standin, { backendUrl, defaultBackend 
   });
   const helper = new HelperPage(page, pageUrl);
   await helper.open();
-  if (defaultBackend) assert.equal(await helper.backendUrl().inputValue(), defaultBackend, 'the backend the page assumes');
+  if (defaultBackend) await expect(helper.backendUrl(), 'the backend the page assumes').toHaveValue(defaultBackend);
   await helper.connect({ backendUrl, jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
-  await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  await expect(helper.redirectCheck()).toContainText('Trakt will send you back to this page');
   // Every part of the page (fetched right after the status) loads from under the prefix
   // and opens: the terminal command after a failed exchange, then the flow to its end,
   // then the rest.
@@ -56,12 +54,12 @@ async function completeFlowAt(t, pageUrl, standin, { backendUrl, defaultBackend 
   await helper.authorize();
   await opened('terminal', async () => {
     await helper.finishByHandToggle().click();
-    await textContains(helper.curlCommand(), 'curl -X POST');
+    await expect(helper.curlCommand()).toContainText('curl -X POST');
   });
   await opened('token_tools', async () => {
     await helper.authorize();
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    await textContains(helper.tokenTools(), 'last about a day');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    await expect(helper.tokenTools()).toContainText('last about a day');
   });
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
   await opened('sign_in', async () => {
@@ -70,7 +68,7 @@ async function completeFlowAt(t, pageUrl, standin, { backendUrl, defaultBackend 
   });
   await opened('credentials', async () => {
     await helper.openCredentials();
-    await textContains(helper.traktKeyStatus(), 'Stored for this user');
+    await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
   });
   await opened('paste', async () => {
     await helper.openPaste();
@@ -120,21 +118,21 @@ async function assertPrecompressed(url, encodings) {
 /** The main wasm, which index.html preloads (the parts are fetched the same way, later). */
 const wasmFile = async () => /href="?\.\/([^"\s>]+\.wasm)/.exec(await readFile(path.join(distDir, 'index.html'), 'utf8'))[1];
 
-test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async (t) => {
-  const standin = await startStandinFor(t, ['--static-prefix', prefix]);
+test('served under /static/trakt-helper/ by a plain static server, the flow completes there', async ({ startStandin, newContext }) => {
+  const standin = await startStandin(['--static-prefix', prefix]);
   // The API is at the origin, not under the prefix.
-  await completeFlowAt(t, `${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
+  await completeFlowAt(newContext, `${standin.url}${prefix}`, standin, { defaultBackend: standin.url });
   await assertKeptToItself(`${standin.url}${prefix}`);
   const outside = await fetch(`${standin.url}/index.html`);
   assert.equal(outside.status, 404, 'nothing is served outside the prefix');
 });
 
 describe('the README recipes', () => {
-  test('nginx: deploy/nginx/trakt-helper.conf serves the page and proxies the backend', async (t) => {
+  test('nginx: deploy/nginx/trakt-helper.conf serves the page and proxies the backend', async ({ startStandin, newContext, onEnd }) => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // The backend behind nginx, which sends Trakt back to the page's address under nginx.
-    const standin = await startStandinFor(t, ['--redirect-uri', `${origin}${prefix}`]);
+    const standin = await startStandin(['--redirect-uri', `${origin}${prefix}`]);
     const work = await mkdtemp(path.join(tmpdir(), 'nginx-'));
     let recipe = await readFile(path.join(root, 'deploy/nginx/trakt-helper.conf'), 'utf8');
     for (const [example, here] of [['/srv/trakt-helper/dist/', `${distDir}/`], ['http://127.0.0.1:8000', standin.url]]) {
@@ -144,7 +142,7 @@ describe('the README recipes', () => {
     await writeFile(path.join(work, 'trakt-helper.conf'), recipe);
     // The recipe in a minimal nginx.conf, so nginx runs unprivileged in a scratch folder.
     const server = `server { listen 127.0.0.1:${port}; include ${work}/trakt-helper.conf; }`;
-    onEnd(t, await startNginx(work, server, `${origin}${prefix}`));
+    onEnd(await startNginx(work, server, `${origin}${prefix}`));
     const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
     assert.equal(bare.status, 301);
     assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
@@ -153,10 +151,10 @@ describe('the README recipes', () => {
     await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['gzip']);
     await assertKeptToItself(`${origin}${prefix}`);
     // The backend is the page's own origin, through nginx.
-    await completeFlowAt(t, `${origin}${prefix}`, standin, { defaultBackend: origin });
+    await completeFlowAt(newContext, `${origin}${prefix}`, standin, { defaultBackend: origin });
   });
 
-  test('Django: deploy/django/settings.py serves the page with whitenoise at TRAKT_REDIRECT_URI', async (t) => {
+  test('Django: deploy/django/settings.py serves the page with whitenoise at TRAKT_REDIRECT_URI', async ({ startStandin, newContext, onEnd }) => {
     const python = process.env.DJANGO_PYTHON;
     assert.ok(python, 'scripts/setup installs Django and sets DJANGO_PYTHON');
     const project = path.join(root, 'deploy/django');
@@ -174,14 +172,14 @@ describe('the README recipes', () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // Here Django serves only the page; the stand-in is the API, on another origin (CORS).
-    const standin = await startStandinFor(t, ['--cors-origin', origin, '--redirect-uri', `${origin}${redirectPath}`]);
-    onEnd(t, await serve(python, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], `${origin}${prefix}`, { cwd: project, env }));
+    const standin = await startStandin(['--cors-origin', origin, '--redirect-uri', `${origin}${redirectPath}`]);
+    onEnd(await serve(python, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], `${origin}${prefix}`, { cwd: project, env }));
     const bare = await fetch(`${origin}/static/trakt-helper`, { redirect: 'manual' });
     assert.equal(new URL(bare.headers.get('location'), bare.url).pathname, prefix);
     const wasm = await fetch(`${origin}${prefix}${await wasmFile()}`);
     assert.equal(wasm.headers.get('content-type'), 'application/wasm');
     await assertPrecompressed(`${origin}${prefix}${await wasmFile()}`, ['br', 'gzip']);
     await assertKeptToItself(`${origin}${prefix}`);
-    await completeFlowAt(t, `${origin}${prefix}`, standin, { backendUrl: standin.url });
+    await completeFlowAt(newContext, `${origin}${prefix}`, standin, { backendUrl: standin.url });
   });
 });

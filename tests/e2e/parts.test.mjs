@@ -2,30 +2,23 @@
 // in the release build: none is fetched before the status shows, all of them right after it
 // (so opening one waits for no download), and one that cannot be had is explained while the
 // rest of the page keeps working.
-import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { appendFile, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { copyOfDist, distDir, startStandinFor } from './support/standin.mjs';
+import { distDir } from './support/standin.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { scope } from './support/scope.mjs';
-import { browserSuite } from './support/suite.mjs';
-import { eventually, textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = browserSuite();
-let parts;
+const { parts } = JSON.parse(readFileSync(path.join(distDir, 'parts.json'), 'utf8'));
 
-before(async () => {
-  ({ parts } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8')));
-});
-
-/** Opens the helper served by `standin` for the test `t`, recording which wasm files the page asks for. */
 /**
- * Opens the helper, recording which wasm files it asks for; `prepare(context)` runs first
- * (a route must be in place before the page fetches its parts by itself).
+ * Opens the helper served by `standin` in a context from `newContext` (the test's), recording
+ * which wasm files it asks for; `prepare(context)` runs first (a route must be in place
+ * before the page fetches its parts by itself).
  */
-async function openRecordingWasm(t, standin, prepare = async () => {}) {
-  const context = await suite.context(t, standin);
+async function openRecordingWasm(newContext, standin, prepare = async () => {}) {
+  const context = await newContext(standin);
   await prepare(context);
   const page = await context.newPage();
   const fetched = [];
@@ -45,22 +38,22 @@ test('the release build has the seven parts, each in files of its own', () => {
   for (const files of Object.values(parts)) assert.ok(files.length > 0 && files.every((name) => name.endsWith('.wasm')));
 });
 
-test('no part is fetched before the status shows; every part right after it, without a click', async (t) => {
-  const standin = await startStandinFor(t);
+test('no part is fetched before the status shows; every part right after it, without a click', async ({ startStandin, newContext, scope }) => {
+  const standin = await startStandin();
   const partFiles = new Set(Object.values(parts).flat());
   // A returning visitor: the JWT remembered on this device, so the status is asked on open.
-  const storageState = await scope(async (owner) => {
-    const context = await suite.context(owner, standin);
+  const storageState = await scope(async (opened) => {
+    const context = await opened.newContext(standin);
     const first = new HelperPage(await context.newPage(), `${standin.url}/`);
     await first.open();
     await first.rememberBox().check();
     await first.connect({ jwt: await standin.token() });
-    await textContains(first.status(), 'Not connected to Trakt.');
+    await expect(first.status()).toContainText('Not connected to Trakt.');
     return context.storageState();
   });
 
   // A new context with that storage: nothing of the first page's cache.
-  const returning = await suite.context(t, standin, { storageState });
+  const returning = await newContext(standin, { storageState });
   const page = await returning.newPage();
   const events = [];
   page.on('request', (request) => {
@@ -72,23 +65,23 @@ test('no part is fetched before the status shows; every part right after it, wit
   });
   const helper = new HelperPage(page, `${standin.url}/`);
   await helper.open();
-  await textContains(helper.status(), 'Not connected to Trakt.');
-  await eventually(() => assert.deepEqual([...partFiles].filter((name) => !events.includes(name)), []));
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  await expect.poll(() => [...partFiles].filter((name) => !events.includes(name))).toStrictEqual([]);
   assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
   // Each file once: parts that share a chunk fetch it once.
   for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async (t) => {
-  const standin = await startStandinFor(t);
-  const { helper, fetched } = await openRecordingWasm(t, standin);
+test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async ({ startStandin, newContext }) => {
+  const standin = await startStandin();
+  const { helper, fetched } = await openRecordingWasm(newContext, standin);
   const loaded = (part) => parts[part].every((name) => fetched.includes(name));
   // Nothing clicked yet: every part is fetched.
-  await eventually(() => assert.deepEqual(Object.keys(parts).filter((part) => !loaded(part)), []));
+  await expect.poll(() => Object.keys(parts).filter((part) => !loaded(part))).toStrictEqual([]);
 
   await helper.connect({ jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.authorizeLink().waitFor();
   await helper.runDoctor();
   const lines = await helper.doctorLines();
@@ -96,7 +89,7 @@ test('a new visitor: the parts arrive while the form is filled in, and each open
   await helper.openSignIn();
   await helper.userName().waitFor();
   await helper.openCredentials();
-  await textContains(helper.traktKeyStatus(), 'Stored for this user');
+  await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
   await helper.openPaste();
   await helper.pasteField().waitFor();
 
@@ -105,22 +98,22 @@ test('a new visitor: the parts arrive while the form is filled in, and each open
   await helper.authorize();
   await helper.callbackProblem().waitFor();
   await helper.finishByHandToggle().click();
-  await textContains(helper.curlCommand(), 'curl -X POST');
+  await expect(helper.curlCommand()).toContainText('curl -X POST');
 
   // Connected: the token tools.
   await helper.authorize();
-  await textContains(helper.callbackResult(), 'Trakt is connected.');
-  await textContains(helper.status(), 'Connected');
-  await textContains(helper.tokenTools(), 'last about a day');
+  await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+  await expect(helper.status()).toContainText('Connected');
+  await expect(helper.tokenTools()).toContainText('last about a day');
   await helper.refreshTraktTokenButton().click();
-  await textContains(helper.toolResult(), 'Token refreshed');
-  assert.equal(await helper.partLoading().count(), 0, 'no loading line left');
+  await expect(helper.toolResult()).toContainText('Token refreshed');
+  await expect(helper.partLoading(), 'no loading line left').toHaveCount(0);
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part still on its way when opened shows its loading line, then itself', async (t) => {
-  const standin = await startStandinFor(t);
-  const context = await suite.context(t, standin);
+test('a part still on its way when opened shows its loading line, then itself', async ({ startStandin, newContext }) => {
+  const standin = await startStandin();
+  const context = await newContext(standin);
   // The doctor's file held back, so its loading line can be seen.
   let release;
   const held = new Promise((resolve) => (release = resolve));
@@ -131,34 +124,34 @@ test('a part still on its way when opened shows its loading line, then itself', 
   const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
   await helper.open();
   await helper.connect({ jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.runDoctor();
-  await textContains(helper.partLoading(), 'Loading the connection doctor…');
+  await expect(helper.partLoading()).toContainText('Loading the connection doctor…');
   release();
   await helper.doctorLines();
-  assert.equal(await helper.partLoading().count(), 0, 'the loading line is gone');
+  await expect(helper.partLoading(), 'the loading line is gone').toHaveCount(0);
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async (t) => {
-  const served = await copyOfDist(t, 'dist-without-doctor-');
+test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async ({ startStandin, copyOfDist, newContext }) => {
+  const served = await copyOfDist('dist-without-doctor-');
   const doctorFile = path.join(served, parts.doctor[0]);
   await rename(doctorFile, `${doctorFile}.gone`);
-  const standin = await startStandinFor(t, ['--static', served]);
-  const { helper } = await openRecordingWasm(t, standin);
+  const standin = await startStandin(['--static', served]);
+  const { helper } = await openRecordingWasm(newContext, standin);
   await helper.connect({ jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
 
   await helper.runDoctor();
-  const missing = await textContains(helper.partMissing(), 'Could not load the connection doctor');
-  assert.match(missing, /The rest of the page still works/);
-  assert.equal(await helper.doctorResults().count(), 0);
-  assert.equal(await helper.crashNotice().count(), 0, 'no crash notice');
+  await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
+  await expect(helper.partMissing()).toContainText(/The rest of the page still works/);
+  await expect(helper.doctorResults()).toHaveCount(0);
+  await expect(helper.crashNotice(), 'no crash notice').toHaveCount(0);
   assert.deepEqual(pageErrors(helper), [], 'nothing thrown into the page');
 
   // The rest of the page: the status, another part, the authorize link.
   await helper.checkAgainButton().click();
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.openSignIn();
   await helper.userName().waitFor();
   await helper.authorizeLink().waitFor();
@@ -169,27 +162,27 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
   await helper.partRetry().click();
   const lines = await helper.doctorLines();
   assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
-  assert.equal(await helper.partMissing().count(), 0);
+  await expect(helper.partMissing()).toHaveCount(0);
   assert.ok(await helper.sameDocument(), 'no reload');
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async (t) => {
-  const served = await copyOfDist(t, 'dist-tampered-');
+test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async ({ startStandin, copyOfDist, newContext }) => {
+  const served = await copyOfDist('dist-tampered-');
   const doctorFile = path.join(served, parts.doctor[0]);
   await appendFile(doctorFile, Buffer.from([0]));
-  const standin = await startStandinFor(t, ['--static', served]);
-  const { helper, fetched } = await openRecordingWasm(t, standin);
+  const standin = await startStandin(['--static', served]);
+  const { helper, fetched } = await openRecordingWasm(newContext, standin);
   await helper.connect({ jwt: await standin.token() });
   await helper.runDoctor();
-  await textContains(helper.partMissing(), 'Could not load the connection doctor');
+  await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
   assert.ok(fetched.includes(parts.doctor[0]), 'it was fetched, and refused');
   assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a main wasm whose bytes changed never runs: the page\'s own line says it did not start', async (t) => {
-  const served = await copyOfDist(t, 'dist-tampered-main-');
+test('a main wasm whose bytes changed never runs: the page\'s own line says it did not start', async ({ startStandin, copyOfDist, newContext }) => {
+  const served = await copyOfDist('dist-tampered-main-');
   const main = (await readdir(served)).find((name) => name.endsWith('_bg.wasm'));
   // Still a valid module, with other words in it.
   const bytes = await readFile(path.join(served, main));
@@ -197,21 +190,21 @@ test('a main wasm whose bytes changed never runs: the page\'s own line says it d
   assert.ok(at > 0, 'the lede is in the main wasm');
   bytes.write('PWND', at);
   await writeFile(path.join(served, main), bytes);
-  const standin = await startStandinFor(t, ['--static', served]);
-  const context = await suite.context(t, standin);
+  const standin = await startStandin(['--static', served]);
+  const context = await newContext(standin);
   const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
   await helper.page.goto(helper.url);
   await helper.page.waitForTimeout(1500);
-  await textContains(helper.startingNotice(), 'its files did not all arrive intact');
-  assert.equal(await helper.status().count(), 0, 'nothing of the helper runs');
+  await expect(helper.startingNotice()).toContainText('its files did not all arrive intact');
+  await expect(helper.status(), 'nothing of the helper runs').toHaveCount(0);
   assert.ok(!(await helper.page.content()).includes('PWND'));
   assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
 });
 
-test('parts load from a host that sends wasm as application/octet-stream', async (t) => {
-  const standin = await startStandinFor(t);
+test('parts load from a host that sends wasm as application/octet-stream', async ({ startStandin, newContext }) => {
+  const standin = await startStandin();
   const retyped = [];
-  const { context, helper } = await openRecordingWasm(t, standin, (context) =>
+  const { context, helper } = await openRecordingWasm(newContext, standin, (context) =>
     context.route('**/*.wasm', async (route) => {
       const response = await route.fetch();
       retyped.push(new URL(route.request().url()).pathname.split('/').pop());
@@ -221,29 +214,30 @@ test('parts load from a host that sends wasm as application/octet-stream', async
   await helper.openPaste();
   await helper.pasteField().waitFor();
   assert.ok(parts.paste.every((name) => retyped.includes(name)), 'the paste part came as octet-stream');
-  assert.equal(await helper.partMissing().count(), 0);
+  await expect(helper.partMissing()).toHaveCount(0);
   // Parts still on their way when the test ends are let go.
   await context.unrouteAll({ behavior: 'ignoreErrors' });
 });
 
 // The page fetches the part as soon as its first screen is settled; the click joins that
 // download, and once it gives up (20 s) tries once more itself: at most 40 s in all.
-test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async (t) => {
-  const standin = await startStandinFor(t);
-  const { helper } = await openRecordingWasm(t, standin, (context) => context.route(`**/${parts.doctor[0]}`, () => {}));
+test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async ({ startStandin, newContext }) => {
+  test.setTimeout(120_000);
+  const standin = await startStandin();
+  const { helper } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.doctor[0]}`, () => {}));
   await helper.connect({ jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.runDoctor();
-  await textContains(helper.partLoading(), 'Loading the connection doctor…');
-  await textContains(helper.partMissing(), 'Could not load the connection doctor', { timeout: 45_000 });
+  await expect(helper.partLoading()).toContainText('Loading the connection doctor…');
+  await expect(helper.partMissing()).toContainText('Could not load the connection doctor', { timeout: 45_000 });
   await helper.checkAgainButton().click();
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('with every part stalled, the status, the link and a return still finish', async (t) => {
-  const standin = await startStandinFor(t);
-  const context = await suite.context(t, standin);
+test('with every part stalled, the status, the link and a return still finish', async ({ startStandin, newContext }) => {
+  const standin = await startStandin();
+  const context = await newContext(standin);
   const partFiles = new Set(Object.values(parts).flat());
   const stalled = [];
   // Every part's file is asked for and never answered.
@@ -254,9 +248,9 @@ test('with every part stalled, the status, the link and a return still finish', 
   const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
   await helper.open();
   await helper.connect({ jwt: await standin.token() });
-  await textContains(helper.status(), 'Not connected to Trakt.');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.authorize();
-  await textContains(helper.callbackResult(), 'Trakt is connected.');
+  await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   assert.equal((await standin.stats()).callback_posts, 1);
   assert.deepEqual(pageErrors(helper), []);
 });

@@ -1,12 +1,9 @@
 // Pasting: when Trakt sends the person somewhere other than this page, the address it landed
 // on (or the bare code) pasted here finishes the connection, once.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStandin, startStandinFor } from './support/standin.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 
 /**
  * Follows the link and approves: Trakt sends the tab to the backend's own page, which shows
@@ -24,19 +21,19 @@ async function landOnBackendPage(helper) {
 }
 
 describe('when Trakt redirects elsewhere: the redirect check, and pasting', () => {
-  test('the redirect doctor marks the first difference; the pasted address and a bare code complete the flow', async (t) => {
+  test('the redirect doctor marks the first difference; the pasted address and a bare code complete the flow', async ({ open, startStandin }) => {
     // Learn a free port first: the redirect URI has to name the backend's own address.
     const elsewhere = await startStandin();
     await elsewhere.stop();
     // The backend's own callback page as the redirect URI, as in a default NowPlaying setup.
-    const backend = await startStandinFor(t, ['--listen', elsewhere.url.replace('http://', ''), '--redirect-uri', `${elsewhere.url}/trakt/oauth-callback/`]);
-    const { context, helper } = await suite.open(t, backend);
+    const backend = await startStandin(['--listen', elsewhere.url.replace('http://', ''), '--redirect-uri', `${elsewhere.url}/trakt/oauth-callback/`]);
+    const { context, helper } = await open(backend);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.url });
     await helper.connect({ jwt: await backend.token() });
     await helper.authorizeLink().waitFor();
     await helper.redirectDoctorToggle().click();
-    const line = await textContains(helper.doctorBackend(), 'differs in path');
-    assert.ok(line.includes(`${backend.url}/trakt/oauth-callback/`));
+    await expect(helper.doctorBackend()).toContainText('differs in path');
+    await expect(helper.doctorBackend()).toContainText(`${backend.url}/trakt/oauth-callback/`);
     assert.equal(await helper.doctorBackend().locator('mark').textContent(), 't');
     await helper.copyRedirectUri().click();
     assert.equal(await helper.clipboard(), `${backend.url}/`);
@@ -44,34 +41,34 @@ describe('when Trakt redirects elsewhere: the redirect check, and pasting', () =
     const landed = await landOnBackendPage(helper);
     assert.ok(landed.startsWith(`${backend.url}/trakt/oauth-callback/?code=`));
     await helper.paste(landed);
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.equal((await backend.stats()).callback_posts, 1);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await backend.callbackPosts(), 1);
 
     // Once more with the bare code, which goes with this tab's pending state.
     await helper.authorizeAgainButton().click();
     const code = new URL(await landOnBackendPage(helper)).searchParams.get('code');
     await helper.paste(code);
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.equal((await backend.stats()).callback_posts, 2);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await backend.callbackPosts(), 2);
   });
 });
 
 describe('what is pasted', () => {
-  test('pasting something that is not a return explains what to paste', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('pasting something that is not a return explains what to paste', async ({ standin, connected }) => {
+    const { helper } = await connected();
     await helper.paste('http://127.0.0.1:8000/trakt/oauth-callback/');
-    await textContains(helper.callbackProblem(), 'carries no code');
+    await expect(helper.callbackProblem()).toContainText('carries no code');
     await helper.paste('<script>alert(1)</script>');
-    await textContains(helper.callbackProblem(), 'not a code or an address from Trakt');
-    assert.equal(await suite.callbackPosts(), 0);
+    await expect(helper.callbackProblem()).toContainText('not a code or an address from Trakt');
+    assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('a double click on “Use this code” sends the code once and connects', async (t) => {
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    const { address, code } = await suite.standin.approvedElsewhere();
+  test('a double click on “Use this code” sends the code once and connects', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    const { address, code } = await standin.approvedElsewhere();
     await helper.paste(address, { double: true });
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
-    assert.deepEqual((await suite.standin.stats()).callback_posts_by_code, { [code]: 1 });
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.deepEqual((await standin.stats()).callback_posts_by_code, { [code]: 1 });
   });
 });

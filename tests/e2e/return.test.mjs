@@ -1,59 +1,56 @@
 // Back from Trakt: the return is checked before anything is sent, its code leaves the address
 // bar, and a code is sent once, whatever the browser does next.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelperPage } from './support/helper-page.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 const hex64 = (c) => c.repeat(64);
 
 describe('a return this tab can check', () => {
-  test('access_denied on Trakt: explained, nothing sent', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('access_denied on Trakt: explained, nothing sent', async ({ standin, connected }) => {
+    const { helper } = await connected();
     await helper.authorize({ approve: false });
-    const problem = await textContains(helper.callbackProblem(), 'declined');
-    assert.ok(problem.includes('The resource owner or authorization server denied the request.'));
-    assert.ok(problem.includes('What to do:'));
-    assert.equal(helper.address(), `${suite.standin.url}/`);
-    assert.equal(await suite.callbackPosts(), 0);
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.callbackProblem()).toContainText('declined');
+    await expect(helper.callbackProblem()).toContainText('The resource owner or authorization server denied the request.');
+    await expect(helper.callbackProblem()).toContainText('What to do:');
+    assert.equal(helper.address(), `${standin.url}/`);
+    assert.equal(await standin.callbackPosts(), 0);
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
   });
 
-  test('a return for another user is refused on arrival; nothing is POSTed', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('a return for another user is refused on arrival; nothing is POSTed', async ({ standin, connected }) => {
+    const { helper } = await connected();
     await helper.followLinkInPlace();
     const forged = 'a'.repeat(64);
     await helper.open(`?code=${forged}&state=2`);
-    const problem = await textContains(helper.callbackProblem(), 'belongs to another user');
-    assert.ok(problem.includes('Nothing was sent'));
-    assert.equal(await helper.confirmReturn().count(), 0, 'no click is offered for it');
-    assert.equal(helper.address(), `${suite.standin.url}/`);
-    assert.equal(await suite.callbackPosts(), 0);
+    await expect(helper.callbackProblem()).toContainText('belongs to another user');
+    await expect(helper.callbackProblem()).toContainText('Nothing was sent');
+    await expect(helper.confirmReturn(), 'no click is offered for it').toHaveCount(0);
+    assert.equal(helper.address(), `${standin.url}/`);
+    assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('a code this tab did not ask for waits for a click, shows the account, and can be discarded', async (t) => {
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Not connected');
+  test('a code this tab did not ask for waits for a click, shows the account, and can be discarded', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected');
     await helper.open(`?code=${'b'.repeat(64)}&state=1`);
-    await textContains(helper.confirmAccount(), 'user 1');
-    assert.equal(await suite.callbackPosts(), 0, 'nothing is sent on arrival');
+    await expect(helper.confirmAccount()).toContainText('user 1');
+    assert.equal(await standin.callbackPosts(), 0, 'nothing is sent on arrival');
     await helper.discardWaitingCode();
     await helper.confirmReturn().waitFor({ state: 'detached' });
-    assert.equal(await suite.callbackPosts(), 0);
+    assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('a code arriving in a tab with no JWT is refused with what to do', async (t) => {
-    const { helper } = await suite.open(t);
+  test('a code arriving in a tab with no JWT is refused with what to do', async ({ standin, open }) => {
+    const { helper } = await open();
     await helper.open(`?code=${'b'.repeat(64)}&state=1`);
-    await textContains(helper.callbackProblem(), 'no JWT on this page');
-    assert.equal(await suite.callbackPosts(), 0);
+    await expect(helper.callbackProblem()).toContainText('no JWT on this page');
+    assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('a code that was already used is explained', async (t) => {
-    const { standin } = suite;
-    const { helper } = await suite.open(t);
+  test('a code that was already used is explained', async ({ standin, open }) => {
+    const { helper } = await open();
     const jwt = await standin.token();
     await helper.connect({ jwt });
     await helper.authorizeLink().click();
@@ -69,9 +66,9 @@ describe('a return this tab can check', () => {
     });
     assert.equal(spent.status, 200);
     await helper.open(back.search);
-    const problem = await textContains(helper.callbackProblem(), 'Failed to exchange code for token');
-    assert.ok(problem.includes('already used or has expired'), problem);
-    assert.equal(await suite.callbackPosts(), 2);
+    await expect(helper.callbackProblem()).toContainText('Failed to exchange code for token');
+    await expect(helper.callbackProblem()).toContainText('already used or has expired');
+    assert.equal(await standin.callbackPosts(), 2);
   });
 });
 
@@ -91,40 +88,40 @@ describe('a return that does not hold up', () => {
     ['a code with markup in it', '?code=%3Cb%3Ex%3C%2Fb%3E&state=1', 'characters no code has'],
   ];
   for (const [name, suffix, expected] of returns) {
-    test(`${name}: explained, removed from the address, nothing sent`, async (t) => {
-      const { helper } = await suite.connected(t);
+    test(`${name}: explained, removed from the address, nothing sent`, async ({ standin, connected }) => {
+      const { helper } = await connected();
       await helper.authorizeLink().waitFor();
       // A fresh load, as a redirect from trakt.tv is (a fragment alone would not reload).
       await helper.page.goto('about:blank');
       await helper.open(suffix);
-      const problem = await textContains(helper.callbackProblem(), expected);
-      assert.ok(problem.includes('What to do:'));
-      assert.equal(helper.address(), `${suite.standin.url}/`);
-      assert.equal(await suite.callbackPosts(), 0);
+      await expect(helper.callbackProblem()).toContainText(expected);
+      await expect(helper.callbackProblem()).toContainText('What to do:');
+      assert.equal(helper.address(), `${standin.url}/`);
+      assert.equal(await standin.callbackPosts(), 0);
     });
   }
 });
 
 describe('the address bar', () => {
-  test('the code leaves the address bar even when the page is served at a path starting with //', async (t) => {
-    const { helper } = await suite.open(t);
-    await helper.page.goto(`${suite.standin.url}//?code=${hex64('d')}&state=1`);
-    await textContains(helper.callbackProblem(), 'no JWT on this page');
+  test('the code leaves the address bar even when the page is served at a path starting with //', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.page.goto(`${standin.url}//?code=${hex64('d')}&state=1`);
+    await expect(helper.callbackProblem()).toContainText('no JWT on this page');
     const address = new URL(helper.address());
     assert.equal(address.pathname, '//');
     assert.equal(address.search, '', 'no code in the address bar');
-    assert.equal(await suite.callbackPosts(), 0);
+    assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('when the browser will not clean the address, the page says so', async (t) => {
-    const { context, helper } = await suite.open(t);
+  test('when the browser will not clean the address, the page says so', async ({ open }) => {
+    const { context, helper } = await open();
     await context.addInitScript(() => {
       History.prototype.replaceState = () => {
         throw new DOMException('refused', 'SecurityError');
       };
     });
     await helper.open(`?code=${hex64('e')}&state=1`);
-    await textContains(helper.addressLeft(), 'would not remove the code from the address bar');
+    await expect(helper.addressLeft()).toContainText('would not remove the code from the address bar');
   });
 });
 
@@ -139,43 +136,43 @@ describe('sending once', () => {
     } else {
       await helper.authorize();
     }
-    await textContains(helper.callbackResult(), 'Trakt is connected.');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     return returns.at(-1);
   }
 
-  test('a double click on the authorize link still sends one code once', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('a double click on the authorize link still sends one code once', async ({ standin, connected }) => {
+    const { helper } = await connected();
     await authorizeAndCatchReturn(helper, { double: true });
-    assert.equal(await suite.callbackPosts(), 1);
+    assert.equal(await standin.callbackPosts(), 1);
   });
 
-  test('reload, Back and the same address in a new tab after success send nothing more', async (t) => {
-    const { context, helper } = await suite.connected(t);
+  test('reload, Back and the same address in a new tab after success send nothing more', async ({ standin, connected }) => {
+    const { context, helper } = await connected();
     const returnUrl = await authorizeAndCatchReturn(helper);
     assert.ok(returnUrl?.includes('code='), 'the browser came back with a code');
     await helper.page.reload();
-    await textContains(helper.status(), 'Connected');
+    await expect(helper.status()).toContainText('Connected');
     await helper.page.goBack();
     await helper.page.waitForLoadState();
     const again = new HelperPage(await context.newPage(), returnUrl);
     await again.open();
-    await textContains(again.callbackProblem(), 'no record of');
+    await expect(again.callbackProblem()).toContainText('no record of');
     assert.equal(new URL(again.address()).search, '', 'the new tab cleaned its address too');
-    assert.equal(await suite.callbackPosts(), 1);
+    assert.equal(await standin.callbackPosts(), 1);
   });
 
-  test('a code sent before Forget is not sent again after it', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('a code sent before Forget is not sent again after it', async ({ standin, connected }) => {
+    const { helper } = await connected();
     const returnUrl = await authorizeAndCatchReturn(helper);
     await helper.forget();
-    await helper.connect({ jwt: await suite.standin.token() });
-    await textContains(helper.status(), 'Connected');
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Connected');
     await helper.authorizeAgainButton().click();
     const nonce = await helper.followLinkInPlace();
     // The same code, coming back to this tab's new authorization.
     const code = new URL(returnUrl).searchParams.get('code');
-    await helper.page.goto(`${suite.standin.url}/?code=${code}&state=${nonce}`);
-    await textContains(helper.callbackProblem(), 'already sent from this page');
-    assert.equal(await suite.callbackPosts(), 1);
+    await helper.page.goto(`${standin.url}/?code=${code}&state=${nonce}`);
+    await expect(helper.callbackProblem()).toContainText('already sent from this page');
+    assert.equal(await standin.callbackPosts(), 1);
   });
 });

@@ -1,20 +1,18 @@
 // The page itself: only its own scripts run and it connects only to its backend (its
 // Content-Security-Policy), another page cannot frame it into doing anything, and the host
 // it is served from shares nothing else.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { distDir } from './support/standin.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 
 describe('what runs in the page', () => {
-  test('the Content-Security-Policy forbids inline script and limits connections to the backend', async (t) => {
+  test('the Content-Security-Policy forbids inline script and limits connections to the backend', async ({ connected }) => {
     const html = await readFile(path.join(distDir, 'index.html'), 'utf8');
     assert.match(html, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(
@@ -23,8 +21,8 @@ describe('what runs in the page', () => {
       'no inline script in index.html but the import map, which the CSP names by its hash',
     );
 
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     const outcome = await helper.page.evaluate(async () => {
       const violations = [];
       document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
@@ -49,17 +47,17 @@ describe('what runs in the page', () => {
 });
 
 describe('another page that frames it', () => {
-  test('framed by another page, the page reads nothing and offers nothing to click', async (t) => {
-    const context = await suite.context(t, suite.standin);
-    const helperUrl = `${suite.standin.url}/`;
+  test('framed by another page, the page reads nothing and offers nothing to click', async ({ standin, newContext }) => {
+    const context = await newContext(standin);
+    const helperUrl = `${standin.url}/`;
     const setup = await context.newPage();
     await setup.goto(helperUrl);
     await setup.evaluate(async ([jwt, backend]) => {
       localStorage.setItem('trakt-helper.remember-jwt', '1');
       localStorage.setItem('trakt-helper.remembered-jwt', JSON.stringify({ token: jwt, backend }));
-    }, [await suite.standin.token(), suite.standin.url]);
+    }, [await standin.token(), standin.url]);
     await setup.close();
-    await suite.standin.reset();
+    await standin.reset();
     // A host that sends no frame headers, and a page on another origin that frames it.
     await context.route(helperUrl, async (route) => {
       const response = await route.fetch();
@@ -74,10 +72,10 @@ describe('another page that frames it', () => {
     const page = await context.newPage();
     await page.goto('http://127.0.0.1:9/framer');
     const frame = page.frameLocator('iframe');
-    await textContains(HelperPage.framedNotice(frame), 'does not work inside another page');
-    assert.equal(await HelperPage.controls(frame).count(), 0, 'nothing to click or read');
+    await expect(HelperPage.framedNotice(frame)).toContainText('does not work inside another page');
+    await expect(HelperPage.controls(frame), 'nothing to click or read').toHaveCount(0);
     await page.waitForTimeout(500);
-    assert.deepEqual(await suite.traktRequests(), [], 'no authenticated call');
+    assert.deepEqual(await standin.traktRequests(), [], 'no authenticated call');
   });
 });
 
@@ -93,13 +91,13 @@ describe('the host the page is served from', () => {
       request.on('error', reject);
     });
 
-  test('the stand-in serves only files under its folder, and shares none with other origins', async () => {
+  test('the stand-in serves only files under its folder, and shares none with other origins', async ({ standin }) => {
     for (const sneaky of ['//etc/hostname', '///etc/hostname', '/..//etc/hostname', '/%2e%2e/%2e%2e/etc/hostname']) {
-      const answer = await get(suite.standin.url, sneaky, { origin: 'http://evil.example' });
+      const answer = await get(standin.url, sneaky, { origin: 'http://evil.example' });
       assert.equal(answer.status, 404, sneaky);
       assert.equal(answer.headers['access-control-allow-origin'], undefined, sneaky);
     }
-    const page = await get(suite.standin.url, '/', { origin: 'http://evil.example' });
+    const page = await get(standin.url, '/', { origin: 'http://evil.example' });
     assert.equal(page.status, 200);
     assert.equal(page.headers['access-control-allow-origin'], undefined, 'the page is not shared cross-origin');
   });

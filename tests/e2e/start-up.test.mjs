@@ -1,6 +1,5 @@
 // Start-up: the page runs only its own files as built (a changed byte in any script or wasm
 // file stops that file from running; crash.test.mjs has a wasm that traps as it starts).
-import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,18 +8,16 @@ import path from 'node:path';
 import { distDir, startStandin } from './support/standin.mjs';
 import { sri } from './support/dist-files.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { onEnd, scope } from './support/scope.mjs';
-import { browserSuite } from './support/suite.mjs';
-import { eventually, textContains } from './support/wait.mjs';
+import { expect, scoped, test } from './support/fixtures.mjs';
 
-const suite = browserSuite();
+const { describe } = test;
 let standin;
 /** A copy of dist/ that the stand-in serves, changed by a test and put back after it. */
 let served;
 let parts;
 const pristine = new Map();
 
-before(async () => {
+test.beforeAll(async () => {
   served = await mkdtemp(path.join(tmpdir(), 'dist-start-up-'));
   await cp(distDir, served, { recursive: true });
   for (const entry of await readdir(served, { withFileTypes: true })) {
@@ -30,24 +27,24 @@ before(async () => {
   standin = await startStandin(['--static', served]);
 });
 
-after(async () => {
+test.afterAll(async () => {
   await standin?.stop();
   if (served) await rm(served, { recursive: true, force: true });
 });
 
-afterEach(async () => {
+test.afterEach(async () => {
   for (const [name, bytes] of pristine) await writeFile(path.join(served, name), bytes);
   await standin.reset();
 });
 
 /**
- * Opens the helper in a fresh context for `owner` (with `storageState`, when given),
- * recording every request that carries an Authorization header.
+ * Opens the helper in a fresh context from `newContext` (the test's, or a scope's), with
+ * `storageState` when given, recording every request that carries an Authorization header.
  */
-async function openRecordingJwt(owner, storageState, server = standin) {
+async function openRecordingJwt(newContext, storageState, server = standin) {
   // What the page stored is kept by origin: the same, at the origin of `server`.
   const state = storageState && { ...storageState, origins: storageState.origins.map((stored) => ({ ...stored, origin: server.url })) };
-  const context = await suite.context(owner, standin, state ? { storageState: state } : {});
+  const context = await newContext(standin, state ? { storageState: state } : {});
   const page = await context.newPage();
   const authorized = [];
   page.on('request', (request) => {
@@ -59,17 +56,14 @@ async function openRecordingJwt(owner, storageState, server = standin) {
   return { context, helper, authorized };
 }
 
-/** The storage of a page on which a person ticked “Remember” and typed a JWT: a new tab sends it at once. */
-async function rememberedJwt() {
-  const state = await scope(async (owner) => {
-    const { context, helper } = await openRecordingJwt(owner);
+/** The storage of a page (in `browser`) on which a person ticked “Remember” and typed a JWT: a new tab sends it at once. */
+async function rememberedJwt(browser) {
+  const state = await scoped(browser, standin, async ({ newContext }) => {
+    const { context, helper } = await openRecordingJwt(newContext);
     await helper.rememberBox().check();
     await helper.connect({ jwt: await standin.token() });
-    await textContains(helper.status(), 'Not connected to Trakt.');
-    await eventually(async () => {
-      const { local } = await helper.stored();
-      assert.ok(Object.keys(local).length > 0, 'remembered in localStorage');
-    });
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    await expect.poll(async () => Object.keys((await helper.stored()).local).length, { message: 'remembered in localStorage' }).toBeGreaterThan(0);
     return context.storageState();
   });
   await standin.reset();
@@ -80,9 +74,9 @@ async function rememberedJwt() {
  * A server in front of the stand-in that sends index.html in two pieces, as a slow network
  * can: all up to the start-up script's tag, then the rest half a second later. The start-up
  * script's imports are then fetched before the browser reads the preloads (and their
- * integrity) further down. It closes when `owner` ends.
+ * integrity) further down. It closes at `onEnd` (the test's).
  */
-async function slowPageProxy(owner) {
+async function slowPageProxy(onEnd) {
   const server = http.createServer((request, response) => {
     const upstream = http.request(new URL(request.url, standin.url), { method: request.method, headers: request.headers }, (answer) => {
       if (!(answer.headers['content-type'] ?? '').startsWith('text/html')) {
@@ -105,7 +99,7 @@ async function slowPageProxy(owner) {
     request.pipe(upstream);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onEnd(owner, () => new Promise((resolve) => server.close(resolve)));
+  onEnd(() => new Promise((resolve) => server.close(resolve)));
   return { url: `http://127.0.0.1:${server.address().port}` };
 }
 
@@ -130,7 +124,7 @@ const refusal = (helper, name) => helper.console.some((line) => line.includes(na
 
 /** Waits until the browser said it refused `name` for its integrity. */
 function refused(helper, name) {
-  return eventually(() => assert.ok(refusal(helper, name), `${name} refused for its integrity:\n${helper.console.join('\n')}`));
+  return expect.poll(() => refusal(helper, name), { message: `${name} refused for its integrity:\n${helper.console.join('\n')}` }).toBe(true);
 }
 
 /** Opens the part `part` in a page that has a JWT and says Trakt is not connected. */
@@ -160,17 +154,17 @@ async function openPart(helper, part) {
 
 describe('every file the page runs is checked before it runs', () => {
   let remembered;
-  before(async () => {
-    remembered = await rememberedJwt();
+  test.beforeAll(async ({ browser }) => {
+    remembered = await rememberedJwt(browser);
   });
 
-  test('as built, the page starts and sends the remembered JWT to its backend', async (t) => {
-    const { helper, authorized } = await openRecordingJwt(t, remembered);
+  test('as built, the page starts and sends the remembered JWT to its backend', async ({ newContext }) => {
+    const { helper, authorized } = await openRecordingJwt(newContext, remembered);
     await helper.backendUrl().waitFor();
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     assert.ok(authorized.length > 0, 'the status was asked with the JWT');
-    assert.equal(await helper.startingNotice().count(), 0);
-    assert.equal(await helper.crashNotice().count(), 0);
+    await expect(helper.startingNotice()).toHaveCount(0);
+    await expect(helper.crashNotice()).toHaveCount(0);
     const seen = await standin.authorized();
     assert.ok(seen.length > 0, 'the stand-in saw it');
   });
@@ -179,22 +173,22 @@ describe('every file the page runs is checked before it runs', () => {
   // changed, nothing of the page runs and the JWT goes nowhere.
   const startFiles = () => servedNames().filter((name) => /\.(js|wasm)$/.test(name) && !partOf(name));
 
-  test('a changed start-up script, glue, loader or main wasm: the page never starts, nothing is sent', async (t) => {
+  test('a changed start-up script, glue, loader or main wasm: the page never starts, nothing is sent', async ({ onEnd, scope }) => {
     const files = startFiles();
     assert.ok(files.some((name) => name.startsWith('init-')), files.join());
     assert.ok(files.some((name) => name.startsWith('__wasm_split-')), files.join());
     assert.ok(files.some((name) => name.endsWith('_bg.wasm')), files.join());
     assert.equal(files.length, 4, files.join());
-    const slow = await slowPageProxy(t);
+    const slow = await slowPageProxy(onEnd);
     // Every file and way of serving is tried, and what went wrong with each is told at the end.
     const ran = [];
     for (const [server, how] of [[standin, 'served at once'], [slow, 'index.html in two pieces']]) {
       for (const name of files) {
         await writeFile(path.join(served, name), changed(name, pristine.get(name)));
-        await scope(async (owner) => {
-          const { helper, authorized } = await openRecordingJwt(owner, remembered, server);
+        await scope(async ({ newContext }) => {
+          const { helper, authorized } = await openRecordingJwt(newContext, remembered, server);
           // Refused, or mounted: then whatever would run has a second more to do so.
-          await eventually(async () => assert.ok(refusal(helper, name) || (await helper.backendUrl().count()) > 0)).catch(() => {});
+          await expect.poll(async () => refusal(helper, name) || (await helper.backendUrl().count()) > 0).toBe(true).catch(() => {});
           await helper.page.waitForTimeout(1000);
           const what = `${name}, ${how}`;
           if (await helper.backendUrl().count()) ran.push(`${what}: the page mounted`);
@@ -212,35 +206,35 @@ describe('every file the page runs is checked before it runs', () => {
     assert.deepEqual(ran, []);
   });
 
-  test('index.html in two pieces, as built: the page starts', async (t) => {
-    const slow = await slowPageProxy(t);
-    const { helper, authorized } = await openRecordingJwt(t, remembered, slow);
-    await textContains(helper.status(), 'Not connected to Trakt.');
+  test('index.html in two pieces, as built: the page starts', async ({ onEnd, newContext }) => {
+    const slow = await slowPageProxy(onEnd);
+    const { helper, authorized } = await openRecordingJwt(newContext, remembered, slow);
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     assert.ok(authorized.length > 0);
   });
 
-  test('a changed file of a part: that part never runs, the page says it could not be loaded', async () => {
+  test('a changed file of a part: that part never runs, the page says it could not be loaded', async ({ scope }) => {
     const files = servedNames().filter((name) => partOf(name));
     assert.equal(files.length, new Set(Object.values(parts).flat()).size, 'every part file is checked');
     for (const name of files) {
       const part = partOf(name);
       await writeFile(path.join(served, name), changed(name, pristine.get(name)));
-      await scope(async (owner) => {
-        const { helper } = await openRecordingJwt(owner, remembered);
-        await textContains(helper.status(), 'Not connected to Trakt.');
+      await scope(async ({ newContext }) => {
+        const { helper } = await openRecordingJwt(newContext, remembered);
+        await expect(helper.status()).toContainText('Not connected to Trakt.');
         await openPart(helper, part);
         await refused(helper, name);
         // One notice for each place the part fills (`later` fills four).
         await helper.partMissing().first().waitFor();
-        assert.equal(await helper.crashNotice().count(), 0, `${name} (${part}): no crash`);
+        await expect(helper.crashNotice(), `${name} (${part}): no crash`).toHaveCount(0);
       });
       await writeFile(path.join(served, name), pristine.get(name));
       await standin.reset();
     }
   });
 
-  test('a host that sends the main wasm without application/wasm: the page starts all the same', async (t) => {
-    const context = await suite.context(t, standin);
+  test('a host that sends the main wasm without application/wasm: the page starts all the same', async ({ newContext }) => {
+    const context = await newContext(standin);
     await context.route('**/*_bg.wasm', async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
@@ -248,13 +242,13 @@ describe('every file the page runs is checked before it runs', () => {
     const helper = new HelperPage(await context.newPage(), `${standin.url}/`);
     await helper.open();
     await helper.backendUrl().waitFor();
-    assert.equal(await helper.crashNotice().count(), 0);
+    await expect(helper.crashNotice()).toHaveCount(0);
   });
 
-  test('a changed style sheet is not applied', async (t) => {
+  test('a changed style sheet is not applied', async ({ newContext }) => {
     const [name] = servedNames().filter((file) => file.endsWith('.css'));
     await writeFile(path.join(served, name), changed(name, pristine.get(name)));
-    const { helper } = await openRecordingJwt(t, remembered);
+    const { helper } = await openRecordingJwt(newContext, remembered);
     await refused(helper, name);
     assert.equal(await helper.page.evaluate(() => document.querySelector('link[rel=stylesheet]').sheet), null);
   });

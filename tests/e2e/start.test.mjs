@@ -1,21 +1,20 @@
 // The README's first command: `scripts/start` serves the helper with trunk and the
 // stand-in, and the whole flow completes in the browser without leaving this machine.
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, openContext } from './support/browser.mjs';
 import { HelperPage } from './support/helper-page.mjs';
-import { eventually, textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const helperPort = 18080;
 let start;
 let output = '';
-let browser;
 
-before(async () => {
+test.beforeAll(async () => {
+  // The first start builds the debug bundle; later ones reuse it.
+  test.setTimeout(330_000);
   start = spawn('bash', ['scripts/start'], {
     cwd: root,
     detached: true,
@@ -24,20 +23,18 @@ before(async () => {
   });
   start.stdout.on('data', (chunk) => (output += chunk));
   start.stderr.on('data', (chunk) => (output += chunk));
-  // The first start builds the debug bundle; later ones reuse it.
-  await eventually(
-    async () => {
-      assert.equal(start.exitCode, null, `scripts/start exited:\n${output}`);
-      const response = await fetch(`http://127.0.0.1:${helperPort}/`);
-      assert.equal(response.status, 200);
-    },
-    { timeout: 300_000, interval: 500 },
-  );
-  browser = await launchBrowser();
+  await expect
+    .poll(
+      async () => {
+        if (start.exitCode !== null) return `scripts/start exited:\n${output}`;
+        return fetch(`http://127.0.0.1:${helperPort}/`).then((response) => response.status, (error) => error.message);
+      },
+      { timeout: 300_000, intervals: [500] },
+    )
+    .toBe(200);
 });
 
-after(async () => {
-  await browser?.close();
+test.afterAll(() => {
   if (start?.exitCode === null) process.kill(-start.pid, 'SIGTERM');
 });
 
@@ -51,19 +48,19 @@ test('scripts/start serves the page, a return address included, kept to itself',
   }
 });
 
-test('scripts/start serves the helper and the stand-in; the flow completes', async (t) => {
+test('scripts/start serves the helper and the stand-in; the flow completes', async ({ newContext }) => {
   const jwt = /JWT for alice[^:]*: (\S+)/.exec(output)?.[1];
   assert.ok(jwt, `scripts/start printed no JWT:\n${output}`);
-  const page = await (await openContext(t, browser)).newPage();
+  const page = await (await newContext()).newPage();
   const helper = new HelperPage(page, `http://127.0.0.1:${helperPort}/`);
   await helper.open();
-  assert.equal(await helper.backendUrl().inputValue(), `http://127.0.0.1:${helperPort}`);
+  await expect(helper.backendUrl()).toHaveValue(`http://127.0.0.1:${helperPort}`);
   await helper.connect({ jwt });
-  await textContains(helper.status(), 'Not connected to Trakt.');
-  await textContains(helper.standinNotice(), 'stand-in authorize page');
-  await textContains(helper.redirectCheck(), 'Trakt will send you back to this page');
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  await expect(helper.standinNotice()).toContainText('stand-in authorize page');
+  await expect(helper.redirectCheck()).toContainText('Trakt will send you back to this page');
   await helper.authorize();
-  await textContains(helper.callbackResult(), 'Trakt is connected. The token expires');
-  await textContains(helper.status(), 'Connected — the Trakt token expires');
+  await expect(helper.callbackResult()).toContainText('Trakt is connected. The token expires');
+  await expect(helper.status()).toContainText('Connected — the Trakt token expires');
   assert.equal(helper.address(), `http://127.0.0.1:${helperPort}/`);
 });

@@ -1,33 +1,30 @@
 // The status: what the page asks when it opens, and every answer the backend can give (or not
 // give) explained in words, with "Check again" to recover.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStandin, startStandinFor } from './support/standin.mjs';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 
 describe('requests at page open', () => {
-  test('none without settings; the status, then the link only when not connected; no polling', async (t) => {
-    const backendRequests = async () => (await suite.standin.calls()).filter((r) => !r.path.includes('.') && r.path !== '/');
-    const { helper } = await suite.open(t);
+  test('none without settings; the status, then the link only when not connected; no polling', async ({ standin, open }) => {
+    const backendRequests = async () => (await standin.calls()).filter((r) => !r.path.includes('.') && r.path !== '/');
+    const { helper } = await open();
     await helper.page.waitForTimeout(1500);
     assert.deepEqual(await backendRequests(), [], 'a fresh page asks the backend nothing');
     // But where NowPlaying is: its own origin, and /api on it, once each, without a JWT.
-    const discovered = (await suite.standin.discoveries()).map((r) => r.path).sort();
+    const discovered = (await standin.discoveries()).map((r) => r.path).sort();
     assert.deepEqual(discovered, ['/api/auth/current-user/', '/auth/current-user/']);
 
-    await helper.jwt().fill(await suite.standin.token());
+    await helper.jwt().fill(await standin.token());
     const cases = [
       [true, 'Connected', ['GET /trakt/auth-status/']],
       [false, 'Not connected to Trakt.', ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']],
     ];
     for (const [connected, shown, asked] of cases) {
-      await suite.standin.reset();
-      await suite.standin.setUser({ user: 'alice', trakt_connected: connected });
+      await standin.reset();
+      await standin.setUser({ user: 'alice', trakt_connected: connected });
       await helper.page.reload();
-      await textContains(helper.status(), shown);
+      await expect(helper.status()).toContainText(shown);
       await helper.page.waitForTimeout(2500);
       assert.deepEqual(
         (await backendRequests()).map((r) => `${r.method} ${r.path}`),
@@ -52,16 +49,16 @@ describe('answers', () => {
     [503, '', 'The backend failed (HTTP 503) with an empty answer.'],
   ];
   for (const [status, body, expected] of statuses) {
-    test(`HTTP ${status}: explained, with the backend's words, and "Check again" recovers`, async (t) => {
+    test(`HTTP ${status}: explained, with the backend's words, and "Check again" recovers`, async ({ standin, connected }) => {
       const content_type = typeof body === 'string' ? 'text/html' : 'application/json';
-      await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, status, body, content_type });
-      const { helper } = await suite.connected(t);
-      const problem = await textContains(helper.statusProblem(), expected);
-      if (typeof body === 'object') assert.ok(problem.includes(Object.values(body)[0]), problem);
-      assert.ok(problem.includes('What to do:'));
+      await standin.fault({ path: '/trakt/auth-status/', times: 1, status, body, content_type });
+      const { helper } = await connected();
+      await expect(helper.statusProblem()).toContainText(expected);
+      if (typeof body === 'object') await expect(helper.statusProblem()).toContainText(Object.values(body)[0]);
+      await expect(helper.statusProblem()).toContainText('What to do:');
       await helper.checkAgainButton().click();
-      await textContains(helper.status(), 'Not connected to Trakt.');
-      assert.equal(await helper.statusProblem().count(), 0);
+      await expect(helper.status()).toContainText('Not connected to Trakt.');
+      await expect(helper.statusProblem()).toHaveCount(0);
     });
   }
 
@@ -72,82 +69,83 @@ describe('answers', () => {
     ['JSON that is not an object', 'application/json', '[1,2,3]', 'is not what this helper expects'],
   ];
   for (const [name, content_type, body, expected] of bodies) {
-    test(`${name}: explained`, async (t) => {
-      await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body, content_type });
-      const { helper } = await suite.connected(t);
-      await textContains(helper.statusProblem(), expected);
+    test(`${name}: explained`, async ({ standin, connected }) => {
+      await standin.fault({ path: '/trakt/auth-status/', status: 200, body, content_type });
+      const { helper } = await connected();
+      await expect(helper.statusProblem()).toContainText(expected);
     });
   }
 
-  test('a 5 MB error body is refused unread, said so, and the page stays responsive', async (t) => {
+  test('a 5 MB error body is refused unread, said so, and the page stays responsive', async ({ standin, connected }) => {
     const huge = 'A'.repeat(5 * 1024 * 1024);
-    await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, status: 400, body: { error: huge } });
-    const { helper } = await suite.connected(t);
-    const problem = await textContains(helper.statusProblem(), 'The answer was not read: longer than 1024 KiB', { timeout: 20_000 });
+    await standin.fault({ path: '/trakt/auth-status/', times: 1, status: 400, body: { error: huge } });
+    const { helper } = await connected();
+    await expect(helper.statusProblem()).toContainText('The answer was not read: longer than 1024 KiB', { timeout: 20_000 });
+    const problem = await helper.statusProblem().textContent();
     assert.ok(problem.length < 2_000, `shown ${problem.length} characters`);
     const started = Date.now();
     await helper.checkAgainButton().click();
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
     assert.ok(Date.now() - started < 5_000, 'the page still answers clicks');
   });
 
-  test('a backend that never answers times out after 15 seconds, with the button back', async (t) => {
-    await suite.standin.fault({ path: '/trakt/auth-status/', times: 1, kind: 'hang' });
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Checking');
-    assert.equal(await helper.checkingButton().isDisabled(), true);
-    await textContains(helper.statusProblem(), 'did not answer within 15 seconds', { timeout: 25_000 });
-    assert.equal(await helper.checkStatusButton().isEnabled(), true);
+  test('a backend that never answers times out after 15 seconds, with the button back', async ({ standin, connected }) => {
+    await standin.fault({ path: '/trakt/auth-status/', times: 1, kind: 'hang' });
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Checking');
+    await expect(helper.checkingButton()).toBeDisabled();
+    await expect(helper.statusProblem()).toContainText('did not answer within 15 seconds', { timeout: 25_000 });
+    await expect(helper.checkStatusButton()).toBeEnabled();
   });
 
-  test('a connected token whose expiry has passed says so instead of "expires … ago"', async (t) => {
+  test('a connected token whose expiry has passed says so instead of "expires … ago"', async ({ standin, connected }) => {
     const expires_at = new Date(Date.now() - 120_000).toISOString();
-    await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at } });
-    const { helper } = await suite.connected(t);
-    const status = await textContains(helper.status(), 'expiry has passed');
-    assert.match(status, /ago\)/);
+    await standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at } });
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('expiry has passed');
+    await expect(helper.status()).toContainText(/ago\)/);
   });
 
-  test('an expires_at with an impossible offset is shown as the backend wrote it, not as a date', async (t) => {
+  test('an expires_at with an impossible offset is shown as the backend wrote it, not as a date', async ({ standin, connected }) => {
     const expires = '2027-01-01T00:00:00+99:99';
-    await suite.standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at: expires } });
-    const { helper } = await suite.connected(t);
-    const status = await textContains(helper.status(), `expires ${expires}.`);
-    assert.doesNotMatch(status, /\(in \d+ days?\)/);
+    await standin.fault({ path: '/trakt/auth-status/', status: 200, body: { authenticated: true, token_expired: false, expires_at: expires } });
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText(`expires ${expires}.`);
+    await expect(helper.status()).not.toContainText(/\(in \d+ days?\)/);
   });
 });
 
 describe('a backend the page cannot reach', () => {
-  test('a backend that is down: unreachable, with the origin to allow', async (t) => {
-    const { helper } = await suite.open(t);
+  test('a backend that is down: unreachable, with the origin to allow', async ({ standin, open, startStandin }) => {
+    const { helper } = await open();
     const down = await startStandin();
     const downUrl = down.url;
     await down.stop();
-    await helper.connect({ backendUrl: downUrl, jwt: await suite.standin.token() });
-    const problem = await textContains(helper.statusProblem(), `Could not reach the backend at ${downUrl}`);
-    assert.ok(problem.includes(`add ${suite.standin.url} to CORS_ALLOWED_ORIGINS`), problem);
+    await helper.connect({ backendUrl: downUrl, jwt: await standin.token() });
+    await expect(helper.statusProblem()).toContainText(`Could not reach the backend at ${downUrl}`);
+    await expect(helper.statusProblem()).toContainText(`add ${standin.url} to CORS_ALLOWED_ORIGINS`);
   });
 
-  test('a backend that is down and then comes back: "Check again" works', async (t) => {
+  test('a backend that is down and then comes back: "Check again" works', async ({ open, startStandin }) => {
     const secret = 'same-key-after-restart';
-    const first = await startStandinFor(t, ['--secret', secret]);
+    const first = await startStandin(['--secret', secret]);
     const { url } = first;
     const jwt = await first.token();
     await first.stop();
-    const { helper } = await suite.open(t);
+    const { helper } = await open();
     await helper.connect({ backendUrl: url, jwt });
-    await textContains(helper.statusProblem(), `Could not reach the backend at ${url}`);
-    await startStandinFor(t, ['--secret', secret, '--listen', url.replace('http://', '')]);
+    await expect(helper.statusProblem()).toContainText(`Could not reach the backend at ${url}`);
+    await startStandin(['--secret', secret, '--listen', url.replace('http://', '')]);
     await helper.checkAgainButton().click();
-    await textContains(helper.status(), 'Not connected to Trakt.');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
   });
 
-  test('a backend whose CORS settings block this page: the message names the origin to allow', async (t) => {
-    const strict = await startStandinFor(t, ['--cors-origin', 'http://127.0.0.1:1']);
-    const { helper } = await suite.open(t, suite.standin, '', { routeTrakt: false });
+  test('a backend whose CORS settings block this page: the message names the origin to allow', async ({ standin, open, startStandin }) => {
+    const strict = await startStandin(['--cors-origin', 'http://127.0.0.1:1']);
+    const { helper } = await open(standin, '', { routeTrakt: false });
     await helper.connect({ backendUrl: strict.url, jwt: await strict.token() });
-    const problem = await textContains(helper.statusProblem(), `Could not reach the backend at ${strict.url}`);
-    assert.ok(problem.includes(`add ${suite.standin.url} to CORS_ALLOWED_ORIGINS`), problem);
+    await expect(helper.statusProblem()).toContainText(`Could not reach the backend at ${strict.url}`);
+    await expect(helper.statusProblem()).toContainText(`add ${standin.url} to CORS_ALLOWED_ORIGINS`);
     const reached = await strict.requestsTo('/trakt/auth-status/');
     assert.deepEqual(
       reached.map((r) => r.method),
@@ -158,11 +156,11 @@ describe('a backend the page cannot reach', () => {
 });
 
 describe('a status that no longer fits', () => {
-  test('another user\'s JWT drops the status and the link shown for the first', async (t) => {
-    const { helper } = await suite.connected(t);
+  test('another user\'s JWT drops the status and the link shown for the first', async ({ standin, connected }) => {
+    const { helper } = await connected();
     await helper.authorizeLink().waitFor();
-    await helper.jwt().fill(await suite.standin.token({ user: 'bob' }));
-    await textContains(helper.status(), 'Not checked yet');
-    assert.equal(await helper.authorizeLink().count(), 0);
+    await helper.jwt().fill(await standin.token({ user: 'bob' }));
+    await expect(helper.status()).toContainText('Not checked yet');
+    await expect(helper.authorizeLink()).toHaveCount(0);
   });
 });

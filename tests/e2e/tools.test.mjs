@@ -1,47 +1,46 @@
 // The tools for a connection: refreshing the Trakt token, a sync smoke test, and after a
 // failed exchange the code, the state and a curl command to finish from a terminal.
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { helperSuite } from './support/suite.mjs';
-import { textContains } from './support/wait.mjs';
+import { expect, test } from './support/fixtures.mjs';
 
-const suite = helperSuite();
+const { describe } = test;
 
 describe('the token lifecycle', () => {
-  test('refresh the Trakt token and run a sync smoke test', async (t) => {
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Connected');
-    await textContains(helper.tokenTools(), 'last about a day');
+  test('refresh the Trakt token and run a sync smoke test', async ({ standin, connected }) => {
+    await standin.setUser({ user: 'alice', trakt_connected: true });
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Connected');
+    await expect(helper.tokenTools()).toContainText('last about a day');
     await helper.refreshTraktTokenButton().click();
-    await textContains(helper.toolResult(), 'Token refreshed: it now expires');
+    await expect(helper.toolResult()).toContainText('Token refreshed: it now expires');
     await helper.testSyncButton().click();
-    const result = await textContains(helper.toolResult(), 'Movie sync started in background');
-    assert.ok(result.includes('Inception (2010)') && result.includes('Arrival (2016)'), result);
-    const paths = (await suite.standin.stats()).requests.map((r) => r.path);
+    await expect(helper.toolResult()).toContainText('Movie sync started in background');
+    await expect(helper.toolResult()).toContainText('Inception (2010)');
+    await expect(helper.toolResult()).toContainText('Arrival (2016)');
+    const paths = (await standin.stats()).requests.map((r) => r.path);
     assert.ok(paths.includes('/trakt/refresh-token/') && paths.includes('/trakt/get-stored-movies/'));
   });
 
-  test('a sync without a Trakt token explains what to do', async (t) => {
-    await suite.standin.setUser({ user: 'alice', trakt_connected: true });
-    const { helper } = await suite.connected(t);
-    await textContains(helper.status(), 'Connected');
-    await suite.standin.setUser({ user: 'alice', trakt_connected: false });
+  test('a sync without a Trakt token explains what to do', async ({ standin, connected }) => {
+    await standin.setUser({ user: 'alice', trakt_connected: true });
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Connected');
+    await standin.setUser({ user: 'alice', trakt_connected: false });
     await helper.testSyncButton().click();
-    const problem = await textContains(helper.toolProblem(), 'No Trakt token found');
-    assert.ok(problem.includes('Authorize on Trakt'), problem);
+    await expect(helper.toolProblem()).toContainText('No Trakt token found');
+    await expect(helper.toolProblem()).toContainText('Authorize on Trakt');
   });
 });
 
 describe('copy buttons and the curl command', () => {
-  test('a failed exchange offers the code, the state and a curl command, the JWT only on request', async (t) => {
-    await suite.standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 502, body: '', content_type: 'text/html' });
-    const { context, helper } = await suite.connected(t);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.standin.url });
+  test('a failed exchange offers the code, the state and a curl command, the JWT only on request', async ({ standin, connected }) => {
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 502, body: '', content_type: 'text/html' });
+    const { context, helper } = await connected();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: standin.url });
     const jwt = await helper.jwt().inputValue();
     await helper.authorize();
-    await textContains(helper.callbackProblem(), 'HTTP 502');
+    await expect(helper.callbackProblem()).toContainText('HTTP 502');
     await helper.finishByHandToggle().click();
     const code = await helper.sentCode().textContent();
     assert.match(code, /^[0-9a-f]{64}$/);

@@ -1,4 +1,6 @@
 // The page object: the only file that knows how the helper's screen is laid out.
+import { expect } from '@playwright/test';
+
 export class HelperPage {
   /** CSS selectors, for the keyboard test that asks where the focus is. */
   static selectors = {
@@ -267,14 +269,14 @@ export class HelperPage {
   /** The doctor's list once it stopped changing: every line passed, failed, or not run. */
   async doctorLines() {
     const list = this.doctorResults().locator('li');
-    for (let i = 0; i < 200; i += 1) {
+    let lines = [];
+    await expect.poll(async () => {
       // Text and state read in one go, so a check finishing in between cannot mix them.
       const items = await list.evaluateAll((all) => all.map((li) => [li.className, li.textContent]));
-      const done = items.some(([c]) => c.includes('failed')) || items.every(([c]) => c.includes('passed'));
-      if (items.length && done) return items.map(([, text]) => text);
-      await this.page.waitForTimeout(50);
-    }
-    throw new Error('the doctor never finished');
+      lines = items.map(([, text]) => text);
+      return items.length > 0 && (items.some(([c]) => c.includes('failed')) || items.every(([c]) => c.includes('passed')));
+    }, { message: 'the doctor finished', intervals: [50] }).toBe(true);
+    return lines;
   }
 
   toolResult() {

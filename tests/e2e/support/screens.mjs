@@ -1,6 +1,6 @@
 // Every screen of the helper, as steps from a freshly opened page, for the accessibility
 // suite, which checks each one and saves its screenshot.
-import { textContains } from './wait.mjs';
+import { expect } from '@playwright/test';
 
 export function screens(standin) {
   return {
@@ -13,7 +13,7 @@ export function screens(standin) {
     connected: async (helper) => {
       await helper.connect({ jwt: await standin.token() });
       await helper.authorize();
-      await textContains(helper.status(), 'Connected');
+      await expect(helper.status()).toContainText('Connected');
       await helper.tokenTools().waitFor();
     },
     denied: async (helper) => {

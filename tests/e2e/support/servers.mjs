@@ -1,11 +1,10 @@
 // Other servers a test runs beside the stand-in (nginx, Django): a free loopback port, and a
 // process started and waited for until it answers.
-import assert from 'node:assert/strict';
+import { expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually } from './wait.mjs';
 
 /** A loopback port nobody listens on right now. */
 export async function freePort() {
@@ -23,10 +22,10 @@ export async function serve(command, args, url, options = {}) {
   child.stderr.on('data', (chunk) => (errors += chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    await eventually(async () => {
-      assert.equal(child.exitCode, null, `${command} exited: ${errors}`);
-      await fetch(url);
-    }, { timeout: 20_000, interval: 100 });
+    await expect.poll(async () => {
+      if (child.exitCode !== null) return `${command} exited: ${errors}`;
+      return fetch(url).then(() => 'answers', (error) => `${url}: ${error.message}`);
+    }, { timeout: 20_000, intervals: [100] }).toBe('answers');
   } catch (error) {
     child.kill();
     throw error;

@@ -1,11 +1,8 @@
 // Starts the stand-in backend as a child process and talks to its /__standin/ controls.
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { onEnd } from './scope.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const distDir = process.env.DIST_DIR ?? path.join(root, 'dist');
@@ -33,21 +30,6 @@ export async function startStandin(extraArgs = [], { serveHelper = true } = {}) 
     });
   });
   return new Standin(child, url);
-}
-
-/** A stand-in for `owner` (a test's `t`, or a `scope`) alone, stopped when it ends, however it ends. */
-export async function startStandinFor(owner, extraArgs = [], options = {}) {
-  const standin = await startStandin(extraArgs, options);
-  onEnd(owner, () => standin.stop());
-  return standin;
-}
-
-/** A copy of dist/ in a new folder of the temporary directory, removed when `owner` ends. */
-export async function copyOfDist(owner, prefix) {
-  const copy = await mkdtemp(path.join(tmpdir(), prefix));
-  onEnd(owner, () => rm(copy, { recursive: true, force: true }));
-  await cp(distDir, copy, { recursive: true });
-  return copy;
 }
 
 class Standin {
@@ -88,6 +70,16 @@ class Standin {
 
   stats() {
     return this.control('GET', 'stats');
+  }
+
+  /** How many codes the helper sent to the backend (POST /trakt/oauth-callback/). */
+  async callbackPosts() {
+    return (await this.stats()).callback_posts;
+  }
+
+  /** The requests the stand-in saw under /trakt/. */
+  async traktRequests() {
+    return (await this.stats()).requests.filter((r) => r.path.startsWith('/trakt/'));
   }
 
   /** The requests the stand-in saw for `requestPath`. */
