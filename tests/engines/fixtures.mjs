@@ -6,7 +6,7 @@
 // browser back to the helper at `site`). WebDriver cannot reroute requests as Playwright's
 // routes do, so the stand-in's own --authorize-base keeps the whole flow on loopback.
 import { test as base } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { distDir, startStandin } from '../e2e/support/standin.mjs';
 import { freePort } from '../e2e/support/servers.mjs';
@@ -85,8 +85,12 @@ export const test = base.extend({
       await use(driver);
     } finally {
       if (testInfo.status !== testInfo.expectedStatus) {
-        const png = await driver.takeScreenshot().catch(() => undefined);
-        if (png) await testInfo.attach('screen at the failure', { body: Buffer.from(png, 'base64'), contentType: 'image/png' });
+        const png = await driver.takeScreenshot().catch((error) => console.error(`no screenshot: ${error.message}`));
+        if (png) {
+          const file = testInfo.outputPath('screen-at-the-failure.png');
+          await writeFile(file, Buffer.from(png, 'base64'));
+          await testInfo.attach('screen at the failure', { path: file, contentType: 'image/png' });
+        }
       }
       await driver.quit();
     }

@@ -38,11 +38,22 @@ export class HelperPage {
     return (await this.driver.findElements(testid(id))).length;
   }
 
-  /** Waits for a shown element, found by `by`. */
+  /**
+   * Waits for a shown element, found by `by`. When it does not show, the error says what the
+   * page shows instead, if anything: a part that could not load, or the crash notice.
+   */
   async shown(by, what, timeout = 15_000) {
-    const element = await this.driver.wait(until.elementLocated(by), timeout, `${what} is there`);
-    await this.driver.wait(until.elementIsVisible(element), timeout, `${what} is shown`);
-    return element;
+    try {
+      const element = await this.driver.wait(until.elementLocated(by), timeout, `${what} is there`);
+      await this.driver.wait(until.elementIsVisible(element), timeout, `${what} is shown`);
+      return element;
+    } catch (error) {
+      for (const id of ['part-missing', 'crash-notice']) {
+        const text = await this.text(id);
+        if (text) error.message += `; the page shows [${id}]: ${text}`;
+      }
+      throw error;
+    }
   }
 
   /** Waits for the field with this id (its label's `for`) to show. */
