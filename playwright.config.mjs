@@ -1,5 +1,6 @@
 // The end-to-end suite (tests/e2e/) on Playwright's runner, in Debian's Chromium: no browser
-// is ever downloaded. `npx playwright test` runs it; scripts/test does, and sums the JSON report.
+// is ever downloaded. `npx playwright test` runs it; scripts/test does, and adds up the line
+// of counts it ends with (support/counts-reporter.mjs), as for the other engines' lane.
 import { defineConfig } from '@playwright/test';
 import { launchOptions } from './tests/e2e/support/browser.mjs';
 
@@ -8,7 +9,8 @@ export default defineConfig({
   testMatch: '*.test.mjs',
   // A failing test keeps its trace and screenshot here (target/ is never committed).
   outputDir: 'target/playwright/results',
-  reporter: [['list'], ['json', { outputFile: 'target/playwright/report.json' }]],
+  reporter: [['list'], ['./tests/e2e/support/counts-reporter.mjs']],
+  projects: [{ name: 'chromium' }],
   // Two workers, one per core: each runs whole files, one after another, in its own browser
   // with its own stand-in. Most of a test's time is waiting on the page, which two share well
   // (E2E_WORKERS=1 runs the files one at a time).
