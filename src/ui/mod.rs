@@ -1,5 +1,5 @@
 //! The page: small components named for what the person sees. The shared state is the
-//! [`Session`]; each feature (signing in, the Trakt credentials, pasting a return, the
+//! [`Session`]; each feature (signing in, the Trakt keys, pasting a return, the
 //! token tools, the doctor) keeps its own. The decisions live in the pure modules.
 
 mod authorize_step;
@@ -100,7 +100,7 @@ const PARTS: &[parts::Preload] = &[
 ];
 
 /// How long the steps that are not the first screen wait for it to settle at most.
-const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(600);
 
 /// Step 1's place while the page shows the status it opened asking: its frame and height,
 /// so nothing moves when the fields arrive a moment later.
