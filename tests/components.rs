@@ -306,7 +306,7 @@ async fn authorize_step_offers_the_trakt_link_once_not_connected_and_remembers_i
 }
 
 #[wasm_bindgen_test]
-async fn authorize_step_says_how_to_add_missing_trakt_credentials() {
+async fn authorize_step_says_how_to_add_missing_trakt_keys() {
     let root = wrapper();
     let session = Session::new(standin(), &token("user=bob").await, false);
     let _mounted = mount_to(
@@ -317,10 +317,9 @@ async fn authorize_step_says_how_to_add_missing_trakt_credentials() {
     let problem = wait_for_text(&root, "authorize-problem", "No Trakt API key found").await;
     assert!(problem.contains("Client ID and Client Secret"), "{problem}");
     assert!(by_testid(&root, "authorize-link").is_none());
-    let form: web_sys::HtmlDetailsElement = by_testid(&root, "trakt-credentials")
-        .unwrap()
-        .unchecked_into();
-    assert!(form.open(), "the credentials form opens by itself");
+    let form: web_sys::HtmlDetailsElement =
+        by_testid(&root, "trakt-keys").unwrap().unchecked_into();
+    assert!(form.open(), "the Trakt keys form opens by itself");
 }
 
 #[wasm_bindgen_test]

@@ -158,9 +158,9 @@ pub fn field_errors(json: Option<&Value>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The next step for a backend that has no Trakt credentials for the user.
+/// The next step for a backend that has no Trakt keys for the user.
 const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret (the “Trakt \
-     credentials” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
+     keys” form on this page, or the “trakt” API key in NowPlaying's profile settings), \
      then try again.";
 
 /// A backend message this page knows, with the step that fixes it. Covers the contract's
@@ -168,7 +168,7 @@ const ADD_KEY: &str = "Add your Trakt application's Client ID and Client Secret 
 pub fn explain_message(message: &str) -> Option<&'static str> {
     const AUTHORIZE: &str = "Connect Trakt first: “Authorize on Trakt” in step 3.";
     const CLIENT_REFUSED: &str = "Trakt refused the Client ID or Client Secret: copy both again \
-         from your Trakt application and save them with the “Trakt credentials” form.";
+         from your Trakt application and save them with the “Trakt keys” form.";
     let known: [(&str, &str); 11] = [
         ("no trakt api key found", ADD_KEY),
         ("trakt api credentials not found", ADD_KEY),
@@ -176,7 +176,7 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
             "failed to exchange code for token",
             "The code was already used or has expired (codes work once, for a few minutes), or the \
              stored Client Secret is wrong. Follow “Authorize on Trakt” in step 3 again for a new code; if it \
-             fails again, save the Trakt credentials again.",
+             fails again, save the Trakt keys again.",
         ),
         (
             "invalid state parameter",
@@ -208,7 +208,7 @@ pub fn explain_message(message: &str) -> Option<&'static str> {
 }
 
 impl ApiError {
-    /// Whether the backend said it has no Trakt credentials for this user.
+    /// Whether the backend said it has no Trakt keys for this user.
     pub fn is_missing_trakt_key(&self) -> bool {
         matches!(self, Self::Refused { message: Some(message), .. }
             if explain_message(message) == Some(ADD_KEY))

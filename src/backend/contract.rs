@@ -63,7 +63,7 @@ pub struct ApiKey {
 }
 
 impl ApiKeys {
-    /// The Trakt Client ID on record, if Trakt credentials are stored.
+    /// The Trakt Client ID on record, if Trakt keys are stored.
     pub fn trakt_client_id(&self) -> Option<&str> {
         self.results
             .iter()
@@ -219,7 +219,7 @@ impl Connection {
     }
 }
 
-/// What a successful exchange left behind.
+/// What a successful callback left behind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connected {
     pub message: Option<String>,

@@ -27,7 +27,7 @@ impl Check {
             Self::CorsAllows => "Backend allows this page (CORS)",
             Self::JwtWellFormed => "JWT is well formed and not expired",
             Self::JwtAccepted => "Backend accepts the JWT",
-            Self::TraktKeys => "Trakt credentials are stored",
+            Self::TraktKeys => "Trakt keys are stored",
             Self::TraktConnected => "Trakt is connected",
         }
     }
@@ -104,8 +104,8 @@ pub fn trakt_keys(
         Ok(keys) => match keys.trakt_client_id() {
             Some(client_id) => Verdict::Passed(format!("Client ID {client_id}.")),
             None => Verdict::Failed(Problem::new(
-                "No Trakt credentials are stored for this user.",
-                "Save your Trakt application's Client ID and Client Secret with the “Trakt credentials” form.",
+                "No Trakt keys are stored for this user.",
+                "Save your Trakt application's Client ID and Client Secret with the “Trakt keys” form.",
             )),
         },
         Err(error) => Verdict::Failed(error.problem(backend, page_origin)),
@@ -195,7 +195,7 @@ mod tests {
     fn missing_credentials_point_at_the_form() {
         let keys = ApiKeys { results: vec![] };
         let problem = failed(trakt_keys(Ok(keys), &backend(), "x"));
-        assert!(problem.next_step.contains("Trakt credentials"));
+        assert!(problem.next_step.contains("Trakt keys"));
     }
 
     #[test]

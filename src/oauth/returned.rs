@@ -14,7 +14,7 @@ const MAX_CODE_LEN: usize = 512;
 pub enum Returned {
     /// None of them: an ordinary visit.
     Nothing,
-    /// The person approved; the code is still to be exchanged.
+    /// The person approved; the code is still to be sent in the callback.
     Code {
         code: AuthCode,
         state: Option<String>,

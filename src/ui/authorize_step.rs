@@ -16,7 +16,7 @@ use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// Step 3: the authorize link (fetched as soon as the status says Trakt is not connected),
-/// whether Trakt will send the person back here, the Trakt credentials when the backend
+/// whether Trakt will send the person back here, the Trakt keys when the backend
 /// has none, and pasting a code that went elsewhere.
 #[component]
 pub fn AuthorizeStep(session: Session) -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn AuthorizeStep(session: Session) -> impl IntoView {
                     Load::Idle => view! { <LinkPrompt session=session /> }.into_any(),
                     Load::Busy => view! { <GettingLink /> }.into_any(),
                     Load::Ready(offer) => view! { <OfferView session=session offer=offer /> }.into_any(),
-                    // Asking again helps unless the credentials are missing: saving them
+                    // Asking again helps unless the Trakt keys are missing: saving them
                     // below asks by itself.
                     Load::Failed(refused) => view! {
                         <ProblemView problem=refused.problem testid="authorize-problem" />

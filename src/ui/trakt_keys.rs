@@ -31,14 +31,14 @@ pub fn TraktKeysForm(session: Session) -> impl IntoView {
     let opened = RwSignal::new(0_u32);
     view! {
         <Disclosure
-            summary="Trakt credentials (Client ID and Client Secret)"
-            class="credentials"
-            testid="trakt-credentials"
+            summary="Trakt keys (Client ID and Client Secret)"
+            class="trakt-keys"
+            testid="trakt-keys"
             open=Signal::derive(move || had_draft || session.needs_trakt_key())
             on_open=move |_| opened.update(|n| *n += 1)
         >
             <LazyPart
-                what="the Trakt credentials form"
+                what="the Trakt keys form"
                 load=move || trakt_keys(session, client_id, opened.into())
             />
         </Disclosure>
@@ -111,7 +111,7 @@ pub fn TraktKeysFields(
                 />
                 <div class="actions">
                     <button type="submit" disabled=busy>
-                        {move || if busy() { "Saving…" } else { "Save Trakt credentials" }}
+                        {move || if busy() { "Saving…" } else { "Save Trakt keys" }}
                     </button>
                 </div>
                 {move || match save.load() {
@@ -163,7 +163,7 @@ fn save_key(
 
 split_point! {
     /// The form that saves the Trakt application's Client ID and Secret to the backend.
-    credentials: fn trakt_keys(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
+    trakt_keys: fn trakt_keys(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
         view! { <TraktKeysFields session=session client_id=client_id opened=opened /> }
     }
 }

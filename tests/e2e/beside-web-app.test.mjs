@@ -188,7 +188,7 @@ test('with nothing typed, a person signs in, authorizes once, pastes the address
   await helper.paste(landed.href);
   await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   const stats = await standin.stats();
-  assert.equal(stats.callback_posts, 1, 'one code exchanged');
+  assert.equal(stats.callback_posts, 1, 'one code sent');
   assert.deepEqual(stats.connected, ['alice']);
 });
 

@@ -20,7 +20,7 @@ describe('the connection doctor', () => {
     const { helper } = await connected({ user: 'bob' });
     await helper.runDoctor();
     const lines = await helper.doctorLines();
-    assert.ok(lines[5].includes('No Trakt credentials are stored'), lines[5]);
+    assert.ok(lines[5].includes('No Trakt keys are stored'), lines[5]);
     assert.ok(lines[6].includes('not run'), lines[6]);
   });
 

@@ -21,12 +21,12 @@ describe('the authorize link is there as soon as Trakt is not connected', () => 
     assert.deepEqual(await backendRequests(standin), ['GET /trakt/auth-status/', 'GET /trakt/authenticate/']);
   });
 
-  test('a user without Trakt credentials sees the form open by itself, with the backend\'s message, and gets the link on saving', async ({ standin, open }) => {
+  test('a user without Trakt keys sees the form open by itself, with the backend\'s message, and gets the link on saving', async ({ standin, open }) => {
     const { helper } = await open();
     await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found. Please add it in profile settings.');
-    assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true, 'the form opened by itself');
-    await helper.saveTraktCredentials('bob-client-id', 'bob-secret');
+    assert.equal(await helper.traktKeysForm().evaluate((details) => details.open), true, 'the form opened by itself');
+    await helper.saveTraktKeys('bob-client-id', 'bob-secret');
     await helper.authorizeLink().waitFor();
     await helper.authorize();
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');

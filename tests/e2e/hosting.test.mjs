@@ -21,7 +21,7 @@ const { describe } = test;
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
- * the exchange; then opens every part of the page, each fetched from under the same address.
+ * the callback; then opens every part of the page, each fetched from under the same address.
  * Every file the page asks for must load. The context (from the test's `newContext`) closes
  * when the test ends.
  */
@@ -43,7 +43,7 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await expect(helper.redirectCheck()).toContainText('Trakt will send you back to this page');
   // Every part of the page (fetched right after the status) loads from under the prefix
-  // and opens: the terminal command after a failed exchange, then the flow to its end,
+  // and opens: the terminal command after a failed callback, then the flow to its end,
   // then the rest.
   const { parts } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8'));
   const opened = async (part, open) => {
@@ -52,7 +52,7 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   };
   await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
   await helper.authorize();
-  await opened('terminal', async () => {
+  await opened('finish_by_hand', async () => {
     await helper.finishByHandToggle().click();
     await expect(helper.curlCommand()).toContainText('curl -X POST');
   });
@@ -66,8 +66,8 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
     await helper.openSignIn();
     await helper.userName().waitFor();
   });
-  await opened('credentials', async () => {
-    await helper.openCredentials();
+  await opened('trakt_keys', async () => {
+    await helper.openTraktKeys();
     await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
   });
   await opened('paste', async () => {
@@ -80,7 +80,7 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   });
   // The page's files; the backend's refusals (the 503 above, the doctor's probes) are the flow's.
   assert.deepEqual(failed.filter((line) => line.includes(pageUrl)), [], 'every file loaded');
-  assert.equal((await standin.stats()).callback_posts, 1, 'one code exchanged (the fault answered the first POST)');
+  assert.equal((await standin.stats()).callback_posts, 1, 'one code sent (the fault answered the first POST)');
 }
 
 /**

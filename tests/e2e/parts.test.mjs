@@ -34,7 +34,7 @@ async function openRecordingWasm(newContext, standin, prepare = async () => {}) 
 const pageErrors = (helper) => helper.console.filter((line) => line.startsWith('pageerror'));
 
 test('the release build has the seven parts, each in files of its own', () => {
-  assert.deepEqual(Object.keys(parts).sort(), ['credentials', 'doctor', 'later', 'paste', 'sign_in', 'terminal', 'token_tools']);
+  assert.deepEqual(Object.keys(parts).sort(), ['doctor', 'finish_by_hand', 'later', 'paste', 'sign_in', 'token_tools', 'trakt_keys']);
   for (const files of Object.values(parts)) assert.ok(files.length > 0 && files.every((name) => name.endsWith('.wasm')));
 });
 
@@ -88,12 +88,12 @@ test('a new visitor: the parts arrive while the form is filled in, and each open
   assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
   await helper.openSignIn();
   await helper.userName().waitFor();
-  await helper.openCredentials();
+  await helper.openTraktKeys();
   await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
   await helper.openPaste();
   await helper.pasteField().waitFor();
 
-  // A failed exchange offers to finish from a terminal (the page reloads on the way back).
+  // A failed callback offers to finish from a terminal (the page reloads on the way back).
   await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
   await helper.authorize();
   await helper.callbackProblem().waitFor();

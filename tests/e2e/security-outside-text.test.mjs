@@ -64,7 +64,7 @@ describe('canaries in every outside string show as text and never run', () => {
       },
     },
     {
-      name: 'backend "message" and "expires_at" after the exchange',
+      name: 'backend "message" and "expires_at" after the callback',
       async run({ standin, open, connected }, canary) {
         const body = { success: true, message: canary, expires_at: canary };
         await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', status: 200, body });

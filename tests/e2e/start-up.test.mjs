@@ -107,7 +107,7 @@ async function slowPageProxy(onEnd) {
 const servedNames = () => [...pristine.keys()];
 // `later` first: the page loads it by itself right after the status, so a chunk it shares
 // with another part is tried without opening anything.
-const partOf = (name) => ['later', 'paste', 'sign_in', 'doctor', 'credentials', 'token_tools', 'terminal'].find((part) => parts[part]?.includes(name));
+const partOf = (name) => ['later', 'paste', 'sign_in', 'doctor', 'trakt_keys', 'token_tools', 'finish_by_hand'].find((part) => parts[part]?.includes(name));
 
 /**
  * `bytes` with a change that leaves the file working: a newline after a script or a style
@@ -138,9 +138,9 @@ async function openPart(helper, part) {
       return helper.openSignIn();
     case 'doctor':
       return helper.runDoctor();
-    case 'credentials':
-      return helper.openCredentials();
-    case 'terminal':
+    case 'trakt_keys':
+      return helper.openTraktKeys();
+    case 'finish_by_hand':
       await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
       await helper.authorize();
       await helper.callbackProblem().waitFor();

@@ -1,5 +1,5 @@
 // The tools for a connection: refreshing the Trakt token, a sync smoke test, and after a
-// failed exchange the code, the state and a curl command to finish from a terminal.
+// failed callback the code, the state and a curl command to finish from a terminal.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { expect, test } from './support/fixtures.mjs';
@@ -34,7 +34,7 @@ describe('the token lifecycle', () => {
 });
 
 describe('copy buttons and the curl command', () => {
-  test('a failed exchange offers the code, the state and a curl command, the JWT only on request', async ({ standin, connected }) => {
+  test('a failed callback offers the code, the state and a curl command, the JWT only on request', async ({ standin, connected }) => {
     await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 502, body: '', content_type: 'text/html' });
     const { context, helper } = await connected();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: standin.url });
@@ -55,7 +55,7 @@ describe('copy buttons and the curl command', () => {
     const withJwt = await helper.clipboard();
     assert.ok(withJwt.includes(`Authorization: Bearer ${jwt}`), withJwt);
 
-    // The command really finishes the exchange.
+    // The command really sends the callback.
     const out = execFileSync('sh', ['-c', withJwt]).toString();
     assert.match(out, /"success":true/);
   });

@@ -6,7 +6,7 @@ import { expect, test } from './support/fixtures.mjs';
 const { describe } = test;
 
 describe('Trakt keys without a Django shell', () => {
-  test('a backend without Trakt credentials says how to add them', async ({ connected }) => {
+  test('a backend without Trakt keys says how to add them', async ({ connected }) => {
     const { helper } = await connected({ user: 'bob' });
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found');
     await expect(helper.authorizeProblem()).toContainText('Client ID and Client Secret');
@@ -18,7 +18,7 @@ describe('Trakt keys without a Django shell', () => {
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found');
     await expect(helper.traktKeyStatus()).toContainText('None stored yet');
     const secret = 'bob-very-secret-value';
-    await helper.saveTraktCredentials('bob-client-id', secret);
+    await helper.saveTraktKeys('bob-client-id', secret);
     await expect(helper.traktKeySaved()).toContainText('Saved');
     await helper.authorizeLink().waitFor();
     await expect(helper.traktKeyStatus()).toContainText('Client ID bob-client-id');
@@ -32,19 +32,19 @@ describe('Trakt keys without a Django shell', () => {
   test('a missing Client Secret is shown on its field', async ({ connected }) => {
     const { helper } = await connected({ user: 'bob' });
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found');
-    await helper.saveTraktCredentials('bob-client-id', '');
+    await helper.saveTraktKeys('bob-client-id', '');
     await expect(helper.traktKeyProblem()).toContainText('api_key: This field is required.');
   });
 
-  test('a credentials form opened by hand stays open through a status check', async ({ connected }) => {
+  test('a Trakt keys form opened by hand stays open through a status check', async ({ connected }) => {
     const { helper } = await connected();
     await expect(helper.status()).toContainText('Not connected to Trakt.');
-    await helper.openCredentials();
+    await helper.openTraktKeys();
     await helper.clientId().fill('typed-while-checking');
     await helper.checkAgainButton().click();
     await expect(helper.status()).toContainText('Not connected to Trakt.');
     await helper.authorizeLink().waitFor();
-    assert.equal(await helper.credentialsForm().evaluate((details) => details.open), true);
+    assert.equal(await helper.traktKeysForm().evaluate((details) => details.open), true);
     await expect(helper.clientId()).toHaveValue('typed-while-checking');
   });
 });

@@ -213,7 +213,7 @@ impl Session {
         }
     }
 
-    /// Whether the backend has no Trakt credentials for this user (tracked).
+    /// Whether the backend has no Trakt keys for this user (tracked).
     pub fn needs_trakt_key(self) -> bool {
         matches!(self.offer.load(), Load::Failed(refused) if refused.missing_trakt_key)
     }

@@ -34,7 +34,7 @@ pub struct AuthorizeOffer {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkRefused {
     pub problem: Problem,
-    /// The backend has no Trakt credentials for this user: the form to add them opens.
+    /// The backend has no Trakt keys for this user: the form to add them opens.
     pub missing_trakt_key: bool,
 }
 

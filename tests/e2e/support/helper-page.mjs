@@ -193,14 +193,14 @@ export class HelperPage {
     return this.page.getByRole('button', { name: 'Forget' }).click();
   }
 
-  credentialsForm() {
-    return this.page.getByTestId('trakt-credentials');
+  traktKeysForm() {
+    return this.page.getByTestId('trakt-keys');
   }
 
-  async saveTraktCredentials(clientId, clientSecret) {
+  async saveTraktKeys(clientId, clientSecret) {
     await this.page.getByLabel('Client ID').fill(clientId);
     await this.page.getByLabel('Client Secret').fill(clientSecret);
-    await this.page.getByRole('button', { name: 'Save Trakt credentials' }).click();
+    await this.page.getByRole('button', { name: 'Save Trakt keys' }).click();
   }
 
   /** Pastes `text` and clicks “Use this code” (twice in a row with `double`). */
@@ -225,8 +225,8 @@ export class HelperPage {
     return this.page.evaluate(() => document.activeElement?.id ?? '');
   }
 
-  async openCredentials() {
-    if (!(await this.page.getByLabel('Client ID').isVisible())) await this.page.getByText('Trakt credentials (Client ID').click();
+  async openTraktKeys() {
+    if (!(await this.page.getByLabel('Client ID').isVisible())) await this.page.getByText('Trakt keys (Client ID').click();
   }
 
   clientId() {

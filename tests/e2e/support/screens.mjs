@@ -21,7 +21,7 @@ export function screens(standin) {
       await helper.authorize({ approve: false });
       await helper.callbackProblem().waitFor();
     },
-    'no-credentials': async (helper) => {
+    'no-trakt-keys': async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
       await helper.authorizeProblem().waitFor();
       await helper.traktKeyStatus().getByText('None stored yet').waitFor();
