@@ -32,14 +32,18 @@ export function screens(standin) {
       await helper.runDoctor();
       await helper.doctorLines();
     },
-    // A part loaded on demand, while its file is on its way (held here), and when it cannot be had.
+    // A part loaded on demand, while its file is on its way (held here), and when it cannot be
+    // had. The page opens again once the route is in place: a page fetches its parts right
+    // after its first screen, which may be before the route.
     'part-loading': async (helper) => {
       await helper.page.route('**/split_doctor-*.wasm', () => {});
+      await helper.open();
       await helper.runDoctor();
       await helper.partLoading().waitFor();
     },
     'part-missing': async (helper) => {
       await helper.page.route('**/split_doctor-*.wasm', (route) => route.abort());
+      await helper.open();
       await helper.runDoctor();
       await helper.partMissing().waitFor();
     },
