@@ -20,6 +20,10 @@ export default defineConfig({
   reporter: [['list'], ['../e2e/support/counts-reporter.mjs']],
   projects: [
     { name: 'firefox', use: { engine: 'firefox' } },
-    { name: 'webkit', use: { engine: 'webkit' } },
+    // WebKitGTK 2.50's automation now and then stops answering one command on a loaded
+    // machine (seen once in some twenty runs: a findElements that never came back, while
+    // another WebKit ran beside it). Such a test runs once more, in a fresh session, and the
+    // counts say so (`… 1 passed on a second try`): the page is not what hung.
+    { name: 'webkit', use: { engine: 'webkit' }, retries: 1 },
   ],
 });
