@@ -1,6 +1,5 @@
-use super::parts::Later;
 use super::session::Session;
-use super::sign_in::sign_in_form;
+use super::sign_in::SignInForm;
 use super::step_card::StepCard;
 use crate::backend::discovery::found_note;
 use crate::browser;
@@ -159,7 +158,9 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <Later session=session what="the sign-in form" load=move || sign_in_form(session) />
+            // Its fold is built with the fields (only what it folds is a part), so nothing
+            // below moves when the parts arrive.
+            <SignInForm session=session />
         </StepCard>
     }
 }

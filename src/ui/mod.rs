@@ -90,7 +90,6 @@ pub fn App() -> impl IntoView {
 /// Every part of the page, in the order they are fetched once the first screen is settled:
 /// the first screen's own first (the rest of step 1 and step 3), then the rest.
 const PARTS: &[parts::Preload] = &[
-    sign_in::sign_in_form::fetch,
     sign_in::sign_in_fields::fetch,
     paste_return::paste_return::fetch,
     trakt_keys::trakt_keys::fetch,

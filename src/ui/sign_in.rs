@@ -144,13 +144,6 @@ fn sign_in(
 }
 
 split_point! {
-    /// Signing in with a user name and password, folded until opened.
-    later: fn sign_in_form(session: Session) {
-        view! { <SignInForm session=session /> }
-    }
-}
-
-split_point! {
     /// Signing in with a NowPlaying user name and password.
     sign_in: fn sign_in_fields(session: Session, username: RwSignal<String>) {
         view! { <SignInFields session=session username=username /> }

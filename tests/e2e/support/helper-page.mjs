@@ -2,9 +2,17 @@
 import { expect } from '@playwright/test';
 
 export class HelperPage {
-  /** CSS selectors, for the keyboard test that asks where the focus is. */
+  /**
+   * CSS selectors, for scripts that run inside the page: the keyboard test that asks where
+   * the focus is, and the first-screen test that notes what is there as the page builds.
+   */
   static selectors = {
     jwt: '#jwt',
+    backendUrl: '#backend-url',
+    connectComing: '[data-testid="connect-coming"]',
+    status: '[data-testid="status"]',
+    statusAnswered: '[data-testid="status"].status.bad, [data-testid="status"].status.good',
+    authorizeStep: '#authorize-title',
     authorizeLink: '[data-testid="authorize-link"]',
     approveOnTrakt: '[data-testid="approve"]',
   };
@@ -48,6 +56,15 @@ export class HelperPage {
 
   status() {
     return this.page.getByTestId('status');
+  }
+
+  /** Step 1's place, kept while the page shows the status it opened asking. */
+  connectComing() {
+    return this.page.getByTestId('connect-coming');
+  }
+
+  authorizeStep() {
+    return this.page.locator(HelperPage.selectors.authorizeStep);
   }
 
   /** The heading of the step marked as the one the person is on. */
@@ -258,8 +275,12 @@ export class HelperPage {
     return this.page.getByRole('button', { name: 'Try again' });
   }
 
+  runDoctorButton() {
+    return this.page.getByRole('button', { name: 'Run the checks' });
+  }
+
   async runDoctor() {
-    await this.page.getByRole('button', { name: 'Run the checks' }).click();
+    await this.runDoctorButton().click();
   }
 
   doctorResults() {
@@ -300,11 +321,11 @@ export class HelperPage {
   }
 
   jwtHint() { return this.page.getByTestId('jwt-hint'); }
-  traktKeyStatus() { return this.page.getByTestId('trakt-key-status'); }
+  traktKeysStatus() { return this.page.getByTestId('trakt-keys-status'); }
   crashNotice() { return this.page.getByTestId('crash-notice'); }
   standinNotice() { return this.page.getByTestId('standin-notice'); }
-  traktKeySaved() { return this.page.getByTestId('trakt-key-saved'); }
-  traktKeyProblem() { return this.page.getByTestId('trakt-key-problem'); }
+  traktKeysSaved() { return this.page.getByTestId('trakt-keys-saved'); }
+  traktKeysProblem() { return this.page.getByTestId('trakt-keys-problem'); }
   toolProblem() { return this.page.getByTestId('tool-problem'); }
   tokenTools() { return this.page.getByTestId('token-tools'); }
   userNameError() { return this.page.getByTestId('sign-in-username-error'); }
