@@ -73,8 +73,23 @@ async function compile(pending) {
   }
 }
 
-addEventListener('error', showCrashNotice);
-addEventListener('unhandledrejection', showCrashNotice);
+/**
+ * Whether an error that reached the window is a failure of the page: not a script's made-up
+ * event, not a rejection without an error (`Promise.reject()`) or of an aborted request, and
+ * not ResizeObserver's notice of a loop, which browser extensions cause and which breaks
+ * nothing. A notice for those would only tempt the person to forget what they stored.
+ */
+function isCrash(event) {
+  if (!event.isTrusted) return false;
+  if (event.type === 'unhandledrejection') {
+    return event.reason instanceof Error && event.reason.name !== 'AbortError';
+  }
+  return !/^ResizeObserver loop/.test(event.message ?? '');
+}
+
+for (const type of ['error', 'unhandledrejection']) {
+  addEventListener(type, (event) => isCrash(event) && showCrashNotice());
+}
 
 async function start() {
   let module;

@@ -66,6 +66,32 @@ describe('a crash in the page\'s code', () => {
   });
 });
 
+describe('what is not a crash', () => {
+  test('errors that are not the page\'s failure show no crash notice, and the page goes on', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.backendUrl().waitFor();
+    await helper.page.evaluate(async () => {
+      // A script's made-up error event, rejections without an error or of an aborted
+      // request, and ResizeObserver's loop notice (a box that grows each time it is seen).
+      dispatchEvent(new ErrorEvent('error', { message: 'made up' }));
+      Promise.reject();
+      Promise.reject('a string');
+      fetch(location.href, { signal: AbortSignal.abort() });
+      const box = document.body.appendChild(document.createElement('div'));
+      let width = 1;
+      new ResizeObserver(() => {
+        width += 1;
+        box.style.width = `${width}px`;
+      }).observe(box);
+      await new Promise((done) => setTimeout(done, 300));
+      box.remove();
+    });
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    await expect(helper.crashNotice()).toHaveCount(0);
+  });
+});
+
 describe('a crash as the page starts', () => {
   test('a wasm that traps as it starts: the notice shows, and its button forgets all but the claims', async ({ copyOfDist, startStandin, newContext }) => {
     const served = await copyOfDist('dist-trapping-');
