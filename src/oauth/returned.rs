@@ -185,9 +185,12 @@ impl StateProblem {
     pub fn problem(&self) -> Problem {
         match self {
             Self::NoUserToMatch => Problem::new(
-                "The pasted code cannot be checked: there is no JWT on this page to say whose \
+                // Said of a redirect to a tab without a JWT as of a paste: the address bar no
+                // longer holds the code, so the way on is a new authorization.
+                "This code cannot be checked: there is no JWT on this page to say whose \
                  authorization it is.",
-                "Nothing was sent. Paste your JWT or sign in in step 1, then paste the code again.",
+                "Nothing was sent. Paste your JWT or sign in in step 1, then follow “Authorize \
+                 on Trakt” again (or paste the code again, if you still have it).",
             ),
             Self::OtherUser { user_id, returned } => Problem::new(
                 "The returned “state” belongs to another user than the JWT on this page.",
