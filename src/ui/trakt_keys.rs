@@ -83,7 +83,7 @@ pub fn TraktKeysFields(
         client_secret.set(String::new());
     };
     view! {
-            <p class="hint" data-testid="trakt-key-status" aria-live="polite">
+            <p class="hint" data-testid="trakt-keys-status" aria-live="polite">
                 {move || match stored.load() {
                     Load::Idle | Load::Busy => "Checking what the backend has stored…".to_owned(),
                     Load::Ready(Some(id)) => format!("Stored for this user: Client ID {id}. Saving replaces it."),
@@ -116,10 +116,10 @@ pub fn TraktKeysFields(
                 </div>
                 {move || match save.load() {
                     Load::Ready(()) => Some(
-                        view! { <p class="hint" data-testid="trakt-key-saved" role="status">"Saved. Getting the authorize link…"</p> }
+                        view! { <p class="hint" data-testid="trakt-keys-saved" role="status">"Saved. Getting the authorize link…"</p> }
                             .into_any(),
                     ),
-                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-key-problem" /> }.into_any()),
+                    Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-keys-problem" /> }.into_any()),
                     _ => None,
                 }}
             </form>

@@ -68,7 +68,7 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   });
   await opened('trakt_keys', async () => {
     await helper.openTraktKeys();
-    await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
+    await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
   });
   await opened('paste', async () => {
     await helper.openPaste();

@@ -89,7 +89,7 @@ test('a new visitor: the parts arrive while the form is filled in, and each open
   await helper.openSignIn();
   await helper.userName().waitFor();
   await helper.openTraktKeys();
-  await expect(helper.traktKeyStatus()).toContainText('Stored for this user');
+  await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
   await helper.openPaste();
   await helper.pasteField().waitFor();
 

@@ -16,12 +16,12 @@ describe('Trakt keys without a Django shell', () => {
   test('when the backend has none, the form opens, saves them, and the flow goes on', async ({ connected }) => {
     const { helper } = await connected({ user: 'bob' });
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found');
-    await expect(helper.traktKeyStatus()).toContainText('None stored yet');
+    await expect(helper.traktKeysStatus()).toContainText('None stored yet');
     const secret = 'bob-very-secret-value';
     await helper.saveTraktKeys('bob-client-id', secret);
-    await expect(helper.traktKeySaved()).toContainText('Saved');
+    await expect(helper.traktKeysSaved()).toContainText('Saved');
     await helper.authorizeLink().waitFor();
-    await expect(helper.traktKeyStatus()).toContainText('Client ID bob-client-id');
+    await expect(helper.traktKeysStatus()).toContainText('Client ID bob-client-id');
     await expect(helper.clientSecret(), 'the secret field is cleared').toHaveValue('');
     const everything = await helper.page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...localStorage, ...sessionStorage }));
     assert.ok(!everything.includes(secret), 'the secret is never shown or stored');
@@ -33,7 +33,7 @@ describe('Trakt keys without a Django shell', () => {
     const { helper } = await connected({ user: 'bob' });
     await expect(helper.authorizeProblem()).toContainText('No Trakt API key found');
     await helper.saveTraktKeys('bob-client-id', '');
-    await expect(helper.traktKeyProblem()).toContainText('api_key: This field is required.');
+    await expect(helper.traktKeysProblem()).toContainText('api_key: This field is required.');
   });
 
   test('a Trakt keys form opened by hand stays open through a status check', async ({ connected }) => {

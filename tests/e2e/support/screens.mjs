@@ -24,7 +24,7 @@ export function screens(standin) {
     'no-trakt-keys': async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
       await helper.authorizeProblem().waitFor();
-      await helper.traktKeyStatus().getByText('None stored yet').waitFor();
+      await helper.traktKeysStatus().getByText('None stored yet').waitFor();
     },
     doctor: async (helper) => {
       await helper.connect({ jwt: await standin.token({ user: 'bob' }) });
