@@ -147,9 +147,13 @@ impl Flow {
                 }
             }
             // A click is asked for only when it could send the code: one that would be
-            // refused anyway (no JWT, another user, another tab's nonce) is refused now.
+            // refused anyway (another user, another tab's nonce) is refused now. With no JWT
+            // yet it waits for one: a tab opened by the return has none.
             Returned::Code { code, state } => match self.state_for_person(state.as_deref()) {
                 Ok(_) => self.awaiting = Some(Awaiting { code, state }),
+                Err(_) if self.waits_for_jwt(state.as_deref()) => {
+                    self.awaiting = Some(Awaiting { code, state })
+                }
                 Err(problem) => effects.push(Effect::Show(problem)),
             },
             other => effects.extend(other.problem().map(Effect::Show)),

@@ -163,6 +163,11 @@ impl Flow {
                 other => other.problem().map(Effect::Show).into_iter().collect(),
             },
             Event::Confirmed => match self.awaiting.take() {
+                // Still no JWT to check it against: it goes on waiting.
+                Some(awaiting) if self.waits_for_jwt(awaiting.state.as_deref()) => {
+                    self.awaiting = Some(awaiting);
+                    vec![]
+                }
                 Some(Awaiting { code, state }) => {
                     self.accept_by_person(code, state, Trigger::Click)
                 }

@@ -96,6 +96,8 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
         }
     };
     let backend = move || session.read(|flow| flow.backend_text.clone());
+    // A tab the return opened may have no JWT yet: the code waits for one.
+    let no_jwt = move || session.jwt.with(Result::is_err);
     view! {
         <section class="card result" aria-labelledby="result-title" data-testid="confirm-return">
             <h2 id="result-title">"Back from Trakt?"</h2>
@@ -109,8 +111,14 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
                 "Only send it if you just approved access on Trakt yourself. If you did not, \
                  discard it: a page you do not know may have sent you here."
             </p>
+            {move || no_jwt().then(|| view! {
+                <p class="notice" data-testid="confirm-needs-jwt">
+                    "To send it, paste your JWT or sign in in step 1 first: the code waits here \
+                     until you leave or reload this page."
+                </p>
+            })}
             <div class="actions">
-                <button type="button" data-testid="confirm-send" on:click=move |_| session.send(Event::Confirmed)>
+                <button type="button" data-testid="confirm-send" disabled=no_jwt on:click=move |_| session.send(Event::Confirmed)>
                     "Send the code"
                 </button>
                 <button type="button" class="secondary" data-testid="confirm-discard" on:click=move |_| session.send(Event::Dismissed)>

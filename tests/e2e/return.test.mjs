@@ -42,11 +42,20 @@ describe('a return this tab can check', () => {
     assert.equal(await standin.callbackPosts(), 0);
   });
 
-  test('a code arriving in a tab with no JWT is refused with what to do', async ({ standin, open }) => {
+  test('a code arriving in a tab with no JWT waits for one, then goes with a click', async ({ standin, open }) => {
+    // Approved on Trakt from another tab or device: the return opens a tab of its own.
+    const { address } = await standin.approvedElsewhere();
     const { helper } = await open();
-    await helper.open(`?code=${'b'.repeat(64)}&state=1`);
-    await expect(helper.callbackProblem()).toContainText('no JWT on this page');
-    assert.equal(await standin.callbackPosts(), 0);
+    await helper.open(new URL(address).search);
+    await expect(helper.confirmReturn()).toBeVisible();
+    await expect(helper.confirmNeedsJwt()).toContainText('paste your JWT or sign in in step 1 first');
+    await expect(helper.sendWaitingCodeButton()).toBeDisabled();
+    assert.equal(new URL(helper.address()).search, '', 'no code in the address bar meanwhile');
+    await helper.jwt().fill(await standin.token());
+    await expect(helper.confirmNeedsJwt()).toHaveCount(0);
+    await helper.sendWaitingCode();
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 1);
   });
 
   test('a code that was already used is explained', async ({ standin, open }) => {
@@ -106,7 +115,7 @@ describe('the address bar', () => {
   test('the code leaves the address bar even when the page is served at a path starting with //', async ({ standin, open }) => {
     const { helper } = await open();
     await helper.page.goto(`${standin.url}//?code=${hex64('d')}&state=1`);
-    await expect(helper.callbackProblem()).toContainText('no JWT on this page');
+    await expect(helper.confirmNeedsJwt()).toBeVisible();
     const address = new URL(helper.address());
     assert.equal(address.pathname, '//');
     assert.equal(address.search, '', 'no code in the address bar');

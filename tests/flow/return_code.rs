@@ -48,15 +48,45 @@ fn a_return_in_a_tab_that_started_nothing_waits_for_a_click() {
 
 #[test]
 fn a_return_no_click_could_send_is_refused_on_arrival() {
-    // Another user's state, no JWT at all: asking for a click would only lead to a refusal.
+    // Another user's state: asking for a click would only lead to a refusal.
     let mut device = Device::default();
     let tab = signed_tab(&mut device);
     let back = away_and_back(&mut device, &tab, code_return(Some("2")));
     assert!(back.flow.awaiting.is_none());
     assert_eq!(shows(&back.effects).len(), 1);
-    let fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
-    assert!(fresh.flow.awaiting.is_none(), "no JWT on the page");
+}
+
+#[test]
+fn a_return_to_a_tab_without_a_jwt_waits_for_one_then_for_the_click() {
+    // A tab the return opened has no JWT: the code waits in it, and a click without a JWT
+    // leaves it waiting (nothing sent, nothing lost).
+    let mut device = Device::default();
+    let mut fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
+    assert!(fresh.flow.awaiting.is_some(), "the code waits for a JWT");
     assert!(claims(&fresh.effects).is_empty());
+    assert!(shows(&fresh.effects).is_empty());
+    let effects = fresh.step(&mut device, Event::Confirmed);
+    assert!(claims(&effects).is_empty() && sends(&effects).is_empty());
+    assert!(fresh.flow.awaiting.is_some(), "still waiting");
+    // With user 1's JWT, the click sends it with that state.
+    fresh.step(&mut device, Event::BackendCommitted(A.into()));
+    fresh.step(&mut device, Event::JwtTyped(access(1, "a")));
+    let effects = fresh.step(&mut device, Event::Confirmed);
+    assert_eq!(claims(&effects), [Trigger::Click]);
+    let effects = settle(&mut fresh, &mut device, ClaimOutcome::Won);
+    assert_eq!(callback_state(&effects).as_deref(), Some("1"));
+}
+
+#[test]
+fn a_return_to_a_tab_without_a_jwt_goes_nowhere_with_another_users_jwt() {
+    let mut device = Device::default();
+    let mut fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
+    fresh.step(&mut device, Event::BackendCommitted(A.into()));
+    fresh.step(&mut device, Event::JwtTyped(access(2, "b")));
+    let effects = fresh.step(&mut device, Event::Confirmed);
+    assert!(claims(&effects).is_empty() && sends(&effects).is_empty());
+    assert_eq!(shows(&effects).len(), 1, "refused, with the reason");
+    assert!(fresh.flow.awaiting.is_none());
 }
 
 #[test]

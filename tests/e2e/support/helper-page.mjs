@@ -120,9 +120,19 @@ export class HelperPage {
     return this.page.getByTestId('confirm-account');
   }
 
+  /** The button that sends a code waiting for the person's click. */
+  sendWaitingCodeButton() {
+    return this.page.getByRole('button', { name: 'Send the code' });
+  }
+
   /** Sends a code that waits for the person's click. */
   sendWaitingCode() {
-    return this.page.getByRole('button', { name: 'Send the code' }).click();
+    return this.sendWaitingCodeButton().click();
+  }
+
+  /** What a waiting code needs before it can be sent: a JWT. */
+  confirmNeedsJwt() {
+    return this.page.getByTestId('confirm-needs-jwt');
   }
 
   discardWaitingCode() {
