@@ -43,9 +43,9 @@ impl Flow {
         check_state(returned, user.as_deref()).map_err(|p| p.problem())
     }
 
-    /// Whether a returned code would be refused only because the page has no JWT to check its `state`
-    /// against (a state of no authorization this page made): it waits, in this tab only,
-    /// for a JWT and the person's click.
+    /// Whether a returned code would be refused only because the page has no JWT to check
+    /// its `state` against (a state of no authorization this page made): it waits, in this
+    /// tab only, for a JWT and the person's click.
     pub(super) fn waits_for_jwt(&self, returned: Option<&str>) -> bool {
         self.jwt.is_none() && !returned.is_some_and(is_nonce)
     }
