@@ -30,5 +30,6 @@ pub use intl::IntlWords;
 pub use storage::{load, save, take};
 #[cfg(target_arch = "wasm32")]
 pub use window::{
-    copy_to_clipboard, is_framed, now_ms, page_address, page_origin, refuse_frame, reload, started,
+    copy_to_clipboard, is_focused, is_framed, now_ms, page_address, page_origin, refuse_frame,
+    reload, started,
 };

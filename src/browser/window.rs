@@ -30,6 +30,14 @@ pub fn copy_to_clipboard(text: &str) {
     let _ = window().navigator().clipboard().write_text(text);
 }
 
+/// Whether the element with this `id` has the keyboard focus: the person may be typing in it.
+pub fn is_focused(id: &str) -> bool {
+    window()
+        .document()
+        .and_then(|document| document.active_element())
+        .is_some_and(|element| element.id() == id)
+}
+
 pub fn reload() {
     let _ = window().location().reload();
 }

@@ -1,4 +1,4 @@
-use super::session::Session;
+use super::session::{Session, BACKEND_FIELD};
 use super::sign_in::SignInForm;
 use super::step_card::StepCard;
 use crate::backend::discovery::found_note;
@@ -92,9 +92,9 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
     view! {
         <StepCard session=session number=1 title="Backend and sign-in" id="connect-title">
             <form on:submit=on_submit data-testid="connect-form" novalidate>
-                <label for="backend-url">"Backend URL"</label>
+                <label for=BACKEND_FIELD>"Backend URL"</label>
                 <input
-                    id="backend-url"
+                    id=BACKEND_FIELD
                     data-testid="backend-url"
                     type="url"
                     inputmode="url"

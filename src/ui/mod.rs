@@ -125,7 +125,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let forgotten = page.epoch.get_untracked() > 0;
     if forgotten {
         request_animation_frame(|| {
-            if let Some(field) = document().get_element_by_id("backend-url") {
+            if let Some(field) = document().get_element_by_id(session::BACKEND_FIELD) {
                 let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         });

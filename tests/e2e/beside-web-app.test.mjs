@@ -223,6 +223,25 @@ test('while the page still looks for NowPlaying, nothing can be sent to the web 
   await expect(helper.signInDone()).toContainText('Signed in');
 });
 
+test('the page finds NowPlaying while the person is about to type over the Backend URL: their typing is kept whole', async ({ newContext }) => {
+  const { origin } = ui;
+  // The API answers the page's question late, after the person has selected the field's text.
+  await standin.fault({ method: 'GET', path: '/auth/current-user/', times: 1, delay_ms: 1500, status: 401, body: { detail: 'slow' } });
+  const context = await newContext(standin);
+  const helper = new HelperPage(await context.newPage(), `${origin}${helperPath}`);
+  await helper.open();
+  await helper.backendUrl().selectText();
+  // The person pauses, the answer comes in, then they type over the selection.
+  await helper.page.waitForTimeout(2_500);
+  const typed = `${origin}/api`;
+  await helper.page.keyboard.type(typed);
+  await expect(helper.backendUrl()).toHaveValue(typed);
+  await helper.backendUrl().press('Tab');
+  await expect(helper.backendUrlHint()).toContainText(`Calls go to ${typed}/trakt/`);
+  await helper.signIn('alice', 'alice-password');
+  await expect(helper.signInDone()).toContainText('Signed in');
+});
+
 test('the web app’s address typed, then Sign in: the same offer of /api, under the sign-in', async ({ newContext }) => {
   const { origin } = ui;
   const context = await newContext(standin);

@@ -21,6 +21,9 @@ use crate::secrets::secret::Jwt;
 use leptos::prelude::*;
 use requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
 
+/// The id of the Backend URL field (step 1).
+pub const BACKEND_FIELD: &str = "backend-url";
+
 /// Everything the page shares.
 #[derive(Clone, Copy)]
 pub struct Session {

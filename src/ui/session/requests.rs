@@ -1,7 +1,7 @@
 //! The requests the page makes with what the flow allows: the status, the authorize link,
 //! the code, and renewing an expired JWT.
 
-use super::Session;
+use super::{Session, BACKEND_FIELD};
 use crate::backend::api_error::ApiError;
 use crate::backend::backend_url::{BackendUrl, Endpoint};
 use crate::backend::contract::{
@@ -143,17 +143,37 @@ async fn find_first(
         if !discovery::is_nowplaying(&answer.await) {
             continue;
         }
-        let untouched = session
-            .backend_input
-            .try_with_untracked(|typed| typed.trim() == origin)
-            .unwrap_or(false);
-        if untouched && !session.read(|flow| flow.backend_chosen) {
-            session.found.set(Some(backend.clone()));
-            session.backend_input.set(backend.as_str().to_owned());
-            session.send(Event::Found(backend));
-        }
+        take_found(session, origin.to_owned(), backend);
         return;
     }
+}
+
+/// Puts the backend found into the field and the flow, while the person has neither typed
+/// one nor chosen one. Never under their fingers: text written into the field while they
+/// type in it would run into what they type, so with the field focused it waits until the
+/// focus leaves it (a typed URL is committed first, and then wins).
+fn take_found(session: Session, origin: String, backend: BackendUrl) {
+    let untouched = session
+        .backend_input
+        .try_with_untracked(|typed| typed.trim() == origin)
+        .unwrap_or(false);
+    if !untouched || session.read(|flow| flow.backend_chosen) {
+        return;
+    }
+    if browser::is_focused(BACKEND_FIELD) {
+        let waiting = StoredValue::new_local(None::<WindowListenerHandle>);
+        let handle = window_event_listener(leptos::ev::focusout, move |_| {
+            if let Some(Some(handle)) = waiting.try_update_value(Option::take) {
+                handle.remove();
+                take_found(session, origin.clone(), backend.clone());
+            }
+        });
+        waiting.set_value(Some(handle));
+        return;
+    }
+    session.found.set(Some(backend.clone()));
+    session.backend_input.set(backend.as_str().to_owned());
+    session.send(Event::Found(backend));
 }
 
 /// `GET /trakt/authenticate/`, then checks the link before offering it.
