@@ -103,7 +103,10 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                     placeholder="http://127.0.0.1:8000"
                     aria-describedby="backend-url-hint"
                     prop:value=move || session.backend_input.get()
-                    on:input=move |ev| session.backend_input.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        session.backend_typed.set(true);
+                        session.backend_input.set(event_target_value(&ev));
+                    }
                     // Committed on change (blur or Enter), never on each keystroke: a
                     // half-typed backend is never stored or called.
                     on:change=move |_| session.commit_backend()

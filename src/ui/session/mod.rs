@@ -29,6 +29,9 @@ pub const BACKEND_FIELD: &str = "backend-url";
 pub struct Session {
     /// The Backend URL field as typed; the flow has the backend once it is committed.
     pub backend_input: RwSignal<String>,
+    /// The person typed in the Backend URL field, even the address it held: the backend
+    /// found beside the page is then never put in its place.
+    pub backend_typed: RwSignal<bool>,
     /// The JWT field as typed.
     pub jwt_input: RwSignal<String>,
     /// The page's clock, for countdowns.
@@ -104,6 +107,7 @@ impl Session {
         let jwt_input = RwSignal::new(String::new());
         Self {
             backend_input,
+            backend_typed: RwSignal::new(false),
             jwt_input,
             now_ms,
             backend: Memo::new(move |_| backend_input.with(|input| BackendUrl::parse(input))),
