@@ -149,9 +149,10 @@ async fn find_first(
 }
 
 /// Puts the backend found into the field and the flow, while the person has neither typed
-/// in the field (even the address it held) nor chosen a backend. Never under their fingers: text written into the field while they
-/// type in it would run into what they type, so with the field focused it waits until the
-/// focus leaves it (a typed URL is committed first, and then wins).
+/// in the field (even the address it held) nor chosen a backend. Never under their
+/// fingers: text written into the field while they type in it would run into what they
+/// type, so with the field focused it waits until the focus leaves it (a typed URL is
+/// committed first, and then wins).
 fn take_found(session: Session, origin: String, backend: BackendUrl) {
     let untouched = session.backend_typed.try_get_untracked() == Some(false)
         && session
