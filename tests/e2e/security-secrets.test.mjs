@@ -10,9 +10,11 @@ const { describe } = test;
 describe('the JWT and the code', () => {
   test('the JWT and the code reach only the backend, never the address bar, the console or another host', async ({ standin, open }) => {
     const { context, helper } = await open();
-    const requests = [];
-    context.on('request', async (request) => {
-      requests.push({ url: request.url(), method: request.method(), headers: await request.allHeaders(), body: request.postData() });
+    // Each request's headers are read while the context is open (the test awaits them below);
+    // a listener awaiting them itself could still be waiting when the context closes.
+    const seen = [];
+    context.on('request', (request) => {
+      seen.push(request.allHeaders().then((headers) => ({ url: request.url(), method: request.method(), headers, body: request.postData() })));
     });
     const jwt = await standin.token();
     await helper.connect({ jwt });
@@ -22,6 +24,7 @@ describe('the JWT and the code', () => {
     assert.ok(code);
     expectNoLeak(helper, jwt, code);
 
+    const requests = await Promise.all(seen);
     for (const request of requests) {
       const origin = new URL(request.url).origin;
       assert.ok([standin.url, 'https://api.trakt.tv'].includes(origin), `request to ${request.url}`);
