@@ -146,13 +146,14 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let rest = Memo::new(move |_| page.settled.get() || waited.get());
     let form_shown = move || !asking || rest.get();
     let status_shown = move || asking || rest.get();
-    // The first screen is settled once nothing it shows is under way: then, after a frame
-    // is painted, the rest of the page's code is fetched, once per page (a page rebuilt by
-    // Forget is settled already).
+    // The first screen is settled once nothing it shows is under way: then, once the frame
+    // showing it is painted, the rest of the page is built and its code fetched, once per
+    // page (a page rebuilt by Forget is settled already). Not in the animation frame
+    // itself: that runs before the paint, which would wait for the rest.
     Effect::new(move |_| {
         let busy = session.status.pending() || session.callback.pending() || session.claiming.get();
         if !busy && !page.settled.get_untracked() {
-            request_animation_frame(move || {
+            after_paint(move || {
                 if !page.settled.get_untracked() {
                     page.settled.set(true);
                     parts::fetch_all(PARTS);
@@ -186,4 +187,10 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         </Show>
         <Later session=session what="the connection doctor" load=move || doctor_card::doctor_card(session) />
     }
+}
+
+/// Runs `then` once the next frame is painted: a task queued from the animation frame runs
+/// after that frame's paint.
+fn after_paint(then: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(then, std::time::Duration::ZERO));
 }

@@ -66,6 +66,37 @@ describe('what the page builds first', () => {
     assert.ok(moved < 24, `the status stayed where it showed, within a line: ${statusTops.join(' → ')}`);
   });
 
+  test('the status is painted before the rest of the page is built', async ({ standin, open }) => {
+    const second = await returningTab({ standin, open });
+    // From inside the page: when the status showed and when step 1's fields came, and for
+    // each frame, when its animation frame ran and when the task queued there ran, which is
+    // after that frame's paint.
+    await second.page.addInitScript(
+      ([status, rest]) => {
+        const seen = (window.painting = { frames: [] });
+        const everyFrame = () =>
+          requestAnimationFrame(() => {
+            const frame = { at: performance.now() };
+            seen.frames.push(frame);
+            setTimeout(() => (frame.paintedBy = performance.now()));
+            everyFrame();
+          });
+        everyFrame();
+        new MutationObserver(() => {
+          seen.status ??= document.querySelector(status) ? performance.now() : undefined;
+          seen.rest ??= document.querySelector(rest) ? performance.now() : undefined;
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      },
+      [selectors.statusAnswered, selectors.jwt],
+    );
+    await second.open();
+    await expect(second.jwt()).toHaveValue(/^eyJ/);
+    const { status, rest, frames } = await second.page.evaluate(() => window.painting);
+    assert.ok(status < rest, 'the status came first');
+    const shownAlone = frames.find((frame) => frame.at > status && frame.paintedBy < rest);
+    assert.ok(shownAlone, `a frame with the status and without the rest was painted: status ${status}, rest ${rest}, frames ${JSON.stringify(frames.filter((f) => f.at > status - 50 && f.at < rest + 50))}`);
+  });
+
   test('a slow backend keeps no field from the person: they come while the status is still asked', async ({ standin, open }) => {
     const second = await returningTab({ standin, open });
     await standin.fault({ path: '/trakt/auth-status/', times: 1, delay_ms: 5_000, status: 503, body: '' });
