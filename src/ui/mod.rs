@@ -147,7 +147,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let form_shown = move || !asking || rest.get();
     let status_shown = move || asking || rest.get();
     // The first screen is settled once nothing it shows is under way: then, once the frame
-    // showing it is painted, the rest of the page is built and its code fetched, once per
+    // showing it is painted, the rest of the page is built and the parts fetched, once per
     // page (a page rebuilt by Forget is settled already). Not in the animation frame
     // itself: that runs before the paint, which would wait for the rest.
     Effect::new(move |_| {

@@ -10,12 +10,14 @@ const { describe } = test;
 describe('the JWT and the code', () => {
   test('the JWT and the code reach only the backend, never the address bar, the console or another host', async ({ standin, open }) => {
     const { context, helper } = await open();
-    // Each request's headers are read while the context is open (the test awaits them below);
-    // a listener awaiting them itself could still be waiting when the context closes.
+    // Each request's headers are read while the context is open: the test stops listening and
+    // awaits them below. A listener awaiting them itself could still be waiting when the
+    // context closes, and fail the next test.
     const seen = [];
-    context.on('request', (request) => {
+    const note = (request) => {
       seen.push(request.allHeaders().then((headers) => ({ url: request.url(), method: request.method(), headers, body: request.postData() })));
-    });
+    };
+    context.on('request', note);
     const jwt = await standin.token();
     await helper.connect({ jwt });
     await helper.authorize();
@@ -24,6 +26,7 @@ describe('the JWT and the code', () => {
     assert.ok(code);
     expectNoLeak(helper, jwt, code);
 
+    context.off('request', note);
     const requests = await Promise.all(seen);
     for (const request of requests) {
       const origin = new URL(request.url).origin;
