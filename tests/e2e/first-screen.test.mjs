@@ -48,23 +48,26 @@ async function returningTab({ standin, open }) {
 }
 
 describe('what the page builds first', () => {
-  test('a returning visitor sees the status first; step 1 keeps its place and its fields follow', async ({ standin, open }) => {
-    const second = await returningTab({ standin, open });
-    await noteFirstSight(second.page, selectors.statusAnswered, STEPS);
-    await second.open();
-    await expect(second.status()).toContainText('Not connected to Trakt.');
-    const { present } = await second.page.evaluate(() => window.firstSeen);
-    assert.deepEqual(present, [selectors.connectComing, selectors.status], 'only the status, and step 1\'s place');
-    // Then the rest, the fields where their place was, and every part filled in.
-    await expect(second.jwt()).toHaveValue(/^eyJ/);
-    await expect(second.authorizeLink()).toBeVisible();
-    await expect(second.connectComing()).toHaveCount(0);
-    await expect(second.page.getByText('No JWT at hand?')).toBeVisible();
-    await expect(second.runDoctorButton()).toBeVisible();
-    const { statusTops } = await second.page.evaluate(() => window.firstSeen);
-    const moved = Math.max(...statusTops.map((top) => Math.abs(top - statusTops[0])));
-    assert.ok(moved < 24, `the status stayed where it showed, within a line: ${statusTops.join(' → ')}`);
-  });
+  for (const width of [1280, 420, 360, 320]) {
+    test(`a returning visitor sees the status first; step 1 keeps its place and its fields follow (${width} px wide)`, async ({ standin, open }) => {
+      const second = await returningTab({ standin, open });
+      await second.page.setViewportSize({ width, height: 900 });
+      await noteFirstSight(second.page, selectors.statusAnswered, STEPS);
+      await second.open();
+      await expect(second.status()).toContainText('Not connected to Trakt.');
+      const { present } = await second.page.evaluate(() => window.firstSeen);
+      assert.deepEqual(present, [selectors.connectComing, selectors.status], 'only the status, and step 1\'s place');
+      // Then the rest, the fields where their place was, and every part filled in.
+      await expect(second.jwt()).toHaveValue(/^eyJ/);
+      await expect(second.authorizeLink()).toBeVisible();
+      await expect(second.connectComing()).toHaveCount(0);
+      await expect(second.page.getByText('No JWT at hand?')).toBeVisible();
+      await expect(second.runDoctorButton()).toBeVisible();
+      const { statusTops } = await second.page.evaluate(() => window.firstSeen);
+      const moved = Math.max(...statusTops.map((top) => Math.abs(top - statusTops[0])));
+      assert.ok(moved < 24, `the status stayed where it showed, within a line: ${statusTops.join(' → ')}`);
+    });
+  }
 
   test('the status is painted before the rest of the page is built', async ({ standin, open }) => {
     const second = await returningTab({ standin, open });
