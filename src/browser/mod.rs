@@ -31,5 +31,5 @@ pub use storage::{load, save, take};
 #[cfg(target_arch = "wasm32")]
 pub use window::{
     copy_to_clipboard, is_focused, is_framed, now_ms, page_address, page_origin, refuse_frame,
-    reload, started,
+    reload, reveal, stage,
 };

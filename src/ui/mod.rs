@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
     let returned = address_bar::read();
     tabs::forget_old_claims();
     let page = Page::new();
+    set_timeout(browser::reveal, SHOWN_AFTER);
     tabs::on_forget_elsewhere(move |epoch| page.heard_forget(epoch));
     set_interval(
         move || page.now_ms.set(browser::now_ms()),
@@ -98,6 +99,10 @@ const PARTS: &[parts::Preload] = &[
     callback_result::finish_by_hand::fetch,
 ];
 
+/// How long the page, built off screen (`browser::stage`), waits at most for its first
+/// screen to settle before it shows: a slow backend's status shows as under way.
+const SHOWN_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// How long the steps that are not the first screen wait for it to settle at most.
 const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(600);
 
@@ -146,13 +151,18 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let rest = Memo::new(move |_| page.settled.get() || waited.get());
     let form_shown = move || !asking || rest.get();
     let status_shown = move || asking || rest.get();
-    // The first screen is settled once nothing it shows is under way: then, once the frame
-    // showing it is painted, the rest of the page is built and the parts fetched, once per
-    // page (a page rebuilt by Forget is settled already). Not in the animation frame
-    // itself: that runs before the paint, which would wait for the rest.
+    // The first screen is settled once nothing it shows is under way: the page, built off
+    // screen, shows (if `SHOWN_AFTER` did not show it already); then, once the frame showing
+    // it is painted, the rest of the page is built and the parts fetched, once per page (a
+    // page rebuilt by Forget is settled already). Not in the animation frame itself: that
+    // runs before the paint, which would wait for the rest.
     Effect::new(move |_| {
         let busy = session.status.pending() || session.callback.pending() || session.claiming.get();
-        if !busy && !page.settled.get_untracked() {
+        if busy {
+            return;
+        }
+        browser::reveal();
+        if !page.settled.get_untracked() {
             after_paint(move || {
                 if !page.settled.get_untracked() {
                     page.settled.set(true);

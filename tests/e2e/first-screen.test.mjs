@@ -69,6 +69,25 @@ describe('what the page builds first', () => {
     });
   }
 
+  test('the page shows with the status already answered: no frame of “Checking…” first', async ({ standin, open }) => {
+    const second = await returningTab({ standin, open });
+    // From inside the page: the status's text in each frame it is in, as the frame is drawn.
+    await second.page.addInitScript((status) => {
+      const texts = (window.statusFrames = []);
+      const everyFrame = () =>
+        requestAnimationFrame(() => {
+          const shown = document.querySelector(status);
+          if (shown) texts.push(shown.textContent);
+          if (texts.length < 3) everyFrame();
+        });
+      everyFrame();
+    }, selectors.status);
+    await second.open();
+    await expect(second.status()).toContainText('Not connected to Trakt.');
+    const [first] = await second.page.evaluate(() => window.statusFrames);
+    assert.match(first, /Not connected to Trakt/, 'the first frame with the page has the answer');
+  });
+
   test('the status is painted before the rest of the page is built', async ({ standin, open }) => {
     const second = await returningTab({ standin, open });
     // From inside the page, in the order they happened (a count, not a clock, so no two
