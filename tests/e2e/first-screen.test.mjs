@@ -48,7 +48,7 @@ async function returningTab({ standin, open }) {
 }
 
 describe('what the page builds first', () => {
-  for (const width of [1280, 420, 360, 320]) {
+  for (const width of [1280, 420, 400, 390, 360, 320]) {
     test(`a returning visitor sees the status first; step 1 keeps its place and its fields follow (${width} px wide)`, async ({ standin, open }) => {
       const second = await returningTab({ standin, open });
       await second.page.setViewportSize({ width, height: 900 });
