@@ -18,8 +18,8 @@ const loads = Number(process.argv[2] ?? 15);
 // parts were fetched after the status and the page finds the API beside the web app
 // (issue 21: 222.0 KB, 5.1 KB more: finding the API, its hint and the web-page text), plus
 // 5 KB; raised by 1 KB when the page was built off screen and shown with its status (issue
-// 20's third step: 227.2 KB, 0.5 KB more, for a render phase 34 -> 21 ms). Both are for the
-// first load only; the parts are fetched right after the status.
+// 20's third step: 227.2 KB, 0.5 KB more, for a render phase 34 -> about 20 ms). Both are
+// for the first load only; the parts are fetched right after the status.
 const BUDGET_BYTES = 100_000;
 const CEILING_BYTES = 228_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -62,7 +62,7 @@ thread_local! {
 /// or painted, so the page's first frame can already show the status the page opened
 /// asking, rather than a frame of “Checking…” and then another: the browser lays out a
 /// page once instead of twice before the status (measured: the status's render phase
-/// 34 → 21 ms). [`reveal`] moves it into the document.
+/// 34 → about 20 ms). [`reveal`] moves it into the document.
 pub fn stage() -> web_sys::HtmlElement {
     let stage: web_sys::HtmlElement = window()
         .document()
