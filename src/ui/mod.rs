@@ -151,17 +151,23 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let rest = Memo::new(move |_| page.settled.get() || waited.get());
     let form_shown = move || !asking || rest.get();
     let status_shown = move || asking || rest.get();
-    // The first screen is settled once nothing it shows is under way: the page, built off
-    // screen, shows (if `SHOWN_AFTER` did not show it already); then, once the frame showing
-    // it is painted, the rest of the page is built and the parts fetched, once per page (a
-    // page rebuilt by Forget is settled already). Not in the animation frame itself: that
-    // runs before the paint, which would wait for the rest.
+    // The page, built off screen, shows (if `SHOWN_AFTER` did not show it already) once what
+    // it opened to do is answered: a returned code's callback, when it opened with one (the
+    // status checked after it follows on screen), else the status. The first screen is
+    // settled once nothing it shows is under way: then, once the frame showing it is
+    // painted, the rest of the page is built and the parts fetched, once per page (a page
+    // rebuilt by Forget is settled already). Not in the animation frame itself: that runs
+    // before the paint, which would wait for the rest.
+    let returned_code = session.callback.pending_untracked() || session.claiming.get_untracked();
     Effect::new(move |_| {
-        let busy = session.status.pending() || session.callback.pending() || session.claiming.get();
+        let sending = session.callback.pending() || session.claiming.get();
+        let busy = session.status.pending() || sending;
+        if !busy || (returned_code && !sending) {
+            browser::reveal();
+        }
         if busy {
             return;
         }
-        browser::reveal();
         if !page.settled.get_untracked() {
             after_paint(move || {
                 if !page.settled.get_untracked() {

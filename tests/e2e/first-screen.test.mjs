@@ -88,6 +88,31 @@ describe('what the page builds first', () => {
     assert.match(first, /Not connected to Trakt/, 'the first frame with the page has the answer');
   });
 
+  test('a return shows its outcome without waiting for the status checked after it', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    // From inside the returned page: the outcome's and the status's text in each frame
+    // that has the outcome, as the frame is drawn.
+    await helper.page.addInitScript(([result, status]) => {
+      if (!location.search.includes('code=')) return;
+      const frames = (window.returnFrames = []);
+      const everyFrame = () =>
+        requestAnimationFrame(() => {
+          const shown = document.querySelector(result);
+          if (shown) frames.push({ result: shown.textContent, status: document.querySelector(status)?.textContent ?? '' });
+          if (frames.length < 3) everyFrame();
+        });
+      everyFrame();
+    }, [selectors.callbackResult, selectors.status]);
+    // The status the page checks after the callback answers 80 ms after it.
+    const connectedStatus = { authenticated: true, token_expired: false, expires_at: '2030-01-01T00:00:00Z' };
+    await standin.fault({ path: '/trakt/auth-status/', times: 1, delay_ms: 80, status: 200, body: connectedStatus });
+    await helper.authorize();
+    await expect(helper.status()).toContainText('Connected');
+    const [first] = await helper.page.evaluate(() => window.returnFrames);
+    assert.match(first.result, /Trakt is connected/, 'the first frame with the page has the outcome');
+    assert.match(first.status, /Checking the Trakt connection/, 'and the status still on its way');
+  });
+
   test('the status is painted before the rest of the page is built', async ({ standin, open }) => {
     const second = await returningTab({ standin, open });
     // From inside the page, in the order they happened (a count, not a clock, so no two

@@ -11,6 +11,7 @@ export class HelperPage {
     backendUrl: '#backend-url',
     connectComing: '[data-testid="connect-coming"]',
     status: '[data-testid="status"]',
+    callbackResult: '[data-testid="callback-result"]',
     statusAnswered: '[data-testid="status"].status.bad, [data-testid="status"].status.good',
     authorizeStep: '#authorize-title',
     authorizeLink: '[data-testid="authorize-link"]',
