@@ -46,11 +46,16 @@ fn code_return(state: Option<&str>) -> Returned {
     }
 }
 
+/// Backend A committed and `jwt` typed into `tab`.
+fn type_jwt(tab: &mut Tab, device: &mut Device, jwt: String) {
+    tab.step(device, Event::BackendCommitted(A.into()));
+    tab.step(device, Event::JwtTyped(jwt));
+}
+
 /// A tab on backend A with user 1's JWT, accepted by A.
 fn signed_tab(device: &mut Device) -> Tab {
     let mut tab = Tab::fresh(device);
-    tab.step(device, Event::BackendCommitted(A.into()));
-    tab.step(device, Event::JwtTyped(access(1, "a")));
+    type_jwt(&mut tab, device, access(1, "a"));
     tab.step(
         device,
         Event::Accepted {
