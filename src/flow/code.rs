@@ -5,6 +5,7 @@ use super::{CallbackStage, Claim, Effect, Flow, Request, Trigger};
 use crate::browser::keys::StorageKey;
 use crate::oauth::returned::check_state;
 use crate::problem::Problem;
+use crate::secrets::jwt::check_input;
 use crate::secrets::secret::AuthCode;
 
 impl Flow {
@@ -43,11 +44,21 @@ impl Flow {
         check_state(returned, user.as_deref()).map_err(|p| p.problem())
     }
 
-    /// Whether a returned code would be refused only because the page has no JWT to check
-    /// its `state` against (a state of no authorization this page made): it waits, in this
-    /// tab only, for a JWT and the person's click.
+    /// Whether a returned code could not go on only because the page has no JWT to check
+    /// its `state` against and send it with (none, one unreadable, or one expired; a state
+    /// of no authorization this page made): it waits, in this tab only, for a JWT and the
+    /// person's click.
     pub(super) fn waits_for_jwt(&self, returned: Option<&str>) -> bool {
-        self.jwt.is_none() && !returned.is_some_and(is_nonce)
+        let now_s = self.now_ms.div_euclid(1000);
+        check_input(self.jwt_text(), now_s).is_err() && !returned.is_some_and(is_nonce)
+    }
+
+    /// Whether the code waiting for the person's click waits for a JWT first: the view
+    /// holds its Send button meanwhile.
+    pub fn awaiting_waits_for_jwt(&self) -> bool {
+        self.awaiting
+            .as_ref()
+            .is_some_and(|awaiting| self.waits_for_jwt(awaiting.state.as_deref()))
     }
 
     /// A code the person sent on: checked by [`Self::state_for_person`], then claimed.

@@ -96,8 +96,8 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
         }
     };
     let backend = move || session.read(|flow| flow.backend_text.clone());
-    // A tab the return opened may have no JWT yet: the code waits for one.
-    let no_jwt = move || session.jwt.with(Result::is_err);
+    // A tab the return opened may have no JWT yet: the flow keeps the code waiting for one.
+    let no_jwt = move || session.awaiting_jwt.get();
     view! {
         <section class="card result" aria-labelledby="result-title" data-testid="confirm-return">
             <h2 id="result-title">"Back from Trakt?"</h2>

@@ -63,14 +63,15 @@ fn a_return_to_a_tab_without_a_jwt_waits_for_one_then_for_the_click() {
     let mut device = Device::default();
     let mut fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
     assert!(fresh.flow.awaiting.is_some(), "the code waits for a JWT");
+    assert!(fresh.flow.awaiting_waits_for_jwt());
     assert!(claims(&fresh.effects).is_empty());
     assert!(shows(&fresh.effects).is_empty());
     let effects = fresh.step(&mut device, Event::Confirmed);
     assert!(claims(&effects).is_empty() && sends(&effects).is_empty());
     assert!(fresh.flow.awaiting.is_some(), "still waiting");
     // With user 1's JWT, the click sends it with that state.
-    fresh.step(&mut device, Event::BackendCommitted(A.into()));
-    fresh.step(&mut device, Event::JwtTyped(access(1, "a")));
+    type_jwt(&mut fresh, &mut device, access(1, "a"));
+    assert!(!fresh.flow.awaiting_waits_for_jwt());
     let effects = fresh.step(&mut device, Event::Confirmed);
     assert_eq!(claims(&effects), [Trigger::Click]);
     let effects = settle(&mut fresh, &mut device, ClaimOutcome::Won);
@@ -81,12 +82,30 @@ fn a_return_to_a_tab_without_a_jwt_waits_for_one_then_for_the_click() {
 fn a_return_to_a_tab_without_a_jwt_goes_nowhere_with_another_users_jwt() {
     let mut device = Device::default();
     let mut fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
-    fresh.step(&mut device, Event::BackendCommitted(A.into()));
-    fresh.step(&mut device, Event::JwtTyped(access(2, "b")));
+    type_jwt(&mut fresh, &mut device, access(2, "b"));
     let effects = fresh.step(&mut device, Event::Confirmed);
     assert!(claims(&effects).is_empty() && sends(&effects).is_empty());
     assert_eq!(shows(&effects).len(), 1, "refused, with the reason");
     assert!(fresh.flow.awaiting.is_none());
+}
+
+#[test]
+fn a_return_waiting_for_a_jwt_goes_on_waiting_with_an_expired_or_unreadable_one() {
+    // The view holds the Send button on the flow's word; a click that comes anyway (the
+    // JWT expired since) sends nothing and loses nothing.
+    let mut device = Device::default();
+    let mut fresh = Tab::open(&mut device, Default::default(), code_return(Some("1")));
+    for jwt in [expired(1, "old"), "not a jwt".to_owned()] {
+        type_jwt(&mut fresh, &mut device, jwt);
+        assert!(fresh.flow.awaiting_waits_for_jwt());
+        let effects = fresh.step(&mut device, Event::Confirmed);
+        assert!(claims(&effects).is_empty() && sends(&effects).is_empty());
+        assert!(shows(&effects).is_empty());
+        assert!(fresh.flow.awaiting.is_some(), "still waiting");
+    }
+    type_jwt(&mut fresh, &mut device, access(1, "a"));
+    let effects = fresh.step(&mut device, Event::Confirmed);
+    assert_eq!(claims(&effects), [Trigger::Click]);
 }
 
 #[test]

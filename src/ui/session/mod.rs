@@ -46,6 +46,8 @@ pub struct Session {
     pub signed_in_as: RwSignal<Option<String>>,
     /// A returned code waiting for the person's click.
     pub awaiting: RwSignal<Option<Awaiting>>,
+    /// That code waits for a JWT first ([`Flow::awaiting_waits_for_jwt`]).
+    pub awaiting_jwt: RwSignal<bool>,
     /// `GET /trakt/auth-status/`.
     pub status: Latest<(Session, StatusAsk), Result<Connection, Problem>>,
     /// `GET /trakt/authenticate/`, checked.
@@ -121,6 +123,7 @@ impl Session {
             remember: RwSignal::new(false),
             signed_in_as: RwSignal::new(None),
             awaiting: RwSignal::new(None),
+            awaiting_jwt: RwSignal::new(false),
             status: Latest::new(|(session, ask): &(Session, StatusAsk)| {
                 requests::ask_status(*session, ask.clone())
             }),
@@ -171,13 +174,14 @@ impl Session {
 
     /// Shows what the flow holds that the view reads.
     fn mirror(self, jwt_before: &str) {
-        let (jwt, remember, signed_in_as, awaiting) = self.read(|flow| {
+        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt) = self.read(|flow| {
             let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
             (
                 jwt,
                 flow.remember,
                 flow.signed_in_as.clone(),
                 flow.awaiting.clone(),
+                flow.awaiting_waits_for_jwt(),
             )
         });
         // The field follows only when the flow changed the JWT (signed in, renewed,
@@ -188,6 +192,7 @@ impl Session {
         set_if_changed(self.remember, remember);
         set_if_changed(self.signed_in_as, signed_in_as);
         set_if_changed(self.awaiting, awaiting);
+        set_if_changed(self.awaiting_jwt, awaiting_jwt);
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.
