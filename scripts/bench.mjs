@@ -181,29 +181,30 @@ try {
     },
     arg: [jwt, pending],
   });
-  // The status loads' phases, helper and plain page, for the report below.
-  const phases = { helper: [], plain: [] };
+  // The status and return loads' phases, helper and plain page, for the report below.
+  const phases = { status: { helper: [], plain: [] }, return: { helper: [], plain: [] } };
+  const timed = (load, rows) => {
+    rows.push({ ...load.phases, shown: load.ms });
+    return load.ms;
+  };
   const helperStatus = async () => {
     const load = await timeTo(browser, `${standin.url}/`, 'status', '[data-testid="status"]', seeded(null));
     for (const name of load.fetched) if (partFiles.has(name)) early.add(name);
-    phases.helper.push({ ...load.phases, shown: load.ms });
-    return load.ms;
+    return timed(load, phases.status.helper);
   };
-  const plainStatus = async () => {
-    const load = await timeTo(browser, `${standin.url}/oauth_helper.html`, 'status', '#status');
-    phases.plain.push({ ...load.phases, shown: load.ms });
-    return load.ms;
-  };
+  const plainStatus = async () =>
+    timed(await timeTo(browser, `${standin.url}/oauth_helper.html`, 'status', '#status'), phases.status.plain);
   const nonce = 'b3c5e0b8f2a9d4e7b8c1f6a2d9e0b7c4';
   const helperReturn = async () => {
     const { code } = await standin.approvedElsewhere();
     const pending = { nonce, state: '1', backend: standin.url, expires_ms: Date.now() + 600_000 };
     const url = `${standin.url}/?code=${code}&state=${nonce}`;
-    return (await timeTo(browser, url, 'connected', '[data-testid="callback-result"]', seeded(pending))).ms;
+    return timed(await timeTo(browser, url, 'connected', '[data-testid="callback-result"]', seeded(pending)), phases.return.helper);
   };
   const plainReturn = async () => {
     const { code } = await standin.approvedElsewhere();
-    return (await timeTo(browser, `${standin.url}/oauth_helper.html?code=${code}&state=1`, 'connected', '#status')).ms;
+    const url = `${standin.url}/oauth_helper.html?code=${code}&state=1`;
+    return timed(await timeTo(browser, url, 'connected', '#status'), phases.return.plain);
   };
   // Not connected (a return before connected the user), so the authorize step is whole too.
   const helperWhole = async () => {
@@ -244,17 +245,19 @@ try {
     console.log(`  ${''.padEnd(12)} ratio  ${(median(helper) / median(plain)).toFixed(2)}x`);
   }
   console.log(`  parts fetched before the status: ${early.size ? [...early].join(', ') : 'none'}`);
-  // Where the status load's time goes (medians over the counted and warm-up loads): the
-  // code arriving, start-up until the backend call leaves (compile, instantiate, mount),
-  // the backend's answer, and showing it.
-  console.log('  status phases, median ms from navigation start (helper / plain):');
+  // Where the status and return loads' time goes (medians over the counted and warm-up
+  // loads): the code arriving, start-up until the backend call leaves (compile, instantiate,
+  // mount; for a return, claiming the code too), the backend's answer, and showing it.
   const at = (rows, key) => median(rows.map((row) => row[key]).filter((v) => v !== undefined));
   const span = (rows, from, to) => median(rows.map((row) => row[to] - row[from]).filter((v) => !Number.isNaN(v)));
-  for (const [label, key] of [['code arrived', 'code'], ['call sent', 'sent'], ['answer in', 'answered'], ['shown', 'shown']]) {
-    console.log(`    ${label.padEnd(14)} ${at(phases.helper, key).toFixed(0).padStart(5)} / ${at(phases.plain, key).toFixed(0)}`);
-  }
-  for (const [label, from, to] of [['start-up', 'code', 'sent'], ['backend', 'sent', 'answered'], ['render', 'answered', 'shown']]) {
-    console.log(`    ${label.padEnd(14)} ${span(phases.helper, from, to).toFixed(0).padStart(5)} / ${span(phases.plain, from, to).toFixed(0)}`);
+  for (const [name, { helper, plain }] of Object.entries(phases)) {
+    console.log(`  ${name} phases, median ms from navigation start (helper / plain):`);
+    for (const [label, key] of [['code arrived', 'code'], ['call sent', 'sent'], ['answer in', 'answered'], ['shown', 'shown']]) {
+      console.log(`    ${label.padEnd(14)} ${at(helper, key).toFixed(0).padStart(5)} / ${at(plain, key).toFixed(0)}`);
+    }
+    for (const [label, from, to] of [['start-up', 'code', 'sent'], ['backend', 'sent', 'answered'], ['render', 'answered', 'shown']]) {
+      console.log(`    ${label.padEnd(14)} ${span(helper, from, to).toFixed(0).padStart(5)} / ${span(plain, from, to).toFixed(0)}`);
+    }
   }
 } finally {
   await browser.close();
