@@ -32,31 +32,37 @@ const CLAIM_LOCK: &str = "trakt-helper.claim";
 /// Web Locks (a page on plain http, not on this machine) the claim is written, left to
 /// settle and read back: the last writer wins in every tab alike. Either way a claim
 /// that cannot be written is not won: the code is not sent.
-pub async fn claim(code: &AuthCode) -> ClaimOutcome {
+///
+/// The lock is asked for before this returns, not when the outcome is first awaited: a
+/// page's first lock takes the browser 10–25 ms to grant, which then passes while the
+/// page is still being built.
+pub fn claim(code: &AuthCode) -> impl std::future::Future<Output = ClaimOutcome> {
     let name = claim_name(code.secret());
-    match locks() {
-        Some(locks) => {
-            let record = Closure::once_into_js(move |_lock: JsValue| outcome_name(record(&name)));
-            let Ok(promise) = locks.request(CLAIM_LOCK, record.unchecked_ref()) else {
-                return ClaimOutcome::Unavailable;
-            };
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
+    let asked = locks().map(|locks| {
+        let name = name.clone();
+        let record = Closure::once_into_js(move |_lock: JsValue| outcome_name(record(&name)));
+        locks.request(CLAIM_LOCK, record.unchecked_ref())
+    });
+    async move {
+        match asked {
+            Some(Ok(promise)) => match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(outcome) => outcome_from(outcome.as_string().as_deref()),
                 Err(_) => ClaimOutcome::Unavailable,
-            }
-        }
-        None => {
-            const SETTLE_MS: i32 = 150;
-            let (outcome, mine) = write_claim(&name);
-            if outcome != ClaimOutcome::Won {
-                return outcome;
-            }
-            sleep(SETTLE_MS).await;
-            let now = storage(Store::Local).and_then(|s| s.get_item(&name).ok().flatten());
-            if now == mine {
-                ClaimOutcome::Won
-            } else {
-                ClaimOutcome::Taken
+            },
+            Some(Err(_)) => ClaimOutcome::Unavailable,
+            None => {
+                const SETTLE_MS: i32 = 150;
+                let (outcome, mine) = write_claim(&name);
+                if outcome != ClaimOutcome::Won {
+                    return outcome;
+                }
+                sleep(SETTLE_MS).await;
+                let now = storage(Store::Local).and_then(|s| s.get_item(&name).ok().flatten());
+                if now == mine {
+                    ClaimOutcome::Won
+                } else {
+                    ClaimOutcome::Taken
+                }
             }
         }
     }

@@ -20,8 +20,9 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             session.callback.reset();
             session.sent_code.set(None);
             session.claiming.set(true);
+            let claimed = tabs::claim(&claim.code);
             spawn_local(async move {
-                let outcome = tabs::claim(&claim.code).await;
+                let outcome = claimed.await;
                 session.claiming.try_set(false);
                 session.send(Event::ClaimSettled {
                     code: claim.code,
