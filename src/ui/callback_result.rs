@@ -177,7 +177,7 @@ pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
 
 split_point! {
     /// The code and state of a failed callback, and the terminal command that sends them.
-    finish_by_hand: fn finish_by_hand(session: Session, sent: SentCode) {
+    tools: fn finish_by_hand(session: Session, sent: SentCode) {
         view! { <FinishByHandBody session=session sent=sent /> }
     }
 }

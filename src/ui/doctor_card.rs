@@ -152,7 +152,7 @@ split_point! {
 
 split_point! {
     /// The connection doctor's checks, run again each time `runs` counts another click.
-    doctor: fn doctor_checks(session: Session, runs: Signal<u32>) {
+    tools: fn doctor_checks(session: Session, runs: Signal<u32>) {
         view! { <DoctorChecks session=session runs=runs /> }
     }
 }

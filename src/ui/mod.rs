@@ -88,15 +88,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Every part of the page, in the order they are fetched once the first screen is settled:
-/// the first screen's own first (the rest of step 1 and step 3), then the rest.
+/// The page's two parts, asked for together once the first screen is settled: `later`,
+/// what the page fills in by itself (the rest of step 1 and step 3, the doctor's card), and
+/// `tools`, what a click or an outcome opens (the Trakt keys, the doctor's checks, the token
+/// tools, finishing by hand). Two parts (three files with the chunk they share), not one
+/// per feature (nineteen files): a fresh page has few connections to its server, and the
+/// files queued behind them kept the page from being whole.
 const PARTS: &[parts::Preload] = &[
     sign_in::sign_in_fields::fetch,
-    paste_return::paste_return::fetch,
     trakt_keys::trakt_keys::fetch,
-    doctor_card::doctor_checks::fetch,
-    token_tools::token_tools::fetch,
-    callback_result::finish_by_hand::fetch,
 ];
 
 /// How long the page, built off screen (`browser::stage`), waits at most for its first
@@ -171,8 +171,9 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         if !page.settled.get_untracked() {
             after_paint(move || {
                 if !page.settled.get_untracked() {
-                    page.settled.set(true);
+                    // The parts' requests first: they leave while the rest is built.
                     parts::fetch_all(PARTS);
+                    page.settled.set(true);
                 }
             });
         }

@@ -1,7 +1,8 @@
 //! The parts of the page that its first screen does not need. In a split build (the
-//! `split` feature, which trunk builds turn on) each split point below is cut out of the
-//! main wasm into a part of its own, with everything only it reaches; `scripts/post-build.mjs`
-//! does the cutting. The main module keeps what the first screen shows: the status, the
+//! `split` feature, which trunk builds turn on) each split point ([`split_point!`], beside
+//! the feature it builds) is cut out of the main wasm into the part it names, `later` or
+//! `tools` (see `PARTS` in `ui/mod.rs`), with everything only that part reaches; code both
+//! reach is a chunk they share. `scripts/post-build.mjs` does the cutting. The main module keeps what the first screen shows: the status, the
 //! authorize link, a return, and the connect fields. Every part is fetched as soon as the
 //! first screen is settled ([`fetch_all`]), so nothing waits for a click to download, and
 //! a point called before its part arrived waits for it. Without the feature (`cargo test`,
@@ -77,16 +78,18 @@ pub(crate) use split_point;
 /// A point's `fetch`, as [`split_point!`] makes it: fetches the part, builds nothing.
 pub type Preload = fn() -> Pin<Box<dyn Future<Output = bool>>>;
 
-/// Fetches `parts`, one after another: called once per page, when the first screen is
-/// settled (the status shown, or the connect fields with no status to ask), so the rest of
-/// the page is there moments later without competing with the status for the network.
-/// A part that fails here is fetched again when its point is called.
+/// Fetches `parts`, all at once, in this order: called once per page, when the first
+/// screen is settled (the status shown, or the connect fields with no status to ask), so
+/// the rest of the page is there moments later without competing with the status for the
+/// network. Each part is asked for in a task of its own, queued before anything the caller
+/// changes next re-renders: one that stalls holds back no other. A part that fails here is
+/// fetched again when its point is called.
 pub fn fetch_all(parts: &'static [Preload]) {
-    leptos::task::spawn_local(async move {
-        for preload in parts {
+    for preload in parts {
+        leptos::task::spawn_local(async move {
             preload().await;
-        }
-    });
+        });
+    }
 }
 
 /// A part the page fills in by itself once the first screen is settled ([`Page::settled`]),

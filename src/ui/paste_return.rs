@@ -69,7 +69,7 @@ fn use_pasted(session: Session, text: &str) {
 
 split_point! {
     /// The form for a redirect address or code that Trakt sent somewhere else.
-    paste: fn paste_return(session: Session, pasted: RwSignal<String>) {
+    later: fn paste_return(session: Session, pasted: RwSignal<String>) {
         view! { <PasteFields session=session pasted=pasted /> }
     }
 }

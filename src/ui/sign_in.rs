@@ -145,7 +145,7 @@ fn sign_in(
 
 split_point! {
     /// Signing in with a NowPlaying user name and password.
-    sign_in: fn sign_in_fields(session: Session, username: RwSignal<String>) {
+    later: fn sign_in_fields(session: Session, username: RwSignal<String>) {
         view! { <SignInFields session=session username=username /> }
     }
 }

@@ -125,7 +125,7 @@ fn use_tool(session: Session, tool: Tool) -> impl Future<Output = Result<ToolRes
 
 split_point! {
     /// Refreshing the Trakt token and the sync smoke test, shown once connected.
-    token_tools: fn token_tools(session: Session) {
+    tools: fn token_tools(session: Session) {
         view! { <TokenTools session=session /> }
     }
 }

@@ -163,7 +163,7 @@ fn save_key(
 
 split_point! {
     /// The form that saves the Trakt application's Client ID and Secret to the backend.
-    trakt_keys: fn trakt_keys(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
+    tools: fn trakt_keys(session: Session, client_id: RwSignal<String>, opened: Signal<u32>) {
         view! { <TraktKeysFields session=session client_id=client_id opened=opened /> }
     }
 }

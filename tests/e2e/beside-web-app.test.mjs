@@ -127,7 +127,7 @@ test('opening /trakt-helper/ on the web app’s address gives the helper, with i
 
   // A part the page loads on demand: wasm, sent from the .gz next to it, kept for good.
   const { parts } = JSON.parse(await readFile(path.join(dist, 'parts.json'), 'utf8'));
-  const part = await fetch(`${origin}${helperPath}${parts.paste[0]}`);
+  const part = await fetch(`${origin}${helperPath}${parts.tools[0]}`);
   assertHelperHeaders(part, 'public, max-age=31536000, immutable');
   assert.equal(part.headers.get('content-type'), 'application/wasm');
   assert.equal(part.headers.get('content-encoding'), 'gzip');

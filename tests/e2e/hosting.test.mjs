@@ -52,29 +52,29 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   };
   await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
   await helper.authorize();
-  await opened('finish_by_hand', async () => {
+  await opened('tools', async () => {
     await helper.finishByHandToggle().click();
     await expect(helper.curlCommand()).toContainText('curl -X POST');
   });
-  await opened('token_tools', async () => {
+  await opened('tools', async () => {
     await helper.authorize();
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     await expect(helper.tokenTools()).toContainText('last about a day');
   });
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
-  await opened('sign_in', async () => {
+  await opened('later', async () => {
     await helper.openSignIn();
     await helper.userName().waitFor();
   });
-  await opened('trakt_keys', async () => {
+  await opened('tools', async () => {
     await helper.openTraktKeys();
     await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
   });
-  await opened('paste', async () => {
+  await opened('later', async () => {
     await helper.openPaste();
     await helper.pasteField().waitFor();
   });
-  await opened('doctor', async () => {
+  await opened('tools', async () => {
     await helper.runDoctor();
     await helper.doctorLines();
   });

@@ -33,8 +33,8 @@ async function openRecordingWasm(newContext, standin, prepare = async () => {}) 
 
 const pageErrors = (helper) => helper.console.filter((line) => line.startsWith('pageerror'));
 
-test('the release build has the seven parts, each in files of its own', () => {
-  assert.deepEqual(Object.keys(parts).sort(), ['doctor', 'finish_by_hand', 'later', 'paste', 'sign_in', 'token_tools', 'trakt_keys']);
+test('the release build has two parts, later and tools, each in files of its own', () => {
+  assert.deepEqual(Object.keys(parts).sort(), ['later', 'tools']);
   for (const files of Object.values(parts)) assert.ok(files.length > 0 && files.every((name) => name.endsWith('.wasm')));
 });
 
@@ -70,6 +70,22 @@ test('no part is fetched before the status shows; every part right after it, wit
   assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
   // Each file once: parts that share a chunk fetch it once.
   for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
+  assert.deepEqual(pageErrors(helper), []);
+});
+
+test('a part that stalls holds back no other: both are asked for at once, and the other works', async ({ startStandin, newContext }) => {
+  const standin = await startStandin();
+  // `later`'s own file is asked for and never answered.
+  const { helper, fetched } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.later[0]}`, () => {}));
+  // Nothing opened: a new visitor's page asks for both parts by itself.
+  await expect.poll(() => parts.tools.filter((name) => !fetched.includes(name))).toStrictEqual([]);
+  assert.ok(fetched.includes(parts.later[0]), 'the stalled part was asked for too');
+  // `tools` runs while `later` is still on its way: connected, the token tools show.
+  await helper.connect({ jwt: await standin.token() });
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  await helper.authorize();
+  await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+  await expect(helper.tokenTools()).toContainText('last about a day');
   assert.deepEqual(pageErrors(helper), []);
 });
 
@@ -114,10 +130,10 @@ test('a new visitor: the parts arrive while the form is filled in, and each open
 test('a part still on its way when opened shows its loading line, then itself', async ({ startStandin, newContext }) => {
   const standin = await startStandin();
   const context = await newContext(standin);
-  // The doctor's file held back, so its loading line can be seen.
+  // The doctor's checks (in `tools`) held back, so their loading line can be seen.
   let release;
   const held = new Promise((resolve) => (release = resolve));
-  await context.route(`**/${parts.doctor[0]}`, async (route) => {
+  await context.route(`**/${parts.tools[0]}`, async (route) => {
     await held;
     await route.continue();
   });
@@ -134,9 +150,9 @@ test('a part still on its way when opened shows its loading line, then itself', 
 });
 
 test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async ({ startStandin, copyOfDist, newContext }) => {
-  const served = await copyOfDist('dist-without-doctor-');
-  const doctorFile = path.join(served, parts.doctor[0]);
-  await rename(doctorFile, `${doctorFile}.gone`);
+  const served = await copyOfDist('dist-without-tools-');
+  const toolsFile = path.join(served, parts.tools[0]);
+  await rename(toolsFile, `${toolsFile}.gone`);
   const standin = await startStandin(['--static', served]);
   const { helper } = await openRecordingWasm(newContext, standin);
   await helper.connect({ jwt: await standin.token() });
@@ -149,7 +165,7 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
   await expect(helper.crashNotice(), 'no crash notice').toHaveCount(0);
   assert.deepEqual(pageErrors(helper), [], 'nothing thrown into the page');
 
-  // The rest of the page: the status, another part, the authorize link.
+  // The rest of the page: the status, the other part (`later`: sign-in), the authorize link.
   await helper.checkAgainButton().click();
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.openSignIn();
@@ -158,7 +174,7 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
 
   // The file is back (a deploy finished): trying again loads it, without a reload.
   await helper.markDocument();
-  await rename(`${doctorFile}.gone`, doctorFile);
+  await rename(`${toolsFile}.gone`, toolsFile);
   await helper.partRetry().click();
   const lines = await helper.doctorLines();
   assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
@@ -169,14 +185,14 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
 
 test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async ({ startStandin, copyOfDist, newContext }) => {
   const served = await copyOfDist('dist-tampered-');
-  const doctorFile = path.join(served, parts.doctor[0]);
-  await appendFile(doctorFile, Buffer.from([0]));
+  const toolsFile = path.join(served, parts.tools[0]);
+  await appendFile(toolsFile, Buffer.from([0]));
   const standin = await startStandin(['--static', served]);
   const { helper, fetched } = await openRecordingWasm(newContext, standin);
   await helper.connect({ jwt: await standin.token() });
   await helper.runDoctor();
   await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
-  assert.ok(fetched.includes(parts.doctor[0]), 'it was fetched, and refused');
+  assert.ok(fetched.includes(parts.tools[0]), 'it was fetched, and refused');
   assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
   assert.deepEqual(pageErrors(helper), []);
 });
@@ -213,7 +229,7 @@ test('parts load from a host that sends wasm as application/octet-stream', async
   );
   await helper.openPaste();
   await helper.pasteField().waitFor();
-  assert.ok(parts.paste.every((name) => retyped.includes(name)), 'the paste part came as octet-stream');
+  assert.ok(parts.later.every((name) => retyped.includes(name)), 'the part with the paste form came as octet-stream');
   await expect(helper.partMissing()).toHaveCount(0);
   // Parts still on their way when the test ends are let go.
   await context.unrouteAll({ behavior: 'ignoreErrors' });
@@ -224,7 +240,7 @@ test('parts load from a host that sends wasm as application/octet-stream', async
 test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async ({ startStandin, newContext }) => {
   test.setTimeout(120_000);
   const standin = await startStandin();
-  const { helper } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.doctor[0]}`, () => {}));
+  const { helper } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.tools[0]}`, () => {}));
   await helper.connect({ jwt: await standin.token() });
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.runDoctor();

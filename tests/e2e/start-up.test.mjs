@@ -105,9 +105,9 @@ async function slowPageProxy(onEnd) {
 
 /** One file of `served`, by the role it plays. */
 const servedNames = () => [...pristine.keys()];
-// `later` first: the page loads it by itself right after the status, so a chunk it shares
-// with another part is tried without opening anything.
-const partOf = (name) => ['later', 'paste', 'sign_in', 'doctor', 'trakt_keys', 'token_tools', 'finish_by_hand'].find((part) => parts[part]?.includes(name));
+// `later` first: the page loads it by itself right after the status, so the chunk it shares
+// with `tools` is tried without opening anything.
+const partOf = (name) => ['later', 'tools'].find((part) => parts[part]?.includes(name));
 
 /**
  * `bytes` with a change that leaves the file working: a newline after a script or a style
@@ -132,21 +132,8 @@ async function openPart(helper, part) {
   switch (part) {
     case 'later':
       return undefined; // fetched and built right after the status, by itself
-    case 'paste':
-      return helper.openPaste();
-    case 'sign_in':
-      return helper.openSignIn();
-    case 'doctor':
+    case 'tools':
       return helper.runDoctor();
-    case 'trakt_keys':
-      return helper.openTraktKeys();
-    case 'finish_by_hand':
-      await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
-      await helper.authorize();
-      await helper.callbackProblem().waitFor();
-      return helper.finishByHandToggle().click();
-    case 'token_tools':
-      return helper.authorize();
     default:
       throw new Error(`no way to open ${part}`);
   }
@@ -224,7 +211,7 @@ describe('every file the page runs is checked before it runs', () => {
         await expect(helper.status()).toContainText('Not connected to Trakt.');
         await openPart(helper, part);
         await refused(helper, name);
-        // One notice for each place the part fills (`later` fills four).
+        // One notice for each place the part fills (`later` fills several).
         await helper.partMissing().first().waitFor();
         await expect(helper.crashNotice(), `${name} (${part}): no crash`).toHaveCount(0);
       });

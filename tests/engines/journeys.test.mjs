@@ -45,11 +45,11 @@ test('a new visitor opens the page, types the backend, signs in and sees the sta
   await expectAlive(helper);
 
   await helper.backendUrl(backend.url);
-  // The sign-in form is a part of its own, fetched from its split wasm files.
+  // The sign-in form comes from a part (`later`), fetched from its split wasm files.
   await helper.openFold('sign-in');
   await helper.field('sign-in-username');
   const fetched = await helper.fetchedWasm();
-  expect(parts.sign_in.filter((name) => !fetched.includes(name)), 'every file of the sign-in part was fetched').toEqual([]);
+  expect(parts.later.filter((name) => !fetched.includes(name)), 'every file of the part with the sign-in form was fetched').toEqual([]);
 
   await helper.signIn('alice', 'alice-password');
   await expect.poll(() => helper.text('sign-in-done')).toContain('Signed in');

@@ -36,13 +36,13 @@ export function screens(standin) {
     // had. The page opens again once the route is in place: a page fetches its parts right
     // after its first screen, which may be before the route.
     'part-loading': async (helper) => {
-      await helper.page.route('**/split_doctor-*.wasm', () => {});
+      await helper.page.route('**/split_tools-*.wasm', () => {});
       await helper.open();
       await helper.runDoctor();
       await helper.partLoading().waitFor();
     },
     'part-missing': async (helper) => {
-      await helper.page.route('**/split_doctor-*.wasm', (route) => route.abort());
+      await helper.page.route('**/split_tools-*.wasm', (route) => route.abort());
       await helper.open();
       await helper.runDoctor();
       await helper.partMissing().waitFor();
