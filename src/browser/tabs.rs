@@ -19,33 +19,32 @@ extern "C" {
     fn request(
         this: &LockManager,
         name: &str,
+        options: &js_sys::Object,
         callback: &js_sys::Function,
     ) -> Result<js_sys::Promise, JsValue>;
 }
 
-const CLAIM_LOCK: &str = "trakt-helper.claim";
-
 /// Claims a returned code for this tab, so that of several tabs holding the same return
 /// (a duplicated tab, one opened from this page) exactly one sends it, and a code claimed
-/// before is never claimed again. Under a Web Lock (every tab of this origin waits for
-/// the same one) the claim is read and written with no other tab in between. Without
-/// Web Locks (a page on plain http, not on this machine) the claim is written, left to
-/// settle and read back: the last writer wins in every tab alike. Either way a claim
-/// that cannot be written is not won: the code is not sent.
+/// before is never claimed again.
 ///
-/// The lock is asked for before this returns, not when the outcome is first awaited: a
-/// page's first lock takes the browser 10–25 ms to grant, which then passes while the
-/// page is still being built.
+/// With Web Locks the code has a lock of its own, asked for only if no other tab holds it
+/// (`ifAvailable`), and a tab that wins keeps it for as long as its page is open: every
+/// other tab holding the same return finds it taken. Storage alone could not say so:
+/// Chromium shows a tab another tab's write a moment later, so two tabs could each read
+/// “no claim” under one lock taken in turn. Under the lock the claim is also read and
+/// written in storage, for the tabs that come after this page is gone. Without Web Locks
+/// (a page on plain http, not on this machine) the claim is written, left to settle and
+/// read back: the last writer wins in every tab alike. Either way a claim that cannot be
+/// written is not won: the code is not sent.
+///
+/// The lock is asked for before this returns, not when the outcome is first awaited.
 pub fn claim(code: &AuthCode) -> impl std::future::Future<Output = ClaimOutcome> {
     let name = claim_name(code.secret());
-    let asked = locks().map(|locks| {
-        let name = name.clone();
-        let record = Closure::once_into_js(move |_lock: JsValue| outcome_name(record(&name)));
-        locks.request(CLAIM_LOCK, record.unchecked_ref())
-    });
+    let asked = locks().map(|locks| ask_lock(&locks, &name));
     async move {
         match asked {
-            Some(Ok(promise)) => match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Some(Ok(outcome)) => match wasm_bindgen_futures::JsFuture::from(outcome).await {
                 Ok(outcome) => outcome_from(outcome.as_string().as_deref()),
                 Err(_) => ClaimOutcome::Unavailable,
             },
@@ -66,6 +65,43 @@ pub fn claim(code: &AuthCode) -> impl std::future::Future<Output = ClaimOutcome>
             }
         }
     }
+}
+
+/// Asks for the claim `name`'s own lock unless another tab holds it; the outcome's name
+/// comes in the promise returned, as soon as the claim is settled. A won claim's lock is
+/// never let go: the browser lets it go with the page.
+fn ask_lock(locks: &LockManager, name: &str) -> Result<js_sys::Promise, JsValue> {
+    let mut settle = None;
+    let outcome = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+    let settle = settle.ok_or(JsValue::UNDEFINED)?;
+    let settled = settle.clone();
+    let claim = name.to_owned();
+    let granted = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let claimed = if lock.is_null() {
+            ClaimOutcome::Taken
+        } else {
+            record(&claim)
+        };
+        let _ = settled.call1(&JsValue::UNDEFINED, &outcome_name(claimed));
+        match claimed {
+            ClaimOutcome::Won => js_sys::Promise::new(&mut |_, _| {}).into(),
+            _ => JsValue::UNDEFINED,
+        }
+    });
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE)?;
+    let requested = locks.request(name, &options, granted.unchecked_ref())?;
+    // A request the browser refuses never calls back: the claim is then unavailable.
+    let refused = Closure::once(move |_: JsValue| {
+        let _ = settle.call1(
+            &JsValue::UNDEFINED,
+            &outcome_name(ClaimOutcome::Unavailable),
+        );
+    });
+    let _ = requested.catch(&refused);
+    // Kept until the request settles, whenever that is: one small closure per returned code.
+    refused.forget();
+    Ok(outcome)
 }
 
 fn locks() -> Option<LockManager> {

@@ -80,6 +80,44 @@ describe('a code is sent from one tab only', () => {
     assert.equal(outcomes.filter((text) => text.includes('already sent from this page')).length, 1, outcomes.join(' | '));
   });
 
+  // Chromium shows a tab another tab's storage write only a moment later. Here each tab
+  // never sees the claims the other wrote (its own it does), the way a tab would in that
+  // moment: only the code's lock, held by the tab that won it, keeps the other from
+  // sending the code too. With one lock taken in turn and the claim read from storage,
+  // both tabs send it.
+  test('a tab that cannot see the other tab\'s claim in storage yet still does not send the code', async ({ standin, connected }) => {
+    const { context, helper } = await connected();
+    await context.addInitScript(() => {
+      const written = new Set();
+      const { getItem, setItem } = Storage.prototype;
+      Storage.prototype.setItem = function (name, value) {
+        written.add(String(name));
+        return setItem.call(this, name, value);
+      };
+      Storage.prototype.getItem = function (name) {
+        if (String(name).startsWith('trakt-helper.claim.') && !written.has(String(name))) return null;
+        return getItem.call(this, name);
+      };
+    });
+    const nonce = await helper.followLinkInPlace();
+    const [opened] = await Promise.all([
+      context.waitForEvent('page'),
+      helper.page.evaluate(() => window.open(location.href)),
+    ]);
+    await opened.waitForLoadState();
+    const second = new HelperPage(opened, `${standin.url}/`);
+    const back = await standin.approvedElsewhere();
+    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
+    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
+    for (const tab of [helper, second]) {
+      await tab.resultCard().waitFor({ state: 'attached' });
+      await expect(tab.resultCard()).not.toContainText('Finishing');
+    }
+    const outcomes = await Promise.all([helper, second].map((tab) => tab.resultCard().textContent()));
+    assert.equal(await standin.callbackPosts(), 1, outcomes.join(' | '));
+    assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
+  });
+
   test('with storage refusing the claim, the code is offered by hand, never POSTed', async ({ standin, connected }) => {
     const { context, helper } = await signedIn(connected);
     await context.addInitScript(() => {
