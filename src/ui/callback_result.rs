@@ -132,7 +132,7 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
 
 /// The code and state of a failed callback, and a terminal command that sends them, for
 /// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
-/// The body is a part of its own ([`finish_by_hand`]), loaded when opened.
+/// The body comes from the `tools` part ([`finish_by_hand`]).
 #[component]
 fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
     let sent = StoredValue::new(sent);

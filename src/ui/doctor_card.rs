@@ -15,7 +15,7 @@ use strum::IntoEnumIterator;
 
 type Results = RwSignal<Option<Vec<(Check, Verdict)>>>;
 
-/// The checks are a part of their own ([`doctor_checks`]), loaded on the first click.
+/// The checks come from the `tools` part ([`doctor_checks`]); the card from `later`.
 #[component]
 pub fn ConnectionDoctor(session: Session) -> impl IntoView {
     let runs = RwSignal::new(0_u32);
@@ -144,7 +144,7 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
 }
 
 split_point! {
-    /// The connection doctor's card; its checks are a part of their own.
+    /// The connection doctor's card; its checks are in `tools`.
     later: fn doctor_card(session: Session) {
         view! { <ConnectionDoctor session=session /> }
     }

@@ -88,12 +88,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The page's two parts, asked for together once the first screen is settled: `later`,
-/// what the page fills in by itself (the rest of step 1 and step 3, the doctor's card), and
-/// `tools`, what a click or an outcome opens (the Trakt keys, the doctor's checks, the token
-/// tools, finishing by hand). Two parts (three files with the chunk they share), not one
-/// per feature (nineteen files): a fresh page has few connections to its server, and the
-/// files queued behind them kept the page from being whole.
+/// The page's two parts, fetched in this order once the first screen is settled: `later`,
+/// what the page fills in by itself (the rest of step 1 and step 3, the doctor's card, the
+/// offer of NowPlaying's API beside a backend that failed), and `tools`, what a click or an
+/// outcome opens (the Trakt keys form, the doctor's checks, the token tools, finishing by
+/// hand). Two parts (three files with the chunk they share), not one per feature (nineteen
+/// files): a fresh page has few connections to its server, and the files queued behind them
+/// kept the page from being whole.
 const PARTS: &[parts::Preload] = &[
     sign_in::sign_in_fields::fetch,
     trakt_keys::trakt_keys::fetch,

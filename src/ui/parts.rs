@@ -2,15 +2,16 @@
 //! `split` feature, which trunk builds turn on) each split point ([`split_point!`], beside
 //! the feature it builds) is cut out of the main wasm into the part it names, `later` or
 //! `tools` (see `PARTS` in `ui/mod.rs`), with everything only that part reaches; code both
-//! reach is a chunk they share. `scripts/post-build.mjs` does the cutting. The main module keeps what the first screen shows: the status, the
-//! authorize link, a return, and the connect fields. Every part is fetched as soon as the
-//! first screen is settled ([`fetch_all`]), so nothing waits for a click to download, and
-//! a point called before its part arrived waits for it. Without the feature (`cargo test`,
-//! the component tests) they are plain async functions in one module.
+//! reach is a chunk they share. `scripts/post-build.mjs` does the cutting. The main module
+//! keeps what the first screen shows: the status, the authorize link, a return, and the
+//! connect fields. Every part is fetched as soon as the first screen is settled
+//! ([`fetch_all`]), so nothing waits for a click to download, and a point called before
+//! its part arrived loads it itself. Without the feature (`cargo test`, the component
+//! tests) they are plain async functions in one module.
 //!
 //! Points that name the same part land in the same file. A call that cannot load its part
 //! (the server is gone, the file is missing) returns [`PartMissing`] instead of stopping
-//! the page; [`LazyPart`] says so and offers to try again.
+//! the page; [`LazyPart`] says so and offers to try again, in every place at once.
 
 use super::problem_view::ProblemView;
 use super::session::Session;
@@ -78,18 +79,19 @@ pub(crate) use split_point;
 /// A point's `fetch`, as [`split_point!`] makes it: fetches the part, builds nothing.
 pub type Preload = fn() -> Pin<Box<dyn Future<Output = bool>>>;
 
-/// Fetches `parts`, all at once, in this order: called once per page, when the first
-/// screen is settled (the status shown, or the connect fields with no status to ask), so
-/// the rest of the page is there moments later without competing with the status for the
-/// network. Each part is asked for in a task of its own, queued before anything the caller
-/// changes next re-renders: one that stalls holds back no other. A part that fails here is
-/// fetched again when its point is called.
+/// Fetches `parts`, one after another, in this order: called once per page, when the first
+/// screen is settled (the status shown, or the connect fields with no status to ask), so the
+/// rest of the page is there moments later without competing with the status for the
+/// network, and on a slow link the part needed first does not share it with the next. The
+/// first part's request leaves before anything the caller changes next re-renders. A point
+/// called before its part arrived loads it itself, waiting for nothing here; a part that
+/// fails here is fetched again when its point is called.
 pub fn fetch_all(parts: &'static [Preload]) {
-    for preload in parts {
-        leptos::task::spawn_local(async move {
+    leptos::task::spawn_local(async move {
+        for preload in parts {
             preload().await;
-        });
-    }
+        }
+    });
 }
 
 /// A part the page fills in by itself once the first screen is settled ([`Page::settled`]),
@@ -129,12 +131,27 @@ pub fn LazyPart(
     part_view(what, quiet, Arc::new(load))
 }
 
+thread_local! {
+    /// Counts the clicks on “Try again”, in any place a part fills: one click tries again in
+    /// every place that could not load its part (a part fills several).
+    static RETRIES: ArcRwSignal<u32> = ArcRwSignal::new(0);
+}
+
 fn part_view(
     what: &'static str,
     quiet: bool,
     load: Arc<dyn Fn() -> PartFuture + Send + Sync>,
 ) -> impl IntoView {
     let attempt = RwSignal::new(0_u32);
+    let missing = RwSignal::new(false);
+    let retries = RETRIES.with(Clone::clone);
+    Effect::new(move |seen: Option<u32>| {
+        let now = retries.get();
+        if seen.is_some_and(|seen| seen != now) && missing.get_untracked() {
+            attempt.update(|n| *n += 1);
+        }
+        now
+    });
     let fallback = move || {
         (!quiet).then(|| view! { <p class="muted" data-testid="part-loading" role="status">{format!("Loading {what}…")}</p> })
     };
@@ -144,9 +161,9 @@ fn part_view(
                 attempt.track();
                 let part = load();
                 Suspend::new(async move {
-                    part.await.unwrap_or_else(|PartMissing| {
-                        view! { <PartMissingView what=what attempt=attempt /> }.into_any()
-                    })
+                    let part = part.await;
+                    missing.try_set(part.is_err());
+                    part.unwrap_or_else(|PartMissing| view! { <PartMissingView what=what /> }.into_any())
                 })
             }}
         </Suspense>
@@ -154,16 +171,17 @@ fn part_view(
 }
 
 #[component]
-fn PartMissingView(what: &'static str, attempt: RwSignal<u32>) -> impl IntoView {
+fn PartMissingView(what: &'static str) -> impl IntoView {
     let problem = Problem::new(
         format!("Could not load {what}: the server this page came from did not send its code."),
         "The rest of the page still works. Check that the server hosting this page is running \
          (or that the updated page was deployed completely), then try again, or reload the page.",
     );
+    let try_again = move |_| RETRIES.with(|retries| retries.update(|n| *n += 1));
     view! {
         <ProblemView problem=problem testid="part-missing" />
         <div class="actions">
-            <button type="button" class="secondary" data-testid="part-retry" on:click=move |_| attempt.update(|n| *n += 1)>
+            <button type="button" class="secondary" data-testid="part-retry" on:click=try_again>
                 "Try again"
             </button>
         </div>

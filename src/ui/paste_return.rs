@@ -29,7 +29,7 @@ pub fn PasteReturn(session: Session) -> impl IntoView {
     }
 }
 
-/// The form, a part of its own ([`paste_return`]), loaded when opened.
+/// The form, from the `later` part ([`paste_return`]).
 #[component]
 pub fn PasteFields(session: Session, pasted: RwSignal<String>) -> impl IntoView {
     let on_submit = move |event: SubmitEvent| {

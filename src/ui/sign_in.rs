@@ -21,7 +21,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::future::Future;
 
-/// The form is a part of its own ([`sign_in_fields`]), loaded when opened; the user name
+/// The form comes from the `later` part ([`sign_in_fields`]), fetched once the first screen
+/// is settled; the user name
 /// is a draft kept here, so a name typed before a reload brings the form back open.
 #[component]
 pub fn SignInForm(session: Session) -> impl IntoView {

@@ -1,5 +1,5 @@
-//! When Trakt is connected: refresh its token, or check that syncing works. A part of its
-//! own ([`token_tools`]), loaded once connected.
+//! When Trakt is connected: refresh its token, or check that syncing works. From the
+//! `tools` part ([`token_tools`]), shown once connected.
 
 use super::expiry::describe_expiry;
 use super::latest::{Latest, Load};

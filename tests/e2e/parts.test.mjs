@@ -11,6 +11,8 @@ import { HelperPage } from './support/helper-page.mjs';
 import { expect, test } from './support/fixtures.mjs';
 
 const { parts } = JSON.parse(readFileSync(path.join(distDir, 'parts.json'), 'utf8'));
+/** A part's own file, not a chunk it shares. */
+const ownFile = (part) => parts[part].find((name) => name.startsWith('split_'));
 
 /**
  * Opens the helper served by `standin` in a context from `newContext` (the test's), recording
@@ -54,39 +56,67 @@ test('no part is fetched before the status shows; every part right after it, wit
 
   // A new context with that storage: nothing of the first page's cache.
   const returning = await newContext(standin, { storageState });
+  // The page notes, by its own clock, when the status first shows.
+  await returning.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (!/Not connected/.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')) return;
+      observer.disconnect();
+      window.statusShownAt = performance.now();
+    });
+    observer.observe(document, { subtree: true, childList: true, characterData: true });
+  });
   const page = await returning.newPage();
-  const events = [];
+  const requested = [];
   page.on('request', (request) => {
     const name = new URL(request.url()).pathname.split('/').pop();
-    if (partFiles.has(name)) events.push(name);
-  });
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname.endsWith('/trakt/auth-status/')) events.push('status');
+    if (partFiles.has(name)) requested.push(name);
   });
   const helper = new HelperPage(page, `${standin.url}/`);
   await helper.open();
   await expect(helper.status()).toContainText('Not connected to Trakt.');
-  await expect.poll(() => [...partFiles].filter((name) => !events.includes(name))).toStrictEqual([]);
-  assert.equal(events[0], 'status', `the status first: ${events.join(', ')}`);
+  await expect.poll(() => [...partFiles].filter((name) => !requested.includes(name))).toStrictEqual([]);
+  // Each part file asked for after the status showed, by the page's resource timings.
+  const { shownAt, started } = await page.evaluate(() => ({
+    shownAt: window.statusShownAt,
+    started: performance.getEntriesByType('resource').map((entry) => [new URL(entry.name).pathname.split('/').pop(), entry.startTime]),
+  }));
+  assert.ok(shownAt > 0, 'the status showed');
+  const early = started.filter(([name, at]) => partFiles.has(name) && at <= shownAt);
+  assert.deepEqual(early, [], `no part file before the status showed at ${shownAt} ms`);
   // Each file once: parts that share a chunk fetch it once.
-  for (const name of partFiles) assert.equal(events.filter((e) => e === name).length, 1, `${name} fetched once`);
+  for (const name of partFiles) assert.equal(requested.filter((e) => e === name).length, 1, `${name} fetched once`);
   assert.deepEqual(pageErrors(helper), []);
 });
 
-test('a part that stalls holds back no other: both are asked for at once, and the other works', async ({ startStandin, newContext }) => {
+// `later` first: it holds what a new visitor needs next (sign-in), and on a slow link it
+// does not share the network with `tools`. A point that needs `tools` sooner loads it
+// itself, whatever `later` is waiting for.
+test('the parts come one after another, later first; what needs tools sooner loads it itself', async ({ startStandin, newContext }) => {
   const standin = await startStandin();
-  // `later`'s own file is asked for and never answered.
-  const { helper, fetched } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.later[0]}`, () => {}));
-  // Nothing opened: a new visitor's page asks for both parts by itself.
-  await expect.poll(() => parts.tools.filter((name) => !fetched.includes(name))).toStrictEqual([]);
-  assert.ok(fetched.includes(parts.later[0]), 'the stalled part was asked for too');
-  // `tools` runs while `later` is still on its way: connected, the token tools show.
+  // `later`'s own file is asked for and held.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const { context, helper, fetched } = await openRecordingWasm(newContext, standin, (context) =>
+    context.route(`**/${ownFile('later')}`, async (route) => {
+      await held;
+      await route.continue();
+    }),
+  );
+  await expect.poll(() => fetched.includes(ownFile('later'))).toBe(true);
+  // Nothing opened: `tools` waits for `later`.
+  await helper.page.waitForTimeout(1000);
+  assert.ok(!fetched.includes(ownFile('tools')), `tools waits for later: ${fetched.join(', ')}`);
+  // Connected, the token tools (in `tools`) show while `later` is still held.
   await helper.connect({ jwt: await standin.token() });
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.authorize();
   await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   await expect(helper.tokenTools()).toContainText('last about a day');
+  release();
+  await helper.openSignIn();
+  await helper.userName().waitFor();
   assert.deepEqual(pageErrors(helper), []);
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
 });
 
 test('a new visitor: the parts arrive while the form is filled in, and each opens with what it shows', async ({ startStandin, newContext }) => {
@@ -133,7 +163,7 @@ test('a part still on its way when opened shows its loading line, then itself', 
   // The doctor's checks (in `tools`) held back, so their loading line can be seen.
   let release;
   const held = new Promise((resolve) => (release = resolve));
-  await context.route(`**/${parts.tools[0]}`, async (route) => {
+  await context.route(`**/${ownFile('tools')}`, async (route) => {
     await held;
     await route.continue();
   });
@@ -151,7 +181,7 @@ test('a part still on its way when opened shows its loading line, then itself', 
 
 test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async ({ startStandin, copyOfDist, newContext }) => {
   const served = await copyOfDist('dist-without-tools-');
-  const toolsFile = path.join(served, parts.tools[0]);
+  const toolsFile = path.join(served, ownFile('tools'));
   await rename(toolsFile, `${toolsFile}.gone`);
   const standin = await startStandin(['--static', served]);
   const { helper } = await openRecordingWasm(newContext, standin);
@@ -183,16 +213,37 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
   assert.deepEqual(pageErrors(helper), []);
 });
 
+test('a part missing from every place it fills: one “Try again” loads it in all of them', async ({ startStandin, copyOfDist, newContext }) => {
+  const served = await copyOfDist('dist-without-later-');
+  const laterFile = path.join(served, ownFile('later'));
+  await rename(laterFile, `${laterFile}.gone`);
+  const standin = await startStandin(['--static', served]);
+  const { helper } = await openRecordingWasm(newContext, standin);
+  await helper.connect({ jwt: await standin.token() });
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  // `later` fills sign-in, the doctor's card and step 3's folds: each says it is missing.
+  await expect.poll(() => helper.partMissing().count()).toBeGreaterThan(1);
+  await expect(helper.crashNotice()).toHaveCount(0);
+
+  await rename(`${laterFile}.gone`, laterFile);
+  await helper.partRetry().first().click();
+  await expect(helper.partMissing(), 'every place tried again').toHaveCount(0);
+  await helper.runDoctorButton().waitFor();
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  assert.deepEqual(pageErrors(helper), []);
+});
+
 test('a part whose bytes changed is refused: the loader fetches each part with its integrity', async ({ startStandin, copyOfDist, newContext }) => {
   const served = await copyOfDist('dist-tampered-');
-  const toolsFile = path.join(served, parts.tools[0]);
+  const toolsFile = path.join(served, ownFile('tools'));
   await appendFile(toolsFile, Buffer.from([0]));
   const standin = await startStandin(['--static', served]);
   const { helper, fetched } = await openRecordingWasm(newContext, standin);
   await helper.connect({ jwt: await standin.token() });
   await helper.runDoctor();
   await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
-  assert.ok(fetched.includes(parts.tools[0]), 'it was fetched, and refused');
+  assert.ok(fetched.includes(ownFile('tools')), 'it was fetched, and refused');
   assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
   assert.deepEqual(pageErrors(helper), []);
 });
@@ -240,7 +291,7 @@ test('parts load from a host that sends wasm as application/octet-stream', async
 test('a part that never arrives is explained once the loader gives up on it, and the page keeps working', async ({ startStandin, newContext }) => {
   test.setTimeout(120_000);
   const standin = await startStandin();
-  const { helper } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${parts.tools[0]}`, () => {}));
+  const { helper } = await openRecordingWasm(newContext, standin, (context) => context.route(`**/${ownFile('tools')}`, () => {}));
   await helper.connect({ jwt: await standin.token() });
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await helper.runDoctor();
