@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use std::future::Future;
 
 /// The Trakt application's Client ID and Secret, saved to the backend without a Django
-/// shell. Opens by itself when the backend says it has none. The form is a part of its own
-/// ([`trakt_keys`]), loaded when opened; it asks what is on record each time
+/// shell. Opens by itself when the backend says it has none. The form comes from the `tools`
+/// part ([`trakt_keys`]); it asks what is on record each time
 /// the form opens (`opened` counts).
 #[component]
 pub fn TraktKeysForm(session: Session) -> impl IntoView {
@@ -115,8 +115,13 @@ pub fn TraktKeysFields(
                     </button>
                 </div>
                 {move || match save.load() {
+                    // The link is asked for again once they are saved (step 3 shows it).
                     Load::Ready(()) => Some(
-                        view! { <p class="hint" data-testid="trakt-keys-saved" role="status">"Saved. Getting the authorize link…"</p> }
+                        view! {
+                            <p class="hint" data-testid="trakt-keys-saved" role="status">
+                                {move || if session.offer.pending() { "Saved. Getting the authorize link…" } else { "Saved." }}
+                            </p>
+                        }
                             .into_any(),
                     ),
                     Load::Failed(problem) => Some(view! { <ProblemView problem=problem testid="trakt-keys-problem" /> }.into_any()),

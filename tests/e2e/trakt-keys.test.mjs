@@ -21,6 +21,7 @@ describe('Trakt keys without a Django shell', () => {
     await helper.saveTraktKeys('bob-client-id', secret);
     await expect(helper.traktKeysSaved()).toContainText('Saved');
     await helper.authorizeLink().waitFor();
+    await expect(helper.traktKeysSaved(), 'the link is there: nothing is still being got').toHaveText('Saved.');
     await expect(helper.traktKeysStatus()).toContainText('Client ID bob-client-id');
     await expect(helper.clientSecret(), 'the secret field is cleared').toHaveValue('');
     const everything = await helper.page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...localStorage, ...sessionStorage }));
