@@ -30,7 +30,8 @@ extern "C" {
 ///
 /// With Web Locks the code has a lock of its own, asked for only if no other tab holds it
 /// (`ifAvailable`), and a tab that wins keeps it for as long as its page is open: every
-/// other tab holding the same return finds it taken. Storage alone could not say so:
+/// other tab holding the same return finds it taken (asking a few times, 60 ms apart,
+/// since a tab that is only checking, or that storage refuses, lets it go at once). Storage alone could not say so:
 /// Chromium shows a tab another tab's write a moment later, so two tabs could each read
 /// “no claim” under one lock taken in turn. Under the lock the claim is also read and
 /// written in storage, for the tabs that come after this page is gone. Without Web Locks
@@ -41,35 +42,67 @@ extern "C" {
 /// The lock is asked for before this returns, not when the outcome is first awaited.
 pub fn claim(code: &AuthCode) -> impl std::future::Future<Output = ClaimOutcome> {
     let name = claim_name(code.secret());
-    let asked = locks().map(|locks| ask_lock(&locks, &name));
+    let first = locks().map(|locks| {
+        let asked = ask_lock(&locks, &name);
+        (locks, asked)
+    });
     async move {
-        match asked {
-            Some(Ok(outcome)) => match wasm_bindgen_futures::JsFuture::from(outcome).await {
-                Ok(outcome) => outcome_from(outcome.as_string().as_deref()),
-                Err(_) => ClaimOutcome::Unavailable,
-            },
-            Some(Err(_)) => ClaimOutcome::Unavailable,
-            None => {
-                const SETTLE_MS: i32 = 150;
-                let (outcome, mine) = write_claim(&name);
-                if outcome != ClaimOutcome::Won {
-                    return outcome;
-                }
-                sleep(SETTLE_MS).await;
-                let now = storage(Store::Local).and_then(|s| s.get_item(&name).ok().flatten());
-                if now == mine {
-                    ClaimOutcome::Won
-                } else {
-                    ClaimOutcome::Taken
+        let Some((locks, mut asked)) = first else {
+            return claim_without_locks(&name).await;
+        };
+        // Held by another tab: one that won keeps it; one still checking storage (or told
+        // by it that the claim cannot be recorded) lets it go within moments.
+        const TRIES: u32 = 5;
+        const HELD_WAIT_MS: i32 = 60;
+        for _ in 1..TRIES {
+            match lock_outcome(asked).await {
+                Some(outcome) => return outcome,
+                None => {
+                    sleep(HELD_WAIT_MS).await;
+                    asked = ask_lock(&locks, &name);
                 }
             }
         }
+        lock_outcome(asked).await.unwrap_or(ClaimOutcome::Taken)
     }
 }
 
+/// The outcome [`ask_lock`] settled on; `None` when another tab held the lock.
+async fn lock_outcome(asked: Result<js_sys::Promise, JsValue>) -> Option<ClaimOutcome> {
+    let Ok(asked) = asked else {
+        return Some(ClaimOutcome::Unavailable);
+    };
+    match wasm_bindgen_futures::JsFuture::from(asked).await {
+        Ok(outcome) => match outcome.as_string().as_deref() {
+            Some(HELD) => None,
+            name => Some(outcome_from(name)),
+        },
+        Err(_) => Some(ClaimOutcome::Unavailable),
+    }
+}
+
+/// Without Web Locks: the claim written, left to settle and read back.
+async fn claim_without_locks(name: &str) -> ClaimOutcome {
+    const SETTLE_MS: i32 = 150;
+    let (outcome, mine) = write_claim(name);
+    if outcome != ClaimOutcome::Won {
+        return outcome;
+    }
+    sleep(SETTLE_MS).await;
+    let now = storage(Store::Local).and_then(|s| s.get_item(name).ok().flatten());
+    if now == mine {
+        ClaimOutcome::Won
+    } else {
+        ClaimOutcome::Taken
+    }
+}
+
+/// What [`ask_lock`] settles on when another tab holds the lock.
+const HELD: &str = "held";
+
 /// Asks for the claim `name`'s own lock unless another tab holds it; the outcome's name
-/// comes in the promise returned, as soon as the claim is settled. A won claim's lock is
-/// never let go: the browser lets it go with the page.
+/// (or [`HELD`]) comes in the promise returned, as soon as the claim is settled. A won
+/// claim's lock is never let go: the browser lets it go with the page.
 fn ask_lock(locks: &LockManager, name: &str) -> Result<js_sys::Promise, JsValue> {
     let mut settle = None;
     let outcome = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
@@ -77,11 +110,11 @@ fn ask_lock(locks: &LockManager, name: &str) -> Result<js_sys::Promise, JsValue>
     let settled = settle.clone();
     let claim = name.to_owned();
     let granted = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-        let claimed = if lock.is_null() {
-            ClaimOutcome::Taken
-        } else {
-            record(&claim)
-        };
+        if lock.is_null() {
+            let _ = settled.call1(&JsValue::UNDEFINED, &HELD.into());
+            return JsValue::UNDEFINED;
+        }
+        let claimed = record(&claim);
         let _ = settled.call1(&JsValue::UNDEFINED, &outcome_name(claimed));
         match claimed {
             ClaimOutcome::Won => js_sys::Promise::new(&mut |_, _| {}).into(),
@@ -99,7 +132,7 @@ fn ask_lock(locks: &LockManager, name: &str) -> Result<js_sys::Promise, JsValue>
         );
     });
     let _ = requested.catch(&refused);
-    // Kept until the request settles, whenever that is: one small closure per returned code.
+    // Kept until the request settles, whenever that is: one small closure per request.
     refused.forget();
     Ok(outcome)
 }

@@ -196,7 +196,8 @@ impl Flow {
                             "This code was already sent from this page, in this tab or another, \
                              so it is not sent again.",
                             "Nothing more was sent. The tab that sent it shows the outcome; click \
-                             “Check again” to see the connection.",
+                             “Check again” to see the connection. If Trakt is still not \
+                             connected, follow “Authorize on Trakt” again for a new code.",
                         ))]
                     }
                     ClaimOutcome::Unavailable => {

@@ -118,6 +118,38 @@ describe('a code is sent from one tab only', () => {
     assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
   });
 
+  // A tab that finds the code's lock held asks again: the holder may only be checking, and
+  // here storage refuses every claim (slowly, so the lock is held meanwhile), so no tab won.
+  test('two tabs whose storage refuses the claim: neither says it was sent, both offer it by hand', async ({ standin, connected }) => {
+    const { context, helper } = await connected();
+    await context.addInitScript(() => {
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (name, value) {
+        if (String(name).startsWith('trakt-helper.claim.')) {
+          const until = performance.now() + 150;
+          while (performance.now() < until);
+          throw new DOMException('full', 'QuotaExceededError');
+        }
+        return setItem.call(this, name, value);
+      };
+    });
+    const nonce = await helper.followLinkInPlace();
+    const [opened] = await Promise.all([
+      context.waitForEvent('page'),
+      helper.page.evaluate(() => window.open(location.href)),
+    ]);
+    await opened.waitForLoadState();
+    const second = new HelperPage(opened, `${standin.url}/`);
+    const back = await standin.approvedElsewhere();
+    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
+    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
+    for (const tab of [helper, second]) {
+      await expect(tab.callbackProblem()).toContainText('would not let the page record it');
+      await expect(tab.finishByHandToggle()).toBeVisible();
+    }
+    assert.equal(await standin.callbackPosts(), 0);
+  });
+
   test('with storage refusing the claim, the code is offered by hand, never POSTed', async ({ standin, connected }) => {
     const { context, helper } = await signedIn(connected);
     await context.addInitScript(() => {
