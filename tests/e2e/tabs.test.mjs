@@ -13,6 +13,33 @@ async function signedIn(connected) {
   return { context, helper };
 }
 
+/**
+ * `helper` and a tab opened from it, which shares its tab storage (the JWT, and the pending
+ * authorization with its nonce), both sent back from Trakt with the same approved code.
+ */
+async function bothBackFromTrakt(context, helper, standin) {
+  const nonce = await helper.followLinkInPlace();
+  const [opened] = await Promise.all([
+    context.waitForEvent('page'),
+    helper.page.evaluate(() => window.open(location.href)),
+  ]);
+  await opened.waitForLoadState();
+  const second = new HelperPage(opened, `${standin.url}/`);
+  const back = await standin.approvedElsewhere();
+  const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
+  await Promise.all([helper.page.goto(address), second.page.goto(address)]);
+  return [helper, second];
+}
+
+/** What each tab's result card says once it has finished. */
+async function outcomesOf(tabs) {
+  for (const tab of tabs) {
+    await tab.resultCard().waitFor({ state: 'attached' });
+    await expect(tab.resultCard()).not.toContainText('Finishing');
+  }
+  return Promise.all(tabs.map((tab) => tab.resultCard().textContent()));
+}
+
 describe('Forget reaches every tab', () => {
   test('Forget in one tab reaches every open tab', async ({ standin, open }) => {
     const { context, helper } = await open();
@@ -57,24 +84,8 @@ describe('Forget reaches every tab', () => {
 describe('a code is sent from one tab only', () => {
   test('two tabs holding the same return send its code exactly once', async ({ standin, connected }) => {
     const { context, helper } = await connected();
-    const nonce = await helper.followLinkInPlace();
-    // A tab opened from the page shares its tab storage: the JWT and the pending
-    // authorization with its nonce.
-    const [opened] = await Promise.all([
-      context.waitForEvent('page'),
-      helper.page.evaluate(() => window.open(location.href)),
-    ]);
-    await opened.waitForLoadState();
-    const second = new HelperPage(opened, `${standin.url}/`);
-    const back = await standin.approvedElsewhere();
-    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
-    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
-    // Both tabs finished, each with its outcome.
-    for (const tab of [helper, second]) {
-      await tab.resultCard().waitFor({ state: 'attached' });
-      await expect(tab.resultCard()).not.toContainText('Finishing');
-    }
-    const outcomes = await Promise.all([helper, second].map((tab) => tab.resultCard().textContent()));
+    const [, second] = await bothBackFromTrakt(context, helper, standin);
+    const outcomes = await outcomesOf([helper, second]);
     assert.equal(await standin.callbackPosts(), 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('already sent from this page')).length, 1, outcomes.join(' | '));
@@ -99,21 +110,8 @@ describe('a code is sent from one tab only', () => {
         return getItem.call(this, name);
       };
     });
-    const nonce = await helper.followLinkInPlace();
-    const [opened] = await Promise.all([
-      context.waitForEvent('page'),
-      helper.page.evaluate(() => window.open(location.href)),
-    ]);
-    await opened.waitForLoadState();
-    const second = new HelperPage(opened, `${standin.url}/`);
-    const back = await standin.approvedElsewhere();
-    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
-    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
-    for (const tab of [helper, second]) {
-      await tab.resultCard().waitFor({ state: 'attached' });
-      await expect(tab.resultCard()).not.toContainText('Finishing');
-    }
-    const outcomes = await Promise.all([helper, second].map((tab) => tab.resultCard().textContent()));
+    const [, second] = await bothBackFromTrakt(context, helper, standin);
+    const outcomes = await outcomesOf([helper, second]);
     assert.equal(await standin.callbackPosts(), 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
   });
@@ -133,16 +131,7 @@ describe('a code is sent from one tab only', () => {
         return setItem.call(this, name, value);
       };
     });
-    const nonce = await helper.followLinkInPlace();
-    const [opened] = await Promise.all([
-      context.waitForEvent('page'),
-      helper.page.evaluate(() => window.open(location.href)),
-    ]);
-    await opened.waitForLoadState();
-    const second = new HelperPage(opened, `${standin.url}/`);
-    const back = await standin.approvedElsewhere();
-    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
-    await Promise.all([helper.page.goto(address), second.page.goto(address)]);
+    const [, second] = await bothBackFromTrakt(context, helper, standin);
     for (const tab of [helper, second]) {
       await expect(tab.callbackProblem()).toContainText('would not let the page record it');
       await expect(tab.finishByHandToggle()).toBeVisible();
