@@ -31,13 +31,13 @@ extern "C" {
 /// With Web Locks the code has a lock of its own, asked for only if no other tab holds it
 /// (`ifAvailable`), and a tab that wins keeps it for as long as its page is open: every
 /// other tab holding the same return finds it taken (asking a few times, 60 ms apart,
-/// since a tab that is only checking, or that storage refuses, lets it go at once). Storage alone could not say so:
-/// Chromium shows a tab another tab's write a moment later, so two tabs could each read
-/// “no claim” under one lock taken in turn. Under the lock the claim is also read and
-/// written in storage, for the tabs that come after this page is gone. Without Web Locks
-/// (a page on plain http, not on this machine) the claim is written, left to settle and
-/// read back: the last writer wins in every tab alike. Either way a claim that cannot be
-/// written is not won: the code is not sent.
+/// since a tab that is only checking, or that storage refuses, lets it go at once).
+/// Storage alone could not say so: Chromium shows a tab another tab's write a moment
+/// later, so two tabs could each read “no claim” under one lock taken in turn. Under the
+/// lock the claim is also read and written in storage, for the tabs that come after this
+/// page is gone. Without Web Locks (a page on plain http, not on this machine) the claim
+/// is written, left to settle and read back: the last writer wins in every tab alike.
+/// Either way a claim that cannot be written is not won: the code is not sent.
 ///
 /// The lock is asked for before this returns, not when the outcome is first awaited.
 pub fn claim(code: &AuthCode) -> impl std::future::Future<Output = ClaimOutcome> {

@@ -172,7 +172,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
         if !page.settled.get_untracked() {
             after_paint(move || {
                 if !page.settled.get_untracked() {
-                    // The parts' requests first: they leave while the rest is built.
+                    // The first part's requests first: they leave while the rest is built.
                     parts::fetch_all(PARTS);
                     page.settled.set(true);
                 }
