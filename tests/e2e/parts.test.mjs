@@ -33,6 +33,22 @@ async function openRecordingWasm(newContext, standin, prepare = async () => {}) 
   return { context, helper, fetched };
 }
 
+/**
+ * A copy of dist/ without `part`'s own file, served by a stand-in of its own, opened with a
+ * JWT once the status says Trakt is not connected; `restore()` puts the file back (a deploy
+ * that finished).
+ */
+async function signedInWithout(part, { startStandin, copyOfDist, newContext }) {
+  const served = await copyOfDist(`dist-without-${part}-`);
+  const file = path.join(served, ownFile(part));
+  await rename(file, `${file}.gone`);
+  const standin = await startStandin(['--static', served]);
+  const { helper } = await openRecordingWasm(newContext, standin);
+  await helper.connect({ jwt: await standin.token() });
+  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  return { helper, restore: () => rename(`${file}.gone`, file) };
+}
+
 const pageErrors = (helper) => helper.console.filter((line) => line.startsWith('pageerror'));
 
 test('the release build has two parts, later and tools, each in files of its own', () => {
@@ -180,13 +196,7 @@ test('a part still on its way when opened shows its loading line, then itself', 
 });
 
 test('a part whose file is missing: the page says so, keeps working, and loads it once it is back', async ({ startStandin, copyOfDist, newContext }) => {
-  const served = await copyOfDist('dist-without-tools-');
-  const toolsFile = path.join(served, ownFile('tools'));
-  await rename(toolsFile, `${toolsFile}.gone`);
-  const standin = await startStandin(['--static', served]);
-  const { helper } = await openRecordingWasm(newContext, standin);
-  await helper.connect({ jwt: await standin.token() });
-  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  const { helper, restore } = await signedInWithout('tools', { startStandin, copyOfDist, newContext });
 
   await helper.runDoctor();
   await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
@@ -204,7 +214,7 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
 
   // The file is back (a deploy finished): trying again loads it, without a reload.
   await helper.markDocument();
-  await rename(`${toolsFile}.gone`, toolsFile);
+  await restore();
   await helper.partRetry().click();
   const lines = await helper.doctorLines();
   assert.ok(lines.some((line) => line.includes('Backend answers')), lines.join('\n'));
@@ -214,18 +224,12 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
 });
 
 test('a part missing from every place it fills: one “Try again” loads it in all of them', async ({ startStandin, copyOfDist, newContext }) => {
-  const served = await copyOfDist('dist-without-later-');
-  const laterFile = path.join(served, ownFile('later'));
-  await rename(laterFile, `${laterFile}.gone`);
-  const standin = await startStandin(['--static', served]);
-  const { helper } = await openRecordingWasm(newContext, standin);
-  await helper.connect({ jwt: await standin.token() });
-  await expect(helper.status()).toContainText('Not connected to Trakt.');
+  const { helper, restore } = await signedInWithout('later', { startStandin, copyOfDist, newContext });
   // `later` fills sign-in, the doctor's card and step 3's folds: each says it is missing.
   await expect.poll(() => helper.partMissing().count()).toBeGreaterThan(1);
   await expect(helper.crashNotice()).toHaveCount(0);
 
-  await rename(`${laterFile}.gone`, laterFile);
+  await restore();
   await helper.partRetry().first().click();
   await expect(helper.partMissing(), 'every place tried again').toHaveCount(0);
   await helper.runDoctorButton().waitFor();
