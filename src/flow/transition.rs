@@ -196,8 +196,9 @@ impl Flow {
                             "This code was already sent from this page, in this tab or another, \
                              so it is not sent again.",
                             "Nothing more was sent. The tab that sent it shows the outcome; click \
-                             “Check again” to see the connection. If Trakt is still not \
-                             connected, follow “Authorize on Trakt” again for a new code.",
+                             “Check status” in step 1 to see the connection here. If Trakt is \
+                             still not connected, follow “Authorize on Trakt” again for a new \
+                             code.",
                         ))]
                     }
                     ClaimOutcome::Unavailable => {
