@@ -1,7 +1,7 @@
 //! A returned code: checked, claimed across tabs, then sent once.
 
 use super::transition::store;
-use super::{CallbackStage, Claim, Effect, Flow, Request, Trigger};
+use super::{ByHandCode, CallbackStage, Claim, Effect, Flow, Request, Trigger};
 use crate::browser::keys::StorageKey;
 use crate::oauth::returned::check_state;
 use crate::problem::Problem;
@@ -69,6 +69,19 @@ impl Flow {
         trigger: Trigger,
     ) -> Vec<Effect> {
         self.awaiting = None;
+        if let Some(ByHandCode { code, state }) =
+            self.by_hand.clone().filter(|sent| sent.code == code)
+        {
+            return vec![
+                Effect::Show(Problem::new(
+                    "This code was sent from this tab already, and the backend did not take \
+                     it, so it is not sent again.",
+                    "Finish with the terminal command below while the code is fresh (codes \
+                     expire in minutes), or follow “Authorize on Trakt” again for a new code.",
+                )),
+                Effect::ByHand { code, state },
+            ];
+        }
         match self.state_for_person(returned.as_deref()) {
             Ok(state) => {
                 let mut effects = vec![];
@@ -99,6 +112,7 @@ impl Flow {
         if let (Err(problem), None) = (self.credentials(), self.refresh_for_renewal()) {
             return vec![Effect::Show(cannot_send(&problem))];
         }
+        self.by_hand = None;
         self.callback = CallbackStage::Claiming {
             code: code.clone(),
             state,

@@ -57,8 +57,9 @@ pub enum Event {
         code: AuthCode,
         outcome: ClaimOutcome,
     },
-    /// The POST of a code was answered (either way).
-    CallbackAnswered,
+    /// The POST of a code was answered: Trakt is `connected`, or the backend did not take
+    /// the code (or could not be reached).
+    CallbackAnswered { connected: bool },
     /// “Forget” in this tab. `epoch` is new and unguessable (the shell draws it at
     /// random): a counter could meet an old value again once storage was cleared or
     /// tampered with, and a tab still holding that value would keep its data.

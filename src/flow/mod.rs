@@ -56,6 +56,14 @@ pub struct Awaiting {
     pub state: Option<String>,
 }
 
+/// A code the backend did not take, with the state it was sent with: the person may
+/// finish with it by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ByHandCode {
+    pub code: AuthCode,
+    pub state: String,
+}
+
 /// Where the callback (the POST of a returned code) stands in this tab.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallbackStage {
@@ -96,6 +104,10 @@ pub struct Flow {
     pub pending: Option<Pending>,
     pub awaiting: Option<Awaiting>,
     pub callback: CallbackStage,
+    /// The code this tab sent last that the backend did not take, with its state: offered
+    /// to finish by hand (a terminal command), and offered again, not claimed, when the
+    /// person pastes it again.
+    pub by_hand: Option<ByHandCode>,
     /// The clock, in milliseconds.
     pub now_ms: i64,
     /// The status is asked again once the JWT is renewed.
@@ -124,6 +136,7 @@ impl Flow {
             pending: None,
             awaiting: None,
             callback: CallbackStage::Idle,
+            by_hand: None,
             now_ms: 0,
             status_after_renewal: false,
         }

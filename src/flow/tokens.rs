@@ -22,6 +22,8 @@ impl Flow {
             return vec![];
         }
         self.backend_text = text.to_owned();
+        // A code left to finish by hand was sent to the backend the page leaves.
+        self.by_hand = None;
         // A text that is no backend URL (a typo) is only explained, by the field's hint:
         // nothing is stored of it and nothing is dropped for it.
         let Some(base) = self.backend().map(|b| b.as_str().to_owned()) else {

@@ -3,8 +3,8 @@
 use super::code::is_nonce;
 use super::stored::{write, StoredPending};
 use super::{
-    Awaiting, Call, CallbackStage, ClaimOutcome, Credentials, Effect, Event, Flow, Held, Pending,
-    Request, Trigger, PENDING_FOR_MS,
+    Awaiting, ByHandCode, Call, CallbackStage, ClaimOutcome, Credentials, Effect, Event, Flow,
+    Held, Pending, Request, Trigger, PENDING_FOR_MS,
 };
 use crate::backend::backend_url::BackendUrl;
 use crate::browser::keys::StorageKey;
@@ -216,9 +216,18 @@ impl Flow {
                     }
                 }
             }
-            Event::CallbackAnswered => {
-                self.callback = CallbackStage::Idle;
-                self.ask_status()
+            Event::CallbackAnswered { connected } => {
+                let mut effects = vec![];
+                let sent = std::mem::replace(&mut self.callback, CallbackStage::Idle);
+                if let (false, CallbackStage::Sending { code, state }) = (connected, sent) {
+                    self.by_hand = Some(ByHandCode {
+                        code: code.clone(),
+                        state: state.clone(),
+                    });
+                    effects.push(Effect::ByHand { code, state });
+                }
+                effects.extend(self.ask_status());
+                effects
             }
             Event::ForgetHere { epoch } => {
                 self.reset(epoch);

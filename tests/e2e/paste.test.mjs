@@ -71,4 +71,26 @@ describe('what is pasted', () => {
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     assert.deepEqual((await standin.stats()).callback_posts_by_code, { [code]: 1 });
   });
+
+  test('the same code pasted again after the backend failed keeps the terminal command and sends nothing', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    const { address, code } = await standin.approvedElsewhere();
+    // The stand-in counts only the codes it took, so the page's POSTs are counted here.
+    let posts = 0;
+    helper.page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/trakt/oauth-callback/')) posts += 1;
+    });
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+    await helper.paste(address);
+    await expect(helper.callbackProblem()).toContainText('HTTP 503');
+    await helper.finishByHandToggle().click();
+    await expect(helper.curlCommand()).toContainText(code);
+
+    await helper.paste(address);
+    await expect(helper.callbackProblem()).toContainText('sent from this tab already, and the backend did not take it');
+    await helper.finishByHandToggle().click();
+    await expect(helper.curlCommand()).toContainText(code);
+    assert.equal(posts, 1, 'the code was sent once');
+  });
 });

@@ -44,3 +44,76 @@ fn one_code_at_a_time() {
     );
     assert!(claims(&effects).is_empty());
 }
+
+/// A code pasted and sent, which the backend did not take (`connected: false`).
+fn failed_paste(device: &mut Device) -> (Tab, Vec<Effect>) {
+    let mut tab = signed_tab(device);
+    tab.step(device, Event::Pasted(code_return(None)));
+    settle(&mut tab, device, ClaimOutcome::Won);
+    let effects = tab.step(device, Event::CallbackAnswered { connected: false });
+    (tab, effects)
+}
+
+fn offered_by_hand(effects: &[Effect]) -> Vec<(&str, &str)> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::ByHand { code, state } => Some((code.secret(), state.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_code_the_backend_did_not_take_is_offered_by_hand() {
+    let mut device = Device::default();
+    let (tab, effects) = failed_paste(&mut device);
+    assert_eq!(offered_by_hand(&effects), [(CODE, "1")]);
+    assert_eq!(sends(&effects)[0].request, Request::Status);
+    assert_eq!(tab.flow.callback, CallbackStage::Idle);
+}
+
+#[test]
+fn a_code_the_backend_took_is_not_offered_by_hand() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    tab.step(&mut device, Event::Pasted(code_return(None)));
+    settle(&mut tab, &mut device, ClaimOutcome::Won);
+    let effects = tab.step(&mut device, Event::CallbackAnswered { connected: true });
+    assert!(offered_by_hand(&effects).is_empty());
+    // Pasted again, it is claimed (and the claim finds it taken): not offered by hand.
+    let effects = tab.step(&mut device, Event::Pasted(code_return(None)));
+    assert_eq!(claims(&effects), [Trigger::Paste]);
+}
+
+#[test]
+fn the_same_code_pasted_after_it_failed_is_offered_by_hand_again_not_claimed() {
+    let mut device = Device::default();
+    let (mut tab, _) = failed_paste(&mut device);
+    let effects = tab.step(&mut device, Event::Pasted(code_return(None)));
+    assert!(claims(&effects).is_empty());
+    assert!(sends(&effects).is_empty());
+    assert_eq!(offered_by_hand(&effects), [(CODE, "1")]);
+    assert_eq!(shows(&effects).len(), 1);
+}
+
+#[test]
+fn another_code_pasted_after_a_failed_one_is_claimed_and_ends_the_offer() {
+    let mut device = Device::default();
+    let (mut tab, _) = failed_paste(&mut device);
+    let other = || Returned::Code {
+        code: AuthCode::new("other"),
+        state: None,
+    };
+    let effects = tab.step(&mut device, Event::Pasted(other()));
+    assert_eq!(claims(&effects), [Trigger::Paste]);
+    assert_eq!(tab.flow.by_hand, None);
+}
+
+#[test]
+fn moving_to_another_backend_ends_the_offer() {
+    let mut device = Device::default();
+    let (mut tab, _) = failed_paste(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    assert_eq!(tab.flow.by_hand, None);
+}

@@ -270,7 +270,7 @@ fn the_answer_ends_the_callback_and_checks_the_status() {
     let tab = authorized_tab(&mut device);
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     settle(&mut back, &mut device, ClaimOutcome::Won);
-    let effects = back.step(&mut device, Event::CallbackAnswered);
+    let effects = back.step(&mut device, Event::CallbackAnswered { connected: true });
     assert_eq!(back.flow.callback, CallbackStage::Idle);
     assert_eq!(sends(&effects)[0].request, Request::Status);
 }

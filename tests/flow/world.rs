@@ -240,7 +240,12 @@ impl World {
                         );
                     }
                     if callback {
-                        self.step(index, Event::CallbackAnswered);
+                        self.step(
+                            index,
+                            Event::CallbackAnswered {
+                                connected: accepted,
+                            },
+                        );
                     }
                 }
                 Effect::Renew {

@@ -207,8 +207,8 @@ pub(super) fn ask_link(
     })
 }
 
-/// `POST /trakt/oauth-callback/` with a code the flow checked and claimed. A code that
-/// failed is kept to send by hand. The flow checks the status again afterwards.
+/// `POST /trakt/oauth-callback/` with a code the flow checked and claimed. The flow offers
+/// a code that failed to send by hand, and checks the status again.
 pub(super) fn send_code(
     session: Session,
     call: Result<CodeCall, Problem>,
@@ -226,10 +226,9 @@ pub(super) fn send_code(
             http::post::<CallbackAnswer>(&c.backend, Endpoint::OAuthCallback, Some(&c.jwt), &body)
                 .await;
         let outcome = explain(answer, &c.backend).and_then(CallbackAnswer::outcome);
-        if outcome.is_err() {
-            session.sent_code.set(Some(sent));
-        }
-        session.send(Event::CallbackAnswered);
+        session.send(Event::CallbackAnswered {
+            connected: outcome.is_ok(),
+        });
         outcome
     }
 }
