@@ -39,7 +39,7 @@ use crate::browser::{address_bar, storage, tabs};
 use crate::flow::Event;
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
-use parts::Later;
+use parts::{Later, MissingParts};
 use wasm_bindgen::JsCast;
 
 /// The whole helper. Reads the address before anything else; the flow has a returned
@@ -204,6 +204,7 @@ fn Steps(page: Page, returned: Returned) -> impl IntoView {
             <AuthorizeStep session=session />
         </Show>
         <Later session=session what="the connection doctor" load=move || doctor_card::doctor_card(session) />
+        <MissingParts />
     }
 }
 

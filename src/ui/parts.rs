@@ -11,10 +11,13 @@
 //!
 //! Points that name the same part land in the same file. A call that cannot load its part
 //! (the server is gone, the file is missing) returns [`PartMissing`] instead of stopping
-//! the page; [`LazyPart`] says so and offers to try again, in every place at once.
+//! the page; [`LazyPart`] says so and offers to try again, in every place at once. What
+//! the page fills in by itself ([`Later`]) and could not load is said once for the page
+//! ([`MissingParts`]), not in each place.
 
 use super::problem_view::ProblemView;
 use super::session::Session;
+use crate::browser;
 use crate::problem::Problem;
 use leptos::prelude::*;
 use std::future::Future;
@@ -135,6 +138,25 @@ thread_local! {
     /// Counts the clicks on “Try again”, in any place a part fills: one click tries again in
     /// every place that could not load its part (a part fills several).
     static RETRIES: ArcRwSignal<u32> = ArcRwSignal::new(0);
+    /// The places the page fills in by itself that could not load their part, by place:
+    /// [`MissingParts`] says which, once.
+    static MISSING: ArcRwSignal<Vec<(u64, &'static str)>> = ArcRwSignal::new(Vec::new());
+    static PLACES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Records whether the quiet place `place` (showing `what`) is missing its part.
+fn note_missing(place: u64, what: &'static str, missing: bool) {
+    MISSING.with(|places| {
+        let listed = places.with_untracked(|places| places.iter().any(|(p, _)| *p == place));
+        if listed != missing {
+            places.update(|places| {
+                places.retain(|(p, _)| *p != place);
+                if missing {
+                    places.push((place, what));
+                }
+            });
+        }
+    });
 }
 
 fn part_view(
@@ -145,6 +167,13 @@ fn part_view(
     let attempt = RwSignal::new(0_u32);
     let missing = RwSignal::new(false);
     let retries = RETRIES.with(Clone::clone);
+    let place = PLACES.with(|count| {
+        count.set(count.get() + 1);
+        count.get()
+    });
+    if quiet {
+        on_cleanup(move || note_missing(place, what, false));
+    }
     Effect::new(move |seen: Option<u32>| {
         let now = retries.get();
         if seen.is_some_and(|seen| seen != now) && missing.get_untracked() {
@@ -163,15 +192,36 @@ fn part_view(
                 Suspend::new(async move {
                     let part = part.await;
                     missing.try_set(part.is_err());
-                    part.unwrap_or_else(|PartMissing| view! { <PartMissingView what=what /> }.into_any())
+                    if quiet {
+                        // Said once for the page, by `MissingParts`.
+                        note_missing(place, what, part.is_err());
+                        return part.unwrap_or_else(|PartMissing| ().into_any());
+                    }
+                    part.unwrap_or_else(|PartMissing| view! { <PartMissingView what=what.to_owned() /> }.into_any())
                 })
             }}
         </Suspense>
     }
 }
 
+/// What the page fills in by itself and could not load, said once for the page, with one
+/// “Try again” for all of it: a part fills several places.
 #[component]
-fn PartMissingView(what: &'static str) -> impl IntoView {
+pub fn MissingParts() -> impl IntoView {
+    let missing = MISSING.with(Clone::clone);
+    move || {
+        let mut whats: Vec<&str> = Vec::new();
+        for (_, what) in missing.get() {
+            if !whats.contains(&what) {
+                whats.push(what);
+            }
+        }
+        (!whats.is_empty()).then(|| view! { <PartMissingView what=browser::and_list(&whats) /> })
+    }
+}
+
+#[component]
+fn PartMissingView(what: String) -> impl IntoView {
     let problem = Problem::new(
         format!("Could not load {what}: the server this page came from did not send its code."),
         "The rest of the page still works. Check that the server hosting this page is running \
