@@ -21,7 +21,8 @@ const { describe } = test;
 /**
  * Opens the page at `pageUrl` as a person would and completes the flow against `standin`:
  * status, link, a redirect check that says Trakt comes back to this very page, approval, and
- * the callback; then opens every part of the page, each fetched from under the same address.
+ * the callback; every part of the page is fetched from under the same address, and each
+ * feature in them opens.
  * Every file the page asks for must load. The context (from the test's `newContext`) closes
  * when the test ends.
  */
@@ -42,42 +43,29 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   await helper.connect({ backendUrl, jwt: await standin.token() });
   await expect(helper.status()).toContainText('Not connected to Trakt.');
   await expect(helper.redirectCheck()).toContainText('Trakt will send you back to this page');
-  // Every part of the page (fetched right after the status) loads from under the prefix
-  // and opens: the terminal command after a failed callback, then the flow to its end,
-  // then the rest.
+  // Every part of the page is fetched right after the status, from under the page's own
+  // address (relative URLs), and each feature in the parts then works there: the terminal
+  // command after a failed callback, the flow to its end, then the rest.
   const { parts } = JSON.parse(await readFile(path.join(distDir, 'parts.json'), 'utf8'));
-  const opened = async (part, open) => {
-    await open();
-    for (const name of parts[part]) assert.ok(wasm.includes(`${pageUrl}${name}`), `${part}: ${name}, from under the page`);
-  };
+  const partFiles = Object.values(parts).flat().map((name) => `${pageUrl}${name}`);
+  await expect.poll(() => partFiles.filter((url) => !wasm.includes(url)), 'every part, from under the page').toEqual([]);
   await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
   await helper.authorize();
-  await opened('tools', async () => {
-    await helper.finishByHandToggle().click();
-    await expect(helper.curlCommand()).toContainText('curl -X POST');
-  });
-  await opened('tools', async () => {
-    await helper.authorize();
-    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
-    await expect(helper.tokenTools()).toContainText('last about a day');
-  });
+  await helper.finishByHandToggle().click();
+  await expect(helper.curlCommand()).toContainText('curl -X POST');
+  await helper.authorize();
+  await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+  await expect(helper.tokenTools()).toContainText('last about a day');
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
-  await opened('later', async () => {
-    await helper.openSignIn();
-    await helper.userName().waitFor();
-  });
-  await opened('tools', async () => {
-    await helper.openTraktKeys();
-    await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
-  });
-  await opened('later', async () => {
-    await helper.openPaste();
-    await helper.pasteField().waitFor();
-  });
-  await opened('tools', async () => {
-    await helper.runDoctor();
-    await helper.doctorLines();
-  });
+  await helper.openSignIn();
+  await helper.userName().waitFor();
+  await helper.openTraktKeys();
+  await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
+  await helper.openPaste();
+  await helper.pasteField().waitFor();
+  await helper.runDoctor();
+  await helper.doctorLines();
+  assert.deepEqual(wasm.filter((url) => !url.startsWith(pageUrl)), [], 'no wasm from anywhere else');
   // The page's files; the backend's refusals (the 503 above, the doctor's probes) are the flow's.
   assert.deepEqual(failed.filter((line) => line.includes(pageUrl)), [], 'every file loaded');
   assert.equal((await standin.stats()).callback_posts, 1, 'one code sent (the fault answered the first POST)');

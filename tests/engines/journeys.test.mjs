@@ -1,6 +1,6 @@
 // The core journeys of a new visitor, in the order a person takes them, in each engine:
-// open the page fresh, type the backend first, sign in (the sign-in form is a lazy part of
-// its own), see the status, follow the authorize link to Trakt (the stand-in's page) and come
+// open the page fresh, type the backend first, sign in (the sign-in form is in a part,
+// `later`, which the page loads by itself once its first screen shows), see the status, follow the authorize link to Trakt (the stand-in's page) and come
 // back connected; paste a return; Forget. No crash notice ever shows, and the JWT never
 // reaches the address bar. The helper is served by `site` and talks to `backend`, another
 // origin, as a helper hosted apart from NowPlaying does (CORS with a JWT, in each engine).
@@ -45,7 +45,8 @@ test('a new visitor opens the page, types the backend, signs in and sees the sta
   await expectAlive(helper);
 
   await helper.backendUrl(backend.url);
-  // The sign-in form comes from a part (`later`), fetched from its split wasm files.
+  // The sign-in form lives only in a part (`later`): the split loader fetched its files and
+  // ran them in this engine.
   await helper.openFold('sign-in');
   await helper.field('sign-in-username');
   const fetched = await helper.fetchedWasm();
