@@ -1,5 +1,5 @@
 //! What the page's tabs share: a code claimed by exactly one of them (Web Locks), and
-//! “Forget” told to every other (`BroadcastChannel`).
+//! “Forget” and a new connection told to every other (`BroadcastChannel`).
 
 use super::storage::{names_starting, shared_epoch, storage};
 use super::window::{now_ms, window};
@@ -216,6 +216,40 @@ async fn sleep(ms: i32) {
 thread_local! {
     static CHANNEL: Option<web_sys::BroadcastChannel> =
         web_sys::BroadcastChannel::new(STORAGE_PREFIX).ok();
+    static CONNECTED: Option<web_sys::BroadcastChannel> =
+        web_sys::BroadcastChannel::new(CONNECTED_CHANNEL).ok();
+}
+
+/// The channel on which a tab says Trakt is connected now, at the backend it names.
+const CONNECTED_CHANNEL: &str = "trakt-helper.connected";
+
+/// Tells every other open tab of this page that Trakt is connected at `backend` now.
+pub fn broadcast_connected(backend: &str) {
+    CONNECTED.with(|channel| {
+        if let Some(channel) = channel {
+            let _ = channel.post_message(&JsValue::from_str(backend));
+        }
+    });
+}
+
+/// Runs `heard` with the backend another tab of this page says Trakt is connected at. A
+/// page of this origin could post any text: the flow at most asks the status again, of the
+/// backend it is on, with the JWT that may go there.
+pub fn on_connected_elsewhere(heard: impl Fn(&str) + 'static) {
+    CONNECTED.with(|channel| {
+        let Some(channel) = channel else {
+            return;
+        };
+        let listener =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                if let Some(backend) = event.data().as_string() {
+                    heard(&backend);
+                }
+            });
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        // The listener lives as long as the page.
+        listener.forget();
+    });
 }
 
 /// Tells every other open tab of this page that “Forget” ran, with its new epoch. The

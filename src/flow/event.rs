@@ -57,15 +57,21 @@ pub enum Event {
         code: AuthCode,
         outcome: ClaimOutcome,
     },
-    /// The POST of a code was answered: Trakt is `connected`, or the backend did not take
-    /// the code (or could not be reached).
-    CallbackAnswered { connected: bool },
+    /// The POST of a code to `backend` was answered: Trakt is `connected`, or the backend
+    /// did not take the code (or could not be reached).
+    CallbackAnswered {
+        backend: BackendUrl,
+        connected: bool,
+    },
     /// “Forget” in this tab. `epoch` is new and unguessable (the shell draws it at
     /// random): a counter could meet an old value again once storage was cleared or
     /// tampered with, and a tab still holding that value would keep its data.
     ForgetHere { epoch: u64 },
     /// Another tab forgot: the shared epoch moved to `epoch`.
     ForgottenElsewhere { epoch: u64 },
+    /// Another tab of this page connected Trakt at `backend` (its code was taken): the
+    /// status this tab shows of that backend is out of date.
+    ConnectedElsewhere { backend: BackendUrl },
 }
 
 /// How a claim on a code ended.
@@ -151,6 +157,10 @@ pub enum Effect {
     /// Tell every other tab to forget.
     BroadcastForget {
         epoch: u64,
+    },
+    /// Tell every other tab that Trakt is connected at `backend` now.
+    BroadcastConnected {
+        backend: BackendUrl,
     },
     /// Rebuild the page from the now-empty storage.
     Rebuild,

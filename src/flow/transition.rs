@@ -195,10 +195,10 @@ impl Flow {
                         vec![Effect::Show(Problem::new(
                             "This code was already sent from this page, in this tab or another, \
                              so it is not sent again.",
-                            "Nothing more was sent. The tab that sent it shows the outcome; click \
-                             “Check status” in step 1 to see the connection here. If Trakt is \
-                             still not connected, follow “Authorize on Trakt” again for a new \
-                             code.",
+                            "Nothing more was sent. The tab that sent it shows the outcome, and \
+                             the status here follows once Trakt is connected (“Check status” in \
+                             step 1 checks it now). If Trakt is still not connected, follow \
+                             “Authorize on Trakt” again for a new code.",
                         ))]
                     }
                     ClaimOutcome::Unavailable => {
@@ -216,19 +216,31 @@ impl Flow {
                     }
                 }
             }
-            Event::CallbackAnswered { connected } => {
+            Event::CallbackAnswered { backend, connected } => {
                 let mut effects = vec![];
                 let sent = std::mem::replace(&mut self.callback, CallbackStage::Idle);
-                if let (false, CallbackStage::Sending { code, state }) = (connected, sent) {
-                    self.by_hand = Some(ByHandCode {
-                        code: code.clone(),
-                        state: state.clone(),
-                    });
-                    effects.push(Effect::ByHand { code, state });
+                match (connected, sent) {
+                    (false, CallbackStage::Sending { code, state }) => {
+                        self.by_hand = Some(ByHandCode {
+                            code: code.clone(),
+                            state: state.clone(),
+                        });
+                        effects.push(Effect::ByHand { code, state });
+                    }
+                    (true, _) => effects.push(Effect::BroadcastConnected { backend }),
+                    (false, _) => {}
                 }
                 effects.extend(self.ask_status());
                 effects
             }
+            // Asked again only where the status can be asked without a word to the person:
+            // on that backend, with a JWT that may go there (no renewal, no problem shown).
+            Event::ConnectedElsewhere { backend } => match self.credentials() {
+                Ok(credentials) if credentials.backend == backend => {
+                    vec![self.send(credentials, Request::Status)]
+                }
+                _ => vec![],
+            },
             Event::ForgetHere { epoch } => {
                 self.reset(epoch);
                 vec![

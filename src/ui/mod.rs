@@ -36,7 +36,6 @@ pub use status_card::StatusCard;
 
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
-use crate::flow::Event;
 use crate::oauth::returned::Returned;
 use leptos::prelude::*;
 use parts::{Later, MissingParts};
@@ -51,6 +50,7 @@ pub fn App() -> impl IntoView {
     let page = Page::new();
     set_timeout(browser::reveal, SHOWN_AFTER);
     tabs::on_forget_elsewhere(move |epoch| page.heard_forget(epoch));
+    tabs::on_connected_elsewhere(move |backend| page.heard_connected(backend));
     set_interval(
         move || page.now_ms.set(browser::now_ms()),
         std::time::Duration::from_secs(1),
@@ -126,7 +126,7 @@ fn ConnectFormComing() -> impl IntoView {
 #[component]
 fn Steps(page: Page, returned: Returned) -> impl IntoView {
     let session = Session::open(page, returned, storage::snapshot());
-    page.adopt_steps(move |epoch| session.send(Event::ForgottenElsewhere { epoch }));
+    page.adopt_steps(move |event| session.send(event));
     // After “Forget”: say so, and start again where a new visit starts.
     let forgotten = page.epoch.get_untracked() > 0;
     if forgotten {

@@ -81,6 +81,30 @@ describe('Forget reaches every tab', () => {
   });
 });
 
+describe('a connection made in one tab shows in the others', () => {
+  test('a tab open beside, on the same backend, shows Trakt connected once another tab connects it; one on another backend asks nothing', async ({ standin, startStandin, connected }) => {
+    const { context, helper } = await signedIn(connected);
+    const beside = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await beside.open();
+    await beside.connect({ jwt: await standin.token() });
+    await expect(beside.status()).toContainText('Not connected to Trakt.');
+    // A tab of the same page on another backend: it hears the same news, and must not ask.
+    const other = await startStandin([], { serveHelper: false });
+    const afar = new HelperPage(await context.newPage(), `${standin.url}/`);
+    await afar.open();
+    await afar.connect({ backendUrl: other.url, jwt: await other.token() });
+    await expect(afar.status()).toContainText('Not connected to Trakt.');
+    const askedAfar = (await other.stats()).requests.length;
+
+    await helper.authorize();
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    await expect(beside.status()).toContainText('Connected — the Trakt token expires');
+    assert.equal(await standin.callbackPosts(), 1);
+    await expect(afar.status()).toContainText('Not connected to Trakt.');
+    assert.equal((await other.stats()).requests.length, askedAfar, 'nothing asked of the other backend');
+  });
+});
+
 describe('a code is sent from one tab only', () => {
   test('two tabs holding the same return send its code exactly once', async ({ standin, connected }) => {
     const { context, helper } = await connected();
@@ -89,6 +113,16 @@ describe('a code is sent from one tab only', () => {
     assert.equal(await standin.callbackPosts(), 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('Trakt is connected.')).length, 1, outcomes.join(' | '));
     assert.equal(outcomes.filter((text) => text.includes('already sent from this page')).length, 1, outcomes.join(' | '));
+  });
+
+  test('the tab that did not send the code shows the connection once the other has it, without a click', async ({ standin, connected }) => {
+    const { context, helper } = await connected();
+    const tabs = await bothBackFromTrakt(context, helper, standin);
+    const outcomes = await outcomesOf(tabs);
+    const [loser] = tabs.filter((_, index) => outcomes[index].includes('already sent from this page'));
+    assert.ok(loser, outcomes.join(' | '));
+    await expect(loser.status()).toContainText('Connected — the Trakt token expires');
+    assert.equal(await standin.callbackPosts(), 1);
   });
 
   // Chromium shows a tab another tab's storage write only a moment later. Here each tab

@@ -104,6 +104,14 @@ fn settle(tab: &mut Tab, device: &mut Device, outcome: ClaimOutcome) -> Vec<Effe
     )
 }
 
+/// The POST of a code to backend A was answered.
+fn answered(connected: bool) -> Event {
+    Event::CallbackAnswered {
+        backend: url(A),
+        connected,
+    }
+}
+
 fn callback_state(effects: &[Effect]) -> Option<String> {
     sends(effects).iter().find_map(|send| match &send.request {
         Request::Callback { state, .. } => Some(state.clone()),

@@ -50,7 +50,7 @@ fn failed_paste(device: &mut Device) -> (Tab, Vec<Effect>) {
     let mut tab = signed_tab(device);
     tab.step(device, Event::Pasted(code_return(None)));
     settle(&mut tab, device, ClaimOutcome::Won);
-    let effects = tab.step(device, Event::CallbackAnswered { connected: false });
+    let effects = tab.step(device, answered(false));
     (tab, effects)
 }
 
@@ -79,7 +79,7 @@ fn a_code_the_backend_took_is_not_offered_by_hand() {
     let mut tab = signed_tab(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
     settle(&mut tab, &mut device, ClaimOutcome::Won);
-    let effects = tab.step(&mut device, Event::CallbackAnswered { connected: true });
+    let effects = tab.step(&mut device, answered(true));
     assert!(offered_by_hand(&effects).is_empty());
     // Pasted again, it is claimed (and the claim finds it taken): not offered by hand.
     let effects = tab.step(&mut device, Event::Pasted(code_return(None)));

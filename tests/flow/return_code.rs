@@ -270,7 +270,58 @@ fn the_answer_ends_the_callback_and_checks_the_status() {
     let tab = authorized_tab(&mut device);
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     settle(&mut back, &mut device, ClaimOutcome::Won);
-    let effects = back.step(&mut device, Event::CallbackAnswered { connected: true });
+    let effects = back.step(&mut device, answered(true));
     assert_eq!(back.flow.callback, CallbackStage::Idle);
     assert_eq!(sends(&effects)[0].request, Request::Status);
+}
+
+#[test]
+fn a_code_the_backend_took_is_told_to_the_other_tabs() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    settle(&mut back, &mut device, ClaimOutcome::Won);
+    let effects = back.step(&mut device, answered(true));
+    assert!(effects
+        .iter()
+        .any(|e| *e == Effect::BroadcastConnected { backend: url(A) }));
+}
+
+#[test]
+fn a_code_the_backend_did_not_take_is_not_told() {
+    let mut device = Device::default();
+    let tab = authorized_tab(&mut device);
+    let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
+    settle(&mut back, &mut device, ClaimOutcome::Won);
+    let effects = back.step(&mut device, answered(false));
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::BroadcastConnected { .. })));
+}
+
+#[test]
+fn a_tab_on_that_backend_asks_its_status_again_when_another_connected() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    let effects = tab.step(&mut device, Event::ConnectedElsewhere { backend: url(A) });
+    assert_eq!(sends(&effects).len(), 1);
+    assert_eq!(sends(&effects)[0].request, Request::Status);
+    assert_eq!(sends(&effects)[0].backend, url(A));
+}
+
+#[test]
+fn a_connection_elsewhere_asks_nothing_of_another_backend_or_without_a_jwt() {
+    let mut device = Device::default();
+    let mut tab = signed_tab(&mut device);
+    assert_eq!(
+        tab.step(&mut device, Event::ConnectedElsewhere { backend: url(B) }),
+        []
+    );
+    // No JWT: nothing asked, and no problem shown for a check the person did not ask for.
+    let mut fresh = Tab::fresh(&mut device);
+    fresh.step(&mut device, Event::BackendCommitted(A.into()));
+    assert_eq!(
+        fresh.step(&mut device, Event::ConnectedElsewhere { backend: url(A) }),
+        []
+    );
 }

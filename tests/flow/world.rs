@@ -243,6 +243,7 @@ impl World {
                         self.step(
                             index,
                             Event::CallbackAnswered {
+                                backend: send.backend.clone(),
                                 connected: accepted,
                             },
                         );
@@ -288,6 +289,14 @@ impl World {
                     for other in 0..self.tabs.len() {
                         if other != index {
                             self.step(other, Event::ForgottenElsewhere { epoch });
+                        }
+                    }
+                }
+                Effect::BroadcastConnected { backend } => {
+                    for other in 0..self.tabs.len() {
+                        if other != index {
+                            let backend = backend.clone();
+                            self.step(other, Event::ConnectedElsewhere { backend });
                         }
                     }
                 }

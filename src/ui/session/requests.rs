@@ -227,6 +227,7 @@ pub(super) fn send_code(
                 .await;
         let outcome = explain(answer, &c.backend).and_then(CallbackAnswer::outcome);
         session.send(Event::CallbackAnswered {
+            backend: c.backend,
             connected: outcome.is_ok(),
         });
         outcome

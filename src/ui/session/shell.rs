@@ -97,6 +97,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         }
         Effect::ForgetTab { epoch } => storage::forget_tab(epoch),
         Effect::BroadcastForget { epoch } => tabs::broadcast_forget(epoch),
+        Effect::BroadcastConnected { backend } => tabs::broadcast_connected(backend.as_str()),
         Effect::Rebuild => session.page.rebuild(),
     }
 }
