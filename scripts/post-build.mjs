@@ -120,9 +120,9 @@ const emit = async (name, bytes) => {
   return name;
 };
 
-// The parts: named by content; the loader asks for each with its integrity, and gives up on
-// one that has not arrived in 20 s (a stalled download is a missing part: the page says so
-// and offers to try again, and the loader forgets a failed load).
+// The parts: named by content; the loader asks for each with its integrity (`fetchPart`,
+// below), and gives up on one that has not arrived in 20 s (a stalled download is a missing
+// part: the page says so and offers to try again, and the loader forgets a failed load).
 const PART_TIMEOUT_MS = 20_000;
 const partFiles = {};
 for (const file of partPaths) {
@@ -133,7 +133,7 @@ for (const file of partPaths) {
   loaderText = replaceAll(
     loaderText,
     `fetch(new URL("./${base}.wasm", import.meta.url))`,
-    `fetch(new URL("./${name}", import.meta.url), { integrity: "${sha384(bytes)}", signal: AbortSignal.timeout(${PART_TIMEOUT_MS}) })`,
+    `fetchPart(new URL("./${name}", import.meta.url), "${sha384(bytes)}")`,
     'the loader',
     1,
   );
@@ -147,6 +147,23 @@ if (loaderText !== null) {
   const streaming = 'WebAssembly.instantiateStreaming(src, imports)';
   loaderText = replaceAll(loaderText, streaming, 'instantiate(src, imports)', 'the loader');
   loaderText = `${loaderText}
+// A missing file fails its integrity check too, and the browser's console says only that:
+// when the server answers a HEAD with an error, the error says so instead. (Not after the
+// download stalled: that says itself.)
+async function fetchPart(url, integrity) {
+    try {
+        return await fetch(url, { integrity, signal: AbortSignal.timeout(${PART_TIMEOUT_MS}) });
+    } catch (error) {
+        if (error.name === "TimeoutError" || error.name === "AbortError") throw error;
+        const asked = { method: "HEAD", cache: "no-store", signal: AbortSignal.timeout(5000) };
+        const answer = await fetch(url, asked).catch(() => null);
+        if (answer && !answer.ok) {
+            const file = url.pathname.split("/").pop();
+            throw new Error(\`\${file}: the server answered HTTP \${answer.status}, so the file is missing (a deploy under way or incomplete)\`, { cause: error });
+        }
+        throw error;
+    }
+}
 async function instantiate(src, imports) {
     try {
         return await ${streaming};
@@ -253,11 +270,11 @@ await writeFile(indexPath, html);
 const parts = {};
 if (loaderText !== null) {
   const chunkVars = {};
-  for (const [, variable, base] of loaderText.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+  for (const [, variable, base] of loaderText.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetchPart\(new URL\("\.\/([^"]+)"/g)) {
     chunkVars[variable] = base;
   }
   for (const [, part, file, deps] of loaderText.matchAll(
-    /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\}\s*,\s*\[([^\]]*)\]\)\)/g,
+    /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetchPart\(new URL\("\.\/([^"]+)"[\s\S]*?\}\s*,\s*\[([^\]]*)\]\)\)/g,
   )) {
     const chunks = deps.split(',').map((d) => d.trim()).filter(Boolean).map((d) => chunkVars[d]);
     parts[part] = [file, ...chunks];

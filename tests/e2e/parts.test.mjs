@@ -202,6 +202,9 @@ test('a part whose file is missing: the page says so, keeps working, and loads i
   await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
   await expect(helper.partMissing()).toContainText(/The rest of the page still works/);
   await expect(helper.doctorResults()).toHaveCount(0);
+  // The console says the file is missing, not only that it failed its integrity check.
+  const missing = `${ownFile('tools')}: the server answered HTTP 404, so the file is missing`;
+  assert.ok(helper.console.some((line) => line.includes(missing)), helper.console.join('\n'));
   await expect(helper.crashNotice(), 'no crash notice').toHaveCount(0);
   assert.deepEqual(pageErrors(helper), [], 'nothing thrown into the page');
 
@@ -255,6 +258,7 @@ test('a part whose bytes changed is refused: the loader fetches each part with i
   await expect(helper.partMissing()).toContainText('Could not load the connection doctor');
   assert.ok(fetched.includes(ownFile('tools')), 'it was fetched, and refused');
   assert.ok(helper.console.some((line) => /integrity/i.test(line)), helper.console.join('\n'));
+  assert.ok(!helper.console.some((line) => line.includes('file is missing')), 'a file that is there is not called missing');
   assert.deepEqual(pageErrors(helper), []);
 });
 
