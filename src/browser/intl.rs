@@ -41,23 +41,6 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn format(this: &RelativeTimeFormat, value: f64, unit: &str) -> Result<String, JsValue>;
-
-    type ListFormat;
-
-    #[wasm_bindgen(catch, constructor, js_namespace = Intl)]
-    fn new(locales: &str) -> Result<ListFormat, JsValue>;
-
-    #[wasm_bindgen(method, catch, js_name = format)]
-    fn format_list(this: &ListFormat, items: &Array) -> Result<String, JsValue>;
-}
-
-/// “a, b and c”, in the page's own language (English, as all its text), by
-/// `Intl.ListFormat`; joined by commas where the browser has none.
-pub fn and_list(items: &[&str]) -> String {
-    let array: Array = items.iter().map(|item| JsValue::from_str(item)).collect();
-    ListFormat::new("en")
-        .and_then(|list| list.format_list(&array))
-        .unwrap_or_else(|_| items.join(", "))
 }
 
 thread_local! {

@@ -25,7 +25,7 @@ pub use crash::log_panics;
 #[cfg(target_arch = "wasm32")]
 pub use csp::{connect_limit, limit_connections};
 #[cfg(target_arch = "wasm32")]
-pub use intl::{and_list, IntlWords};
+pub use intl::IntlWords;
 #[cfg(target_arch = "wasm32")]
 pub use storage::{load, save, take};
 #[cfg(target_arch = "wasm32")]

@@ -17,7 +17,6 @@
 
 use super::problem_view::ProblemView;
 use super::session::Session;
-use crate::browser;
 use crate::problem::Problem;
 use leptos::prelude::*;
 use std::future::Future;
@@ -197,7 +196,13 @@ fn part_view(
                         note_missing(place, what, part.is_err());
                         return part.unwrap_or_else(|PartMissing| ().into_any());
                     }
-                    part.unwrap_or_else(|PartMissing| view! { <PartMissingView what=what.to_owned() /> }.into_any())
+                    part.unwrap_or_else(|PartMissing| {
+                        let problem = Problem::new(
+                            format!("Could not load {what}: the server this page came from did not send its code."),
+                            MISSING_NEXT,
+                        );
+                        view! { <PartMissingView problem=problem /> }.into_any()
+                    })
                 })
             }}
         </Suspense>
@@ -210,26 +215,49 @@ fn part_view(
 pub fn MissingParts() -> impl IntoView {
     let missing = MISSING.with(Clone::clone);
     move || {
+        let mut places = missing.get();
+        // In the order the page made them, which is mostly the order it shows them.
+        places.sort_unstable();
         let mut whats: Vec<&str> = Vec::new();
-        for (_, what) in missing.get() {
+        for (_, what) in places {
             if !whats.contains(&what) {
                 whats.push(what);
             }
         }
-        (!whats.is_empty()).then(|| view! { <PartMissingView what=browser::and_list(&whats) /> })
+        (!whats.is_empty()).then(|| {
+            let problem = Problem::new(
+                "Could not load part of this page: the server it came from did not send its code.",
+                MISSING_NEXT,
+            );
+            let places = whats
+                .into_iter()
+                .map(|what| view! { <li>{what}</li> })
+                .collect_view();
+            view! {
+                <PartMissingView problem=problem>
+                    <ul class="missing-parts">{places}</ul>
+                </PartMissingView>
+            }
+        })
     }
 }
 
+/// What to do about a part that did not arrive.
+const MISSING_NEXT: &str = "The rest of the page still works. Check that the server hosting \
+    this page is running (or that the updated page was deployed completely), then try again, \
+    or reload the page.";
+
+/// A part that did not arrive, with one “Try again” for every place it fills; `children`
+/// name those places.
 #[component]
-fn PartMissingView(what: String) -> impl IntoView {
-    let problem = Problem::new(
-        format!("Could not load {what}: the server this page came from did not send its code."),
-        "The rest of the page still works. Check that the server hosting this page is running \
-         (or that the updated page was deployed completely), then try again, or reload the page.",
-    );
+fn PartMissingView(
+    problem: Problem,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let try_again = move |_| RETRIES.with(|retries| retries.update(|n| *n += 1));
+    let places = children.map(|children| children());
     view! {
-        <ProblemView problem=problem testid="part-missing" />
+        <ProblemView problem=problem testid="part-missing">{places}</ProblemView>
         <div class="actions">
             <button type="button" class="secondary" data-testid="part-retry" on:click=try_again>
                 "Try again"

@@ -68,7 +68,7 @@ pub fn StatusCard(session: Session) -> impl IntoView {
             {move || match session.status.load() {
                 Load::Failed(problem) => Some(view! {
                     <ProblemView problem=problem testid="status-problem" />
-                    <Later session=session what="the API beside this address" load=move || offer_api_beside(session) />
+                    <Later session=session what="the check for NowPlaying's API beside this address" load=move || offer_api_beside(session) />
                 }),
                 _ => None,
             }}
