@@ -1,7 +1,7 @@
 //! A returned code: checked, claimed across tabs, then sent once.
 
 use super::transition::store;
-use super::{ByHandCode, CallbackStage, Claim, Effect, Flow, Request, Trigger};
+use super::{CallbackStage, Claim, Effect, Flow, Request, Trigger};
 use crate::browser::keys::StorageKey;
 use crate::oauth::returned::check_state;
 use crate::problem::Problem;
@@ -69,18 +69,18 @@ impl Flow {
         trigger: Trigger,
     ) -> Vec<Effect> {
         self.awaiting = None;
-        if let Some(ByHandCode { code, state }) =
-            self.by_hand.clone().filter(|sent| sent.code == code)
-        {
-            return vec![
-                Effect::Show(Problem::new(
+        // Any other code ends the offer to finish one by hand.
+        match self.by_hand.take() {
+            Some(offered) if offered.sent && offered.code == code => {
+                self.by_hand = Some(offered);
+                return vec![Effect::Show(Problem::new(
                     "This code was sent from this tab already, and the backend did not take \
                      it, so it is not sent again.",
                     "Finish with the terminal command below while the code is fresh (codes \
                      expire in minutes), or follow “Authorize on Trakt” again for a new code.",
-                )),
-                Effect::ByHand { code, state },
-            ];
+                ))];
+            }
+            _ => {}
         }
         match self.state_for_person(returned.as_deref()) {
             Ok(state) => {

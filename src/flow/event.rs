@@ -72,6 +72,8 @@ pub enum Event {
     /// Another tab of this page connected Trakt at `backend` (its code was taken): the
     /// status this tab shows of that backend is out of date.
     ConnectedElsewhere { backend: BackendUrl },
+    /// A status answer of `backend` says Trakt is connected.
+    SeenConnected { backend: BackendUrl },
 }
 
 /// How a claim on a code ended.
@@ -138,11 +140,6 @@ pub enum Effect {
     },
     /// Show why a return is not sent.
     Show(Problem),
-    /// Offer the code and state to finish by hand (a terminal command).
-    ByHand {
-        code: AuthCode,
-        state: String,
-    },
     /// Show why the status cannot be asked.
     NoStatus(Problem),
     /// Remove everything the page stored on this device and in this tab, but what

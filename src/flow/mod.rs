@@ -56,12 +56,13 @@ pub struct Awaiting {
     pub state: Option<String>,
 }
 
-/// A code the backend did not take, with the state it was sent with: the person may
-/// finish with it by hand.
+/// A code offered to finish by hand (a terminal command), with its state: one the backend
+/// did not take (`sent`), or one never sent because the claim could not be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ByHandCode {
     pub code: AuthCode,
     pub state: String,
+    pub sent: bool,
 }
 
 /// Where the callback (the POST of a returned code) stands in this tab.
@@ -104,10 +105,13 @@ pub struct Flow {
     pub pending: Option<Pending>,
     pub awaiting: Option<Awaiting>,
     pub callback: CallbackStage,
-    /// The code this tab sent last that the backend did not take, with its state: offered
-    /// to finish by hand (a terminal command), and offered again, not claimed, when the
-    /// person pastes it again.
+    /// The code offered to finish by hand, until a new code, another backend, another
+    /// user's JWT or a connection makes it moot. One the backend did not take is offered
+    /// again, not claimed, when the person pastes it again.
     pub by_hand: Option<ByHandCode>,
+    /// The backend whose status this tab asked with the JWT it holds: when another tab
+    /// connects Trakt there, the status is asked again.
+    pub checked_at: Option<BackendUrl>,
     /// The clock, in milliseconds.
     pub now_ms: i64,
     /// The status is asked again once the JWT is renewed.
@@ -137,6 +141,7 @@ impl Flow {
             awaiting: None,
             callback: CallbackStage::Idle,
             by_hand: None,
+            checked_at: None,
             now_ms: 0,
             status_after_renewal: false,
         }

@@ -21,9 +21,14 @@ impl Flow {
         if text == self.backend_text {
             return vec![];
         }
+        let before = self.backend();
         self.backend_text = text.to_owned();
-        // A code left to finish by hand was sent to the backend the page leaves.
-        self.by_hand = None;
+        // A code left to finish by hand was sent to the backend the page leaves, and the
+        // status asked there is not this one's.
+        if self.backend() != before {
+            self.by_hand = None;
+            self.checked_at = None;
+        }
         // A text that is no backend URL (a typo) is only explained, by the field's hint:
         // nothing is stored of it and nothing is dropped for it.
         let Some(base) = self.backend().map(|b| b.as_str().to_owned()) else {
@@ -76,6 +81,16 @@ impl Flow {
         // The refresh token and the name from signing in stay only with the same user's
         // JWT: they never renew another user's token.
         let user = typed.as_ref().and_then(|jwt| user_of(jwt.secret()));
+        // The status was asked with the JWT this replaces; a code left to finish by hand
+        // was another user's.
+        self.checked_at = None;
+        let before = self
+            .jwt
+            .as_ref()
+            .and_then(|held| user_of(held.secret.secret()));
+        if before != user {
+            self.by_hand = None;
+        }
         let signed_in = self
             .refresh
             .as_ref()

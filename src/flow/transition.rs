@@ -81,6 +81,13 @@ impl Flow {
                     return vec![];
                 }
                 let base = Some(backend.as_str().to_owned());
+                let before = self
+                    .jwt
+                    .as_ref()
+                    .and_then(|held| user_of(held.secret.secret()));
+                if before != user_of(access.secret()) {
+                    self.by_hand = None;
+                }
                 self.jwt = Some(Held {
                     secret: access,
                     belongs_to: base.clone(),
@@ -90,6 +97,7 @@ impl Flow {
                     belongs_to: base,
                 });
                 self.signed_in_as = Some(user_name);
+                self.checked_at = None;
                 let mut effects = self.store_tokens();
                 effects.extend(self.ask_status());
                 effects
@@ -160,7 +168,10 @@ impl Flow {
                 Returned::Code { code, state } => {
                     self.accept_by_person(code, state, Trigger::Paste)
                 }
-                other => other.problem().map(Effect::Show).into_iter().collect(),
+                other => {
+                    self.by_hand = None;
+                    other.problem().map(Effect::Show).into_iter().collect()
+                }
             },
             Event::Confirmed => match self.awaiting.take() {
                 // Still no JWT to check it against: it goes on waiting.
@@ -192,27 +203,30 @@ impl Flow {
                     ClaimOutcome::Won => self.send_code(code, state, true),
                     ClaimOutcome::Taken => {
                         self.callback = CallbackStage::Idle;
-                        vec![Effect::Show(Problem::new(
+                        let mut effects = vec![Effect::Show(Problem::new(
                             "This code was already sent from this page, in this tab or another, \
                              so it is not sent again.",
-                            "Nothing more was sent. The tab that sent it shows the outcome, and \
-                             the status here follows once Trakt is connected (“Check status” in \
-                             step 1 checks it now). If Trakt is still not connected, follow \
-                             “Authorize on Trakt” again for a new code.",
-                        ))]
+                            "Nothing more was sent. The tab that sent it shows the outcome; step \
+                             2 here shows the connection, and follows once that tab has it. If \
+                             Trakt is still not connected, follow “Authorize on Trakt” again for \
+                             a new code.",
+                        ))];
+                        effects.extend(self.ask_status_quietly());
+                        effects
                     }
                     ClaimOutcome::Unavailable => {
                         self.callback = CallbackStage::Idle;
-                        vec![
-                            Effect::Show(Problem::new(
-                                "The code was not sent: this browser would not let the page \
-                                 record it (storage is full or blocked), so another tab could \
-                                 send it too.",
-                                "Send it yourself with the terminal command below, or free some \
-                                 storage for this site and follow “Authorize on Trakt” again.",
-                            )),
-                            Effect::ByHand { code, state },
-                        ]
+                        self.by_hand = Some(ByHandCode {
+                            code,
+                            state,
+                            sent: false,
+                        });
+                        vec![Effect::Show(Problem::new(
+                            "The code was not sent: this browser would not let the page record \
+                             it (storage is full or blocked), so another tab could send it too.",
+                            "Send it yourself with the terminal command below, or free some \
+                             storage for this site and follow “Authorize on Trakt” again.",
+                        ))]
                     }
                 }
             }
@@ -222,10 +236,10 @@ impl Flow {
                 match (connected, sent) {
                     (false, CallbackStage::Sending { code, state }) => {
                         self.by_hand = Some(ByHandCode {
-                            code: code.clone(),
-                            state: state.clone(),
+                            code,
+                            state,
+                            sent: true,
                         });
-                        effects.push(Effect::ByHand { code, state });
                     }
                     (true, _) => effects.push(Effect::BroadcastConnected { backend }),
                     (false, _) => {}
@@ -233,14 +247,20 @@ impl Flow {
                 effects.extend(self.ask_status());
                 effects
             }
-            // Asked again only where the status can be asked without a word to the person:
-            // on that backend, with a JWT that may go there (no renewal, no problem shown).
-            Event::ConnectedElsewhere { backend } => match self.credentials() {
-                Ok(credentials) if credentials.backend == backend => {
-                    vec![self.send(credentials, Request::Status)]
+            // Asked again only where this tab asked it with the JWT it holds.
+            Event::ConnectedElsewhere { backend } => {
+                if self.checked_at.as_ref() != Some(&backend) {
+                    return vec![];
                 }
-                _ => vec![],
-            },
+                self.ask_status_quietly()
+            }
+            // A code left to finish by hand is moot once Trakt is connected.
+            Event::SeenConnected { backend } => {
+                if self.is_on(&backend) {
+                    self.by_hand = None;
+                }
+                vec![]
+            }
             Event::ForgetHere { epoch } => {
                 self.reset(epoch);
                 vec![
@@ -294,9 +314,21 @@ impl Flow {
         self.ask_status_with(true)
     }
 
+    /// The status, asked only when it needs no word to the person: with credentials that
+    /// may go now (no renewal first, and no problem shown when there are none).
+    pub(super) fn ask_status_quietly(&mut self) -> Vec<Effect> {
+        match self.credentials() {
+            Ok(_) => self.ask_status_with(false),
+            Err(_) => vec![],
+        }
+    }
+
     pub(super) fn ask_status_with(&mut self, may_renew: bool) -> Vec<Effect> {
         match self.credentials() {
-            Ok(credentials) => vec![self.send(credentials, Request::Status)],
+            Ok(credentials) => {
+                self.checked_at = Some(credentials.backend.clone());
+                vec![self.send(credentials, Request::Status)]
+            }
             Err(problem) => match self.renew().filter(|_| may_renew) {
                 Some(renew) => {
                     self.status_after_renewal = true;

@@ -125,6 +125,22 @@ describe('a code is sent from one tab only', () => {
     assert.equal(await standin.callbackPosts(), 1);
   });
 
+  test('a tab that opens the same return after the other tab connected says so and shows the connection', async ({ standin, connected }) => {
+    const { context, helper } = await connected();
+    const nonce = await helper.followLinkInPlace();
+    const [opened] = await Promise.all([context.waitForEvent('page'), helper.page.evaluate(() => window.open(location.href))]);
+    await opened.waitForLoadState();
+    const late = new HelperPage(opened, `${standin.url}/`);
+    const back = await standin.approvedElsewhere();
+    const address = `${standin.url}/?code=${back.code}&state=${nonce}`;
+    await helper.page.goto(address);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    await late.page.goto(address);
+    await expect(late.callbackProblem()).toContainText('already sent from this page');
+    await expect(late.status()).toContainText('Connected — the Trakt token expires');
+    assert.equal(await standin.callbackPosts(), 1);
+  });
+
   // Chromium shows a tab another tab's storage write only a moment later. Here each tab
   // never sees the claims the other wrote (its own it does), the way a tab would in that
   // moment: only the code's lock, held by the tab that won it, keeps the other from

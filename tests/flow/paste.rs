@@ -54,21 +54,17 @@ fn failed_paste(device: &mut Device) -> (Tab, Vec<Effect>) {
     (tab, effects)
 }
 
-fn offered_by_hand(effects: &[Effect]) -> Vec<(&str, &str)> {
-    effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::ByHand { code, state } => Some((code.secret(), state.as_str())),
-            _ => None,
-        })
-        .collect()
+/// The code and state `tab` offers to finish by hand, and whether it was sent.
+fn offered_by_hand(tab: &Tab) -> Option<(&str, &str, bool)> {
+    let offered = tab.flow.by_hand.as_ref()?;
+    Some((offered.code.secret(), offered.state.as_str(), offered.sent))
 }
 
 #[test]
 fn a_code_the_backend_did_not_take_is_offered_by_hand() {
     let mut device = Device::default();
     let (tab, effects) = failed_paste(&mut device);
-    assert_eq!(offered_by_hand(&effects), [(CODE, "1")]);
+    assert_eq!(offered_by_hand(&tab), Some((CODE, "1", true)));
     assert_eq!(sends(&effects)[0].request, Request::Status);
     assert_eq!(tab.flow.callback, CallbackStage::Idle);
 }
@@ -79,8 +75,8 @@ fn a_code_the_backend_took_is_not_offered_by_hand() {
     let mut tab = signed_tab(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
     settle(&mut tab, &mut device, ClaimOutcome::Won);
-    let effects = tab.step(&mut device, answered(true));
-    assert!(offered_by_hand(&effects).is_empty());
+    tab.step(&mut device, answered(true));
+    assert_eq!(offered_by_hand(&tab), None);
     // Pasted again, it is claimed (and the claim finds it taken): not offered by hand.
     let effects = tab.step(&mut device, Event::Pasted(code_return(None)));
     assert_eq!(claims(&effects), [Trigger::Paste]);
@@ -93,27 +89,54 @@ fn the_same_code_pasted_after_it_failed_is_offered_by_hand_again_not_claimed() {
     let effects = tab.step(&mut device, Event::Pasted(code_return(None)));
     assert!(claims(&effects).is_empty());
     assert!(sends(&effects).is_empty());
-    assert_eq!(offered_by_hand(&effects), [(CODE, "1")]);
+    assert_eq!(offered_by_hand(&tab), Some((CODE, "1", true)));
     assert_eq!(shows(&effects).len(), 1);
 }
 
-#[test]
-fn another_code_pasted_after_a_failed_one_is_claimed_and_ends_the_offer() {
+/// What ends the offer to finish a failed code by hand.
+fn offer_ended_by(event: Event) {
     let mut device = Device::default();
     let (mut tab, _) = failed_paste(&mut device);
-    let other = || Returned::Code {
-        code: AuthCode::new("other"),
-        state: None,
-    };
-    let effects = tab.step(&mut device, Event::Pasted(other()));
-    assert_eq!(claims(&effects), [Trigger::Paste]);
-    assert_eq!(tab.flow.by_hand, None);
+    tab.step(&mut device, event);
+    assert_eq!(offered_by_hand(&tab), None);
 }
 
 #[test]
-fn moving_to_another_backend_ends_the_offer() {
+fn another_code_pasted_ends_the_offer() {
+    offer_ended_by(Event::Pasted(Returned::Code {
+        code: AuthCode::new("other"),
+        state: None,
+    }));
+}
+
+#[test]
+fn a_paste_that_is_no_code_or_is_refused_ends_the_offer() {
+    offer_ended_by(Event::Pasted(Returned::Error {
+        error: "access_denied".into(),
+        description: None,
+    }));
+    // Another code, with another user's state: refused, and the offer ends.
+    offer_ended_by(Event::Pasted(Returned::Code {
+        code: AuthCode::new("other"),
+        state: Some("7".into()),
+    }));
+}
+
+#[test]
+fn moving_to_another_backend_ends_the_offer_and_respelling_this_one_does_not() {
+    offer_ended_by(Event::BackendCommitted(B.into()));
     let mut device = Device::default();
     let (mut tab, _) = failed_paste(&mut device);
-    tab.step(&mut device, Event::BackendCommitted(B.into()));
-    assert_eq!(tab.flow.by_hand, None);
+    tab.step(&mut device, Event::BackendCommitted(format!("{A}/")));
+    assert_eq!(offered_by_hand(&tab), Some((CODE, "1", true)));
+}
+
+#[test]
+fn another_users_jwt_ends_the_offer() {
+    offer_ended_by(Event::JwtTyped(access(2, "b")));
+}
+
+#[test]
+fn a_connected_status_ends_the_offer() {
+    offer_ended_by(Event::SeenConnected { backend: url(A) });
 }

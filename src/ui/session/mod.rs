@@ -174,14 +174,19 @@ impl Session {
 
     /// Shows what the flow holds that the view reads.
     fn mirror(self, jwt_before: &str) {
-        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt) = self.read(|flow| {
+        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand) = self.read(|flow| {
             let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
+            let by_hand = flow.by_hand.as_ref().map(|offered| SentCode {
+                code: offered.code.clone(),
+                state: offered.state.clone(),
+            });
             (
                 jwt,
                 flow.remember,
                 flow.signed_in_as.clone(),
                 flow.awaiting.clone(),
                 flow.awaiting_waits_for_jwt(),
+                by_hand,
             )
         });
         // The field follows only when the flow changed the JWT (signed in, renewed,
@@ -193,6 +198,7 @@ impl Session {
         set_if_changed(self.signed_in_as, signed_in_as);
         set_if_changed(self.awaiting, awaiting);
         set_if_changed(self.awaiting_jwt, awaiting_jwt);
+        set_if_changed(self.sent_code, by_hand);
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.

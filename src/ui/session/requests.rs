@@ -47,7 +47,7 @@ impl From<Problem> for LinkRefused {
     }
 }
 
-/// A code that could not be sent, kept so it can be sent by hand.
+/// A code to finish by hand: the flow's offer (`Flow::by_hand`), as the view shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentCode {
     pub code: AuthCode,
@@ -100,6 +100,11 @@ pub(super) fn ask_status(
             }
         };
         let connection = explain(answer.await.map(|s| Connection::from(&s)), &call.backend)?;
+        if matches!(connection, Connection::Connected { .. }) {
+            session.send(Event::SeenConnected {
+                backend: call.backend.clone(),
+            });
+        }
         // The backend accepted the JWT: it is that backend's.
         session.send(Event::Accepted {
             backend: call.backend,

@@ -18,7 +18,6 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         Effect::Claim(claim) => {
             // The outcome shown before goes: this code's is on its way.
             session.callback.reset();
-            session.sent_code.set(None);
             session.claiming.set(true);
             let claimed = tabs::claim(&claim.code);
             spawn_local(async move {
@@ -50,7 +49,6 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
                     session.status.dispatch((session, ask));
                 }
                 Request::Callback { code, state } => {
-                    session.sent_code.set(None);
                     let code = SentCode { code, state };
                     let call = reached.map(|()| CodeCall { credentials, code });
                     session.callback.dispatch((session, call));
@@ -87,7 +85,6 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             }
         }
         Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),
-        Effect::ByHand { code, state } => session.sent_code.set(Some(SentCode { code, state })),
         Effect::NoStatus(problem) => session
             .status
             .dispatch((session, StatusAsk::Refused(problem))),
@@ -130,7 +127,6 @@ pub(super) fn settle_on_backend(session: Session) {
         if shown.is_some() {
             session.forget_status();
             session.callback.reset();
-            session.sent_code.set(None);
         }
         session.shown_for.set(Some(base.to_owned()));
     }
