@@ -76,8 +76,9 @@ impl Flow {
                 return vec![Effect::Show(Problem::new(
                     "This code was sent from this tab already, and the backend did not take \
                      it, so it is not sent again.",
-                    "Finish with the terminal command below while the code is fresh (codes \
-                     expire in minutes), or follow “Authorize on Trakt” again for a new code.",
+                    "Finish with the terminal command (open “Finish from a terminal instead” \
+                     below) while the code is fresh (codes expire in minutes), or follow \
+                     “Authorize on Trakt” again for a new code.",
                 ))];
             }
             _ => {}

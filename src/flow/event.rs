@@ -48,6 +48,8 @@ pub enum Event {
     AuthorizeClicked { nonce: String, state: String },
     /// The person pasted an address or a code (already read).
     Pasted(Returned),
+    /// The person pasted something that is no address or code: why.
+    PastedNothing(Problem),
     /// The person confirmed a return that was not this tab's own.
     Confirmed,
     /// The person dismissed a return waiting for a click.
@@ -57,10 +59,11 @@ pub enum Event {
         code: AuthCode,
         outcome: ClaimOutcome,
     },
-    /// The POST of a code to `backend` was answered: Trakt is `connected`, or the backend
-    /// did not take the code (or could not be reached).
+    /// The POST of a code to `backend` with `jwt` was answered: Trakt is `connected`, or
+    /// the backend did not take the code (or could not be reached).
     CallbackAnswered {
         backend: BackendUrl,
+        jwt: Jwt,
         connected: bool,
     },
     /// “Forget” in this tab. `epoch` is new and unguessable (the shell draws it at

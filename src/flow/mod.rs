@@ -56,12 +56,15 @@ pub struct Awaiting {
     pub state: Option<String>,
 }
 
-/// A code offered to finish by hand (a terminal command), with its state: one the backend
-/// did not take (`sent`), or one never sent because the claim could not be recorded.
+/// A code offered to finish by hand (a terminal command), with its state, for `backend`
+/// and the JWT `user` it was for: one the backend did not take (`sent`), or one never sent
+/// because the claim could not be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ByHandCode {
     pub code: AuthCode,
     pub state: String,
+    pub backend: BackendUrl,
+    pub user: Option<String>,
     pub sent: bool,
 }
 

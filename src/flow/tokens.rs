@@ -3,8 +3,9 @@
 
 use super::stored::{write, StoredToken};
 use super::transition::{storable, store, user_of};
-use super::{Effect, Flow, Held};
+use super::{CallbackStage, Effect, Flow, Held};
 use crate::browser::keys::StorageKey;
+use crate::problem::Problem;
 use crate::secrets::secret::Jwt;
 
 impl Flow {
@@ -24,10 +25,15 @@ impl Flow {
         let before = self.backend();
         self.backend_text = text.to_owned();
         // A code left to finish by hand was sent to the backend the page leaves, and the
-        // status asked there is not this one's.
+        // status asked there is not this one's. A code on its way there when the person
+        // moves is abandoned (the shell drops its request): this tab may send another.
+        let mut effects = vec![];
         if self.backend() != before {
             self.by_hand = None;
             self.checked_at = None;
+            if remembered {
+                effects.extend(self.abandon_code());
+            }
         }
         // A text that is no backend URL (a typo) is only explained, by the field's hint:
         // nothing is stored of it and nothing is dropped for it.
@@ -35,7 +41,6 @@ impl Flow {
             return vec![];
         };
         let base = Some(base);
-        let mut effects = vec![];
         if remembered {
             effects.push(store(StorageKey::TabBackendUrl, Some(text)));
             effects.push(store(
@@ -82,15 +87,9 @@ impl Flow {
         // JWT: they never renew another user's token.
         let user = typed.as_ref().and_then(|jwt| user_of(jwt.secret()));
         // The status was asked with the JWT this replaces; a code left to finish by hand
-        // was another user's.
+        // for another user is not this one's.
         self.checked_at = None;
-        let before = self
-            .jwt
-            .as_ref()
-            .and_then(|held| user_of(held.secret.secret()));
-        if before != user {
-            self.by_hand = None;
-        }
+        self.end_by_hand_of_another_user(user.as_deref());
         let signed_in = self
             .refresh
             .as_ref()
@@ -124,10 +123,43 @@ impl Flow {
     pub(super) fn drop_sign_in(&mut self) -> Vec<Effect> {
         self.refresh = None;
         self.signed_in_as = None;
-        vec![
+        let mut effects = vec![
             store(StorageKey::RefreshJwt, None),
             store(StorageKey::SignedInAs, None),
-        ]
+        ];
+        // A code waiting for the renewal this token was to make is not sent.
+        if matches!(self.callback, CallbackStage::Renewing { .. }) {
+            effects.extend(self.abandon_code());
+        }
+        effects
+    }
+
+    /// Ends the offer to finish a code by hand when a JWT of another user than the one it
+    /// was for comes (a JWT cleared or half-typed ends nothing).
+    pub(super) fn end_by_hand_of_another_user(&mut self, user: Option<&str>) {
+        let other = self
+            .by_hand
+            .as_ref()
+            .is_some_and(|offered| user.is_some() && offered.user.as_deref() != user);
+        if other {
+            self.by_hand = None;
+        }
+    }
+
+    /// A code being claimed, renewed for or sent is given up (the backend or the sign-in it
+    /// needed changed): this tab may send another, and a code that was not sent yet is
+    /// said to be dropped.
+    pub(super) fn abandon_code(&mut self) -> Vec<Effect> {
+        match std::mem::replace(&mut self.callback, CallbackStage::Idle) {
+            CallbackStage::Idle | CallbackStage::Sending { .. } => vec![],
+            CallbackStage::Claiming { .. } | CallbackStage::Renewing { .. } => {
+                vec![Effect::Show(Problem::new(
+                    "The code Trakt sent was not sent: the backend or the sign-in changed \
+                     while it waited.",
+                    "Follow “Authorize on Trakt” again for a new code.",
+                ))]
+            }
+        }
     }
 
     /// Writes the tab's tokens with the backends they belong to.

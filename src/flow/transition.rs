@@ -81,13 +81,7 @@ impl Flow {
                     return vec![];
                 }
                 let base = Some(backend.as_str().to_owned());
-                let before = self
-                    .jwt
-                    .as_ref()
-                    .and_then(|held| user_of(held.secret.secret()));
-                if before != user_of(access.secret()) {
-                    self.by_hand = None;
-                }
+                self.end_by_hand_of_another_user(user_of(access.secret()).as_deref());
                 self.jwt = Some(Held {
                     secret: access,
                     belongs_to: base.clone(),
@@ -173,6 +167,10 @@ impl Flow {
                     other.problem().map(Effect::Show).into_iter().collect()
                 }
             },
+            Event::PastedNothing(problem) => {
+                self.by_hand = None;
+                vec![Effect::Show(problem)]
+            }
             Event::Confirmed => match self.awaiting.take() {
                 // Still no JWT to check it against: it goes on waiting.
                 Some(awaiting) if self.waits_for_jwt(awaiting.state.as_deref()) => {
@@ -211,38 +209,60 @@ impl Flow {
                              Trakt is still not connected, follow “Authorize on Trakt” again for \
                              a new code.",
                         ))];
-                        effects.extend(self.ask_status_quietly());
+                        effects.extend(self.ask_status_if_possible());
                         effects
                     }
                     ClaimOutcome::Unavailable => {
                         self.callback = CallbackStage::Idle;
-                        self.by_hand = Some(ByHandCode {
-                            code,
-                            state,
-                            sent: false,
-                        });
-                        vec![Effect::Show(Problem::new(
+                        if let Some(backend) = self.backend() {
+                            self.by_hand = Some(ByHandCode {
+                                code,
+                                state,
+                                backend,
+                                user: self.jwt_user(),
+                                sent: false,
+                            });
+                        }
+                        let mut effects = vec![Effect::Show(Problem::new(
                             "The code was not sent: this browser would not let the page record \
                              it (storage is full or blocked), so another tab could send it too.",
-                            "Send it yourself with the terminal command below, or free some \
-                             storage for this site and follow “Authorize on Trakt” again.",
-                        ))]
+                            "Send it yourself with the terminal command (open “Finish from a \
+                             terminal instead” below), or free some storage for this site and \
+                             follow “Authorize on Trakt” again.",
+                        ))];
+                        // The status, and with it the link to authorize again.
+                        effects.extend(self.ask_status_if_possible());
+                        effects
                     }
                 }
             }
-            Event::CallbackAnswered { backend, connected } => {
+            Event::CallbackAnswered {
+                backend,
+                jwt,
+                connected,
+            } => {
                 let mut effects = vec![];
                 let sent = std::mem::replace(&mut self.callback, CallbackStage::Idle);
-                match (connected, sent) {
-                    (false, CallbackStage::Sending { code, state }) => {
-                        self.by_hand = Some(ByHandCode {
-                            code,
-                            state,
-                            sent: true,
-                        });
-                    }
-                    (true, _) => effects.push(Effect::BroadcastConnected { backend }),
-                    (false, _) => {}
+                // What follows is for the backend and the JWT it was sent with: one the
+                // person changed meanwhile is theirs to check, with a click.
+                let unchanged = self.is_on(&backend)
+                    && self.jwt.as_ref().is_some_and(|held| held.secret == jwt);
+                if connected {
+                    effects.push(Effect::BroadcastConnected {
+                        backend: backend.clone(),
+                    });
+                }
+                if !unchanged {
+                    return effects;
+                }
+                if let (false, CallbackStage::Sending { code, state }) = (connected, sent) {
+                    self.by_hand = Some(ByHandCode {
+                        code,
+                        state,
+                        backend,
+                        user: user_of(jwt.secret()),
+                        sent: true,
+                    });
                 }
                 effects.extend(self.ask_status());
                 effects
@@ -321,6 +341,15 @@ impl Flow {
             Ok(_) => self.ask_status_with(false),
             Err(_) => vec![],
         }
+    }
+
+    /// The status, after renewing an expired JWT, when that can be done; else nothing (no
+    /// problem shown for a check the person did not ask for).
+    pub(super) fn ask_status_if_possible(&mut self) -> Vec<Effect> {
+        if self.credentials().is_err() && self.refresh_for_renewal().is_none() {
+            return vec![];
+        }
+        self.ask_status()
     }
 
     pub(super) fn ask_status_with(&mut self, may_renew: bool) -> Vec<Effect> {

@@ -4,10 +4,9 @@ use super::expiry::describe_expiry;
 use super::latest::Load;
 use super::parts::{split_point, LazyPart};
 use super::problem_view::ProblemView;
-use super::session::requests::SentCode;
 use super::session::Session;
 use crate::backend::curl::callback_command;
-use crate::flow::Event;
+use crate::flow::{ByHandCode, Event};
 use crate::secrets::secret::Jwt;
 use leptos::prelude::*;
 
@@ -51,7 +50,7 @@ pub fn CallbackResult(session: Session) -> impl IntoView {
                 .into_any(),
                 Load::Failed(problem) => view! {
                     <ProblemView problem=problem testid="callback-problem" />
-                    {move || session.sent_code.get().map(|sent| view! { <FinishByHand session=session sent=sent /> })}
+                    {move || session.by_hand.get().map(|offered| view! { <FinishByHand session=session offered=offered /> })}
                 }
                 .into_any(),
             };
@@ -130,33 +129,36 @@ fn ConfirmReturn(session: Session) -> impl IntoView {
     }
 }
 
-/// The code and state of a failed callback, and a terminal command that sends them, for
-/// when the browser cannot reach the backend but a shell can. Codes expire in minutes.
-/// The body comes from the `tools` part ([`finish_by_hand`]).
+/// The code and state the flow offers to finish by hand, and a terminal command that sends
+/// them, for when the browser cannot reach the backend but a shell can. Codes expire in
+/// minutes. The body comes from the `tools` part ([`finish_by_hand`]).
 #[component]
-fn FinishByHand(session: Session, sent: SentCode) -> impl IntoView {
-    let sent = StoredValue::new(sent);
+fn FinishByHand(session: Session, offered: ByHandCode) -> impl IntoView {
+    let offered = StoredValue::new(offered);
     view! {
         <Disclosure summary="Finish from a terminal instead" class="by-hand" testid="finish-by-hand">
-            <LazyPart what="the terminal command" load=move || finish_by_hand(session, sent.get_value()) />
+            <LazyPart what="the terminal command" load=move || finish_by_hand(session, offered.get_value()) />
         </Disclosure>
     }
 }
 
+/// The command goes to the backend the code was for, whatever the field holds meanwhile.
 #[component]
-pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
+pub fn FinishByHandBody(session: Session, offered: ByHandCode) -> impl IntoView {
     let include_jwt = RwSignal::new(false);
-    let code = sent.code.secret().to_owned();
-    let state = sent.state.clone();
+    let code = offered.code.secret().to_owned();
+    let state = offered.state.clone();
     let command = Signal::derive(move || {
-        let Ok(backend) = session.backend.get() else {
-            return String::new();
-        };
         let jwt = include_jwt
             .get()
             .then(|| Jwt::from_input(&session.jwt_input.get()))
             .flatten();
-        callback_command(&backend, sent.code.secret(), &sent.state, jwt.as_ref())
+        callback_command(
+            &offered.backend,
+            offered.code.secret(),
+            &offered.state,
+            jwt.as_ref(),
+        )
     });
     view! {
             <p class="hint">"Codes work once and expire within minutes."</p>
@@ -177,7 +179,7 @@ pub fn FinishByHandBody(session: Session, sent: SentCode) -> impl IntoView {
 
 split_point! {
     /// The code and state of a failed callback, and the terminal command that sends them.
-    tools: fn finish_by_hand(session: Session, sent: SentCode) {
-        view! { <FinishByHandBody session=session sent=sent /> }
+    tools: fn finish_by_hand(session: Session, offered: ByHandCode) {
+        view! { <FinishByHandBody session=session offered=offered /> }
     }
 }

@@ -62,7 +62,7 @@ fn use_pasted(session: Session, text: &str) {
         return;
     }
     match read_pasted(text) {
-        Err(problem) => session.callback.dispatch((session, Err(problem))),
+        Err(problem) => session.send(Event::PastedNothing(problem)),
         Ok(returned) => session.send(Event::Pasted(returned)),
     }
 }

@@ -92,5 +92,37 @@ describe('what is pasted', () => {
     await helper.finishByHandToggle().click();
     await expect(helper.curlCommand()).toContainText(code);
     assert.equal(posts, 1, 'the code was sent once');
+    // The command goes where the code was for, not to whatever the field holds meanwhile.
+    await helper.backendUrl().fill('http://127.0.0.1:9');
+    await expect(helper.curlCommand()).toContainText(`'${standin.url}/trakt/oauth-callback/'`);
+    await expect(helper.curlCommand()).not.toContainText('127.0.0.1:9/');
+  });
+
+  test('moving to another backend while a code is on its way leaves the tab free to send the next one', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    const first = await standin.approvedElsewhere();
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await helper.page.route('**/trakt/oauth-callback/', async (route) => {
+      await held;
+      // The page dropped this request when the person moved on.
+      await route.continue().catch(() => {});
+    });
+    await helper.paste(first.address);
+    await expect(helper.page.getByTestId('callback-busy')).toBeVisible();
+    // The person moves to the API under /api and back (the same origin: no reload).
+    for (const backend of [`${standin.url}/api`, standin.url]) {
+      await helper.backendUrl().fill(backend);
+      await helper.backendUrl().press('Tab');
+    }
+    release();
+    await helper.page.unroute('**/trakt/oauth-callback/');
+    await helper.connect({ jwt: await standin.token() });
+    await expect(helper.status()).toContainText(/Connected|Not connected/);
+    const second = await standin.approvedElsewhere();
+    await helper.paste(second.address);
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal((await standin.stats()).callback_posts_by_code[second.code], 1);
   });
 });

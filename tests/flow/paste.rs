@@ -140,3 +140,19 @@ fn another_users_jwt_ends_the_offer() {
 fn a_connected_status_ends_the_offer() {
     offer_ended_by(Event::SeenConnected { backend: url(A) });
 }
+
+#[test]
+fn a_paste_that_cannot_be_read_ends_the_offer() {
+    offer_ended_by(Event::PastedNothing(
+        trakt_oauth_helper::problem::Problem::new("not a code", "paste the address"),
+    ));
+}
+
+#[test]
+fn a_cleared_jwt_field_keeps_the_offer_and_the_same_users_jwt_too() {
+    let mut device = Device::default();
+    let (mut tab, _) = failed_paste(&mut device);
+    tab.step(&mut device, Event::JwtTyped(String::new()));
+    tab.step(&mut device, Event::JwtTyped(access(1, "again")));
+    assert_eq!(offered_by_hand(&tab), Some((CODE, "1", true)));
+}

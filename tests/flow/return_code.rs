@@ -261,7 +261,10 @@ fn a_code_that_cannot_be_claimed_is_offered_by_hand_not_sent() {
     let tab = authorized_tab(&mut device);
     let mut back = away_and_back(&mut device, &tab, code_return(Some(NONCE)));
     let effects = settle(&mut back, &mut device, ClaimOutcome::Unavailable);
-    assert!(sends(&effects).is_empty());
+    // Not the code: the status, and with it the link to authorize again.
+    let sent = sends(&effects);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].request, Request::Status);
     let offered = back.flow.by_hand.as_ref().expect("offered by hand");
     assert_eq!((offered.state.as_str(), offered.sent), ("1", false));
     // Pasted again, it is claimed again: storage may record it now.
@@ -337,4 +340,63 @@ fn a_connection_elsewhere_asks_nothing_of_another_backend_or_without_a_jwt() {
         fresh.step(&mut device, Event::ConnectedElsewhere { backend: url(A) }),
         []
     );
+}
+
+/// A tab on backend A, signed in as user 1, whose pasted code is on its way.
+fn sending(device: &mut Device) -> Tab {
+    let mut tab = signed_tab(device);
+    tab.step(device, Event::Pasted(code_return(None)));
+    settle(&mut tab, device, ClaimOutcome::Won);
+    assert!(matches!(tab.flow.callback, CallbackStage::Sending { .. }));
+    tab
+}
+
+#[test]
+fn another_users_jwt_typed_while_a_code_is_sent_is_not_used_by_its_answer() {
+    let mut device = Device::default();
+    let mut tab = sending(&mut device);
+    tab.step(&mut device, Event::JwtTyped(access(2, "b")));
+    // The answer (failed) asks nothing with user 2's JWT and offers nothing beside it.
+    let effects = tab.step(&mut device, answered(false));
+    assert!(sends(&effects).is_empty());
+    assert_eq!(tab.flow.by_hand, None);
+}
+
+#[test]
+fn moving_to_another_backend_while_a_code_is_sent_frees_the_tab_for_another_code() {
+    let mut device = Device::default();
+    let mut tab = sending(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    assert_eq!(tab.flow.callback, CallbackStage::Idle);
+    // Its answer, if it comes, asks nothing of B and offers nothing for it.
+    let effects = tab.step(&mut device, answered(false));
+    assert!(sends(&effects).is_empty());
+    assert_eq!(tab.flow.by_hand, None);
+}
+
+#[test]
+fn a_code_waiting_for_a_renewal_is_dropped_and_said_so_when_the_sign_in_goes() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    tab.step(&mut device, Event::Pasted(code_return(None)));
+    settle(&mut tab, &mut device, ClaimOutcome::Won);
+    assert!(matches!(tab.flow.callback, CallbackStage::Renewing { .. }));
+    let effects = tab.step(&mut device, Event::JwtTyped(access(2, "b")));
+    assert_eq!(tab.flow.callback, CallbackStage::Idle);
+    assert!(shows(&effects)
+        .iter()
+        .any(|shown| shown.contains("was not sent")));
+}
+
+#[test]
+fn a_tab_whose_code_was_taken_renews_an_expired_jwt_to_ask_the_status() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    tab.step(&mut device, Event::Pasted(code_return(None)));
+    let effects = settle(&mut tab, &mut device, ClaimOutcome::Taken);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Renew { .. })));
 }

@@ -172,6 +172,28 @@ impl World {
             );
         }
         self.carry_out(index, effects);
+        self.check_offers();
+    }
+
+    /// An offer to finish a code by hand is for the backend the tab is on, and never beside
+    /// another user's JWT.
+    fn check_offers(&self) {
+        for slot in self.tabs.iter().flatten() {
+            let flow = &slot.tab.flow;
+            let Some(offered) = &flow.by_hand else {
+                continue;
+            };
+            assert_eq!(
+                Some(&offered.backend),
+                flow.backend().as_ref(),
+                "a code offered by hand for another backend"
+            );
+            let user = flow.jwt_user();
+            assert!(
+                user.is_none() || user == offered.user,
+                "a code offered by hand beside another user's JWT"
+            );
+        }
     }
 
     /// The browser shell, with the backends answering.
@@ -235,7 +257,7 @@ impl World {
                             index,
                             Event::Accepted {
                                 backend: send.backend.clone(),
-                                jwt: send.jwt,
+                                jwt: send.jwt.clone(),
                             },
                         );
                     }
@@ -244,6 +266,7 @@ impl World {
                             index,
                             Event::CallbackAnswered {
                                 backend: send.backend.clone(),
+                                jwt: send.jwt,
                                 connected: accepted,
                             },
                         );

@@ -13,13 +13,13 @@ use super::page::Page;
 use crate::backend::backend_url::{BackendUrl, BackendUrlProblem};
 use crate::backend::contract::{Connected, Connection};
 use crate::browser;
-use crate::flow::{Awaiting, Credentials, Event, Flow, Stored};
+use crate::flow::{Awaiting, ByHandCode, Credentials, Event, Flow, Stored};
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
 use crate::secrets::jwt::{check_input, JwtClaims, JwtProblem};
 use crate::secrets::secret::Jwt;
 use leptos::prelude::*;
-use requests::{AuthorizeOffer, CodeCall, LinkRefused, SentCode, StatusAsk};
+use requests::{AuthorizeOffer, CodeCall, LinkRefused, StatusAsk};
 
 /// The id of the Backend URL field (step 1).
 pub const BACKEND_FIELD: &str = "backend-url";
@@ -57,7 +57,7 @@ pub struct Session {
     pub claiming: RwSignal<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
-    pub sent_code: RwSignal<Option<SentCode>>,
+    pub by_hand: RwSignal<Option<ByHandCode>>,
     /// Set when the browser would not remove a returned code from the address bar.
     pub address_left: RwSignal<bool>,
     /// The backend found beside this page when none was chosen ([`Event::Found`]).
@@ -132,7 +132,7 @@ impl Session {
                 requests::send_code(*session, call.clone())
             }),
             claiming: RwSignal::new(false),
-            sent_code: RwSignal::new(None),
+            by_hand: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
             found: RwSignal::new(None),
@@ -176,17 +176,13 @@ impl Session {
     fn mirror(self, jwt_before: &str) {
         let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand) = self.read(|flow| {
             let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
-            let by_hand = flow.by_hand.as_ref().map(|offered| SentCode {
-                code: offered.code.clone(),
-                state: offered.state.clone(),
-            });
             (
                 jwt,
                 flow.remember,
                 flow.signed_in_as.clone(),
                 flow.awaiting.clone(),
                 flow.awaiting_waits_for_jwt(),
-                by_hand,
+                flow.by_hand.clone(),
             )
         });
         // The field follows only when the flow changed the JWT (signed in, renewed,
@@ -198,7 +194,7 @@ impl Session {
         set_if_changed(self.signed_in_as, signed_in_as);
         set_if_changed(self.awaiting, awaiting);
         set_if_changed(self.awaiting_jwt, awaiting_jwt);
-        set_if_changed(self.sent_code, by_hand);
+        set_if_changed(self.by_hand, by_hand);
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.

@@ -233,6 +233,7 @@ pub(super) fn send_code(
         let outcome = explain(answer, &c.backend).and_then(CallbackAnswer::outcome);
         session.send(Event::CallbackAnswered {
             backend: c.backend,
+            jwt: c.jwt,
             connected: outcome.is_ok(),
         });
         outcome

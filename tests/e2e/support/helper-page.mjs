@@ -370,5 +370,5 @@ export class HelperPage {
   clientSecret() { return this.page.getByLabel('Client Secret'); }
   backendCallbackPage() { return this.page.getByText('Trakt Authorization'); }
   redirectDoctorToggle() { return this.page.getByText('Redirect URI check, character by character'); }
-  finishByHandToggle() { return this.page.getByText('Finish from a terminal instead'); }
+  finishByHandToggle() { return this.page.getByText('Finish from a terminal instead', { exact: true }); }
 }
