@@ -57,14 +57,7 @@ async function completeFlowAt(newContext, pageUrl, standin, { backendUrl, defaul
   await expect(helper.callbackResult()).toContainText('Trakt is connected.');
   await expect(helper.tokenTools()).toContainText('last about a day');
   assert.equal(helper.address(), pageUrl, 'back on the page, its address clean');
-  await helper.openSignIn();
-  await helper.userName().waitFor();
-  await helper.openTraktKeys();
-  await expect(helper.traktKeysStatus()).toContainText('Stored for this user');
-  await helper.openPaste();
-  await helper.pasteField().waitFor();
-  await helper.runDoctor();
-  await helper.doctorLines();
+  await helper.openEveryPart();
   assert.deepEqual(wasm.filter((url) => !url.startsWith(pageUrl)), [], 'no wasm from anywhere else');
   // The page's files; the backend's refusals (the 503 above, the doctor's probes) are the flow's.
   assert.deepEqual(failed.filter((line) => line.includes(pageUrl)), [], 'every file loaded');

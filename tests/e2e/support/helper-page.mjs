@@ -294,6 +294,22 @@ export class HelperPage {
     await this.runDoctorButton().click();
   }
 
+  /**
+   * Opens what the parts fill in, each showing what it shows: the sign-in form, the Trakt
+   * keys (stored for this user), the paste form, and the doctor's checks, whose lines it
+   * returns.
+   */
+  async openEveryPart() {
+    await this.openSignIn();
+    await this.userName().waitFor();
+    await this.openTraktKeys();
+    await expect(this.traktKeysStatus()).toContainText('Stored for this user');
+    await this.openPaste();
+    await this.pasteField().waitFor();
+    await this.runDoctor();
+    return this.doctorLines();
+  }
+
   doctorResults() {
     return this.page.getByTestId('doctor-results');
   }
