@@ -18,10 +18,14 @@ const loads = Number(process.argv[2] ?? 15);
 // parts were fetched after the status and the page finds the API beside the web app
 // (issue 21: 222.0 KB, 5.1 KB more: finding the API, its hint and the web-page text), plus
 // 5 KB; raised by 1 KB when the page was built off screen and shown with its status (issue
-// 20's third step: 227.2 KB, 0.5 KB more, for a render phase 34 -> about 20 ms). Both are
-// for the first load only; the parts are fetched right after the status.
+// 20's third step: 227.2 KB, 0.5 KB more, for a render phase 34 -> about 20 ms), and by 3 KB
+// in its fifth (230.5 KB, 3.3 KB more: the flow's offer to finish a code by hand and its
+// following of another tab's connection, with the review's fixes; the page's one notice for
+// a part that did not arrive, which must be in the main module since it reports the parts;
+// the loader's message for a missing part file). All are for the first load only; the parts
+// are fetched right after the status.
 const BUDGET_BYTES = 100_000;
-const CEILING_BYTES = 228_000;
+const CEILING_BYTES = 231_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 

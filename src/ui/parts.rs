@@ -150,8 +150,11 @@ fn note_missing(place: u64, what: &'static str, missing: bool) {
         if listed != missing {
             places.update(|places| {
                 places.retain(|(p, _)| *p != place);
+                // In the order the page made the places, which is mostly the order it shows
+                // them.
                 if missing {
-                    places.push((place, what));
+                    let at = places.partition_point(|(p, _)| *p < place);
+                    places.insert(at, (place, what));
                 }
             });
         }
@@ -215,29 +218,22 @@ fn part_view(
 pub fn MissingParts() -> impl IntoView {
     let missing = MISSING.with(Clone::clone);
     move || {
-        let mut places = missing.get();
-        // In the order the page made them, which is mostly the order it shows them.
-        places.sort_unstable();
         let mut whats: Vec<&str> = Vec::new();
-        for (_, what) in places {
+        for (_, what) in missing.get() {
             if !whats.contains(&what) {
                 whats.push(what);
             }
         }
         (!whats.is_empty()).then(|| {
             let problem = Problem::new(
-                "Could not load part of this page: the server it came from did not send its code.",
+                format!(
+                    "Could not load part of this page ({}): the server it came from did not \
+                     send its code.",
+                    whats.join("; ")
+                ),
                 MISSING_NEXT,
             );
-            let places = whats
-                .into_iter()
-                .map(|what| view! { <li>{what}</li> })
-                .collect_view();
-            view! {
-                <PartMissingView problem=problem>
-                    <ul class="missing-parts">{places}</ul>
-                </PartMissingView>
-            }
+            view! { <PartMissingView problem=problem /> }
         })
     }
 }
@@ -247,17 +243,12 @@ const MISSING_NEXT: &str = "The rest of the page still works. Check that the ser
     this page is running (or that the updated page was deployed completely), then try again, \
     or reload the page.";
 
-/// A part that did not arrive, with one “Try again” for every place it fills; `children`
-/// name those places.
+/// A part that did not arrive, with one “Try again” for every place it fills.
 #[component]
-fn PartMissingView(
-    problem: Problem,
-    #[prop(optional)] children: Option<Children>,
-) -> impl IntoView {
+fn PartMissingView(problem: Problem) -> impl IntoView {
     let try_again = move |_| RETRIES.with(|retries| retries.update(|n| *n += 1));
-    let places = children.map(|children| children());
     view! {
-        <ProblemView problem=problem testid="part-missing">{places}</ProblemView>
+        <ProblemView problem=problem testid="part-missing" />
         <div class="actions">
             <button type="button" class="secondary" data-testid="part-retry" on:click=try_again>
                 "Try again"
