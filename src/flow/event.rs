@@ -143,6 +143,8 @@ pub enum Effect {
     },
     /// Show why a return is not sent.
     Show(Problem),
+    /// The outcome shown of a code (not one on its way) is moot: it goes.
+    DropOutcome,
     /// Show why the status cannot be asked.
     NoStatus(Problem),
     /// Remove everything the page stored on this device and in this tab, but what

@@ -54,13 +54,17 @@ impl Flow {
                 if std::mem::replace(&mut self.backend_chosen, true) || self.is_on(&backend) {
                     return vec![];
                 }
+                let asked = self.checked_at.is_some();
                 let mut effects = self.move_to_backend(backend.as_str(), false);
                 // A JWT on the page is kept with the tab's backend (the tab stays where its
-                // JWT is), and asked about there (its status at the page's own origin,
-                // asked on open, was a web page's answer).
+                // JWT is), and, when its status was asked at the page's own origin (on open,
+                // or by a click: a web page's answer), asked about there. A JWT only typed
+                // waits for the person's click.
                 if self.jwt.is_some() {
                     effects.extend(self.stored_jwt());
-                    effects.extend(self.ask_status());
+                    if asked {
+                        effects.extend(self.ask_status());
+                    }
                 }
                 effects
             }
@@ -274,12 +278,13 @@ impl Flow {
                 }
                 self.ask_status_quietly()
             }
-            // A code left to finish by hand is moot once Trakt is connected.
+            // A code left to finish by hand is moot once Trakt is connected, and so is the
+            // failure shown with it.
             Event::SeenConnected { backend } => {
-                if self.is_on(&backend) {
-                    self.by_hand = None;
+                if !self.is_on(&backend) || self.by_hand.take().is_none() {
+                    return vec![];
                 }
-                vec![]
+                vec![Effect::DropOutcome]
             }
             Event::ForgetHere { epoch } => {
                 self.reset(epoch);

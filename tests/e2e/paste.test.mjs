@@ -125,4 +125,27 @@ describe('what is pasted', () => {
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     assert.equal((await standin.stats()).callback_posts_by_code[second.code], 1);
   });
+
+  test('finished from a terminal: once the status says connected, the failure and the command go', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    const { address, code, state } = await standin.approvedElsewhere();
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 503, body: '' });
+    await helper.paste(address);
+    await expect(helper.callbackProblem()).toContainText('HTTP 503');
+    await helper.finishByHandToggle().click();
+    await expect(helper.curlCommand()).toContainText(code);
+    // The person runs the command (here, the same request from node), then checks.
+    const jwt = await standin.token();
+    const answer = await fetch(`${standin.url}/trakt/oauth-callback/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code, state }),
+    });
+    assert.equal(answer.status, 200);
+    await helper.checkAgainButton().click();
+    await expect(helper.status()).toContainText('Connected — the Trakt token expires');
+    await expect(helper.callbackProblem()).toHaveCount(0);
+    await expect(helper.finishByHandToggle()).toHaveCount(0);
+  });
 });

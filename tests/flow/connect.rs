@@ -85,6 +85,8 @@ fn a_backend_found_beside_the_page_becomes_the_backend_and_is_asked_about() {
     let mut tab = Tab::fresh(&mut device);
     assert!(!tab.flow.backend_chosen, "nothing chosen on a first visit");
     tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    // Its status asked at the page's own origin (a web page's answer), before the find.
+    tab.step(&mut device, Event::CheckStatus);
     let effects = tab.step(&mut device, Event::Found(url(&api())));
     assert_eq!(tab.flow.backend_text, api());
     let sent = sends(&effects);
@@ -139,4 +141,14 @@ fn the_page_s_own_origin_found_stores_nothing_and_asks_nothing_again() {
     let effects = tab.step(&mut device, Event::Found(url(ORIGIN)));
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(tab.stored(StorageKey::BackendUrl, &device), None);
+}
+
+#[test]
+fn a_jwt_only_typed_when_the_backend_is_found_waits_for_the_click() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::JwtTyped(access(1, "a")));
+    let effects = tab.step(&mut device, Event::Found(url(&api())));
+    assert_eq!(tab.flow.backend_text, api());
+    assert!(sends(&effects).is_empty());
 }
