@@ -59,9 +59,10 @@ pub enum Event {
         code: AuthCode,
         outcome: ClaimOutcome,
     },
-    /// The POST of a code to `backend` with `jwt` was answered: Trakt is `connected`, or
+    /// The POST of `code` to `backend` with `jwt` was answered: Trakt is `connected`, or
     /// the backend did not take the code (or could not be reached).
     CallbackAnswered {
+        code: AuthCode,
         backend: BackendUrl,
         jwt: Jwt,
         connected: bool,
@@ -143,8 +144,6 @@ pub enum Effect {
     },
     /// Show why a return is not sent.
     Show(Problem),
-    /// The outcome shown of a code (not one on its way) is moot: it goes.
-    DropOutcome,
     /// Show why the status cannot be asked.
     NoStatus(Problem),
     /// Remove everything the page stored on this device and in this tab, but what

@@ -241,25 +241,34 @@ impl Flow {
                 }
             }
             Event::CallbackAnswered {
+                code,
                 backend,
                 jwt,
                 connected,
             } => {
                 let mut effects = vec![];
-                let sent = std::mem::replace(&mut self.callback, CallbackStage::Idle);
-                // What follows is for the backend and the JWT it was sent with: one the
-                // person changed meanwhile is theirs to check, with a click.
-                let unchanged = self.is_on(&backend)
-                    && self.jwt.as_ref().is_some_and(|held| held.secret == jwt);
                 if connected {
                     effects.push(Effect::BroadcastConnected {
                         backend: backend.clone(),
                     });
                 }
+                let state = match &self.callback {
+                    CallbackStage::Sending {
+                        code: sending,
+                        state,
+                    } if *sending == code => state.clone(),
+                    // The answer to a code this tab gave up: nothing more of it.
+                    _ => return effects,
+                };
+                self.callback = CallbackStage::Idle;
+                // What follows is for the backend and the JWT it was sent with: one the
+                // person changed meanwhile is theirs to check, with a click.
+                let unchanged = self.is_on(&backend)
+                    && self.jwt.as_ref().is_some_and(|held| held.secret == jwt);
                 if !unchanged {
                     return effects;
                 }
-                if let (false, CallbackStage::Sending { code, state }) = (connected, sent) {
+                if !connected {
                     self.by_hand = Some(ByHandCode {
                         code,
                         state,
@@ -278,13 +287,13 @@ impl Flow {
                 }
                 self.ask_status_quietly()
             }
-            // A code left to finish by hand is moot once Trakt is connected, and so is the
-            // failure shown with it.
+            // A code left to finish by hand is moot once Trakt is connected. The failure
+            // shown with it stays: it says what became of that code (“already used”, say).
             Event::SeenConnected { backend } => {
-                if !self.is_on(&backend) || self.by_hand.take().is_none() {
-                    return vec![];
+                if self.is_on(&backend) {
+                    self.by_hand = None;
                 }
-                vec![Effect::DropOutcome]
+                vec![]
             }
             Event::ForgetHere { epoch } => {
                 self.reset(epoch);

@@ -156,3 +156,26 @@ fn a_tampered_epoch_counts_as_a_forget_no_tab_saw() {
         Op::ToTraktAndBack(0),
     ]);
 }
+
+#[test]
+fn an_offer_to_finish_by_hand_stays_with_its_user_through_a_renewal() {
+    // The model renewed every token as user 1: a code that storage would not let the tab
+    // claim, offered by hand for user 2, then stood beside user 1's renewed JWT. A backend
+    // renews for the user its refresh token names.
+    replay(vec![
+        Op::Full(true),
+        Op::Open(2),
+        Op::SignIn(2, 2),
+        Op::TypeJwt {
+            tab: 2,
+            user: 2,
+            issuer: 0,
+            expired: true,
+        },
+        Op::Paste {
+            tab: 2,
+            state: 2,
+            reuse: false,
+        },
+    ]);
+}

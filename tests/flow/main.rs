@@ -107,6 +107,7 @@ fn settle(tab: &mut Tab, device: &mut Device, outcome: ClaimOutcome) -> Vec<Effe
 /// The POST of a code to backend A with user 1's JWT (`signed_tab`'s) was answered.
 fn answered(connected: bool) -> Event {
     Event::CallbackAnswered {
+        code: AuthCode::new(CODE),
         backend: url(A),
         jwt: Jwt::new(access(1, "a")),
         connected,

@@ -400,3 +400,32 @@ fn a_tab_whose_code_was_taken_renews_an_expired_jwt_to_ask_the_status() {
     let effects = settle(&mut tab, &mut device, ClaimOutcome::Taken);
     assert!(effects.iter().any(|e| matches!(e, Effect::Renew { .. })));
 }
+
+#[test]
+fn a_late_answer_to_a_code_the_tab_gave_up_leaves_the_next_code_alone() {
+    let mut device = Device::default();
+    let mut tab = sending(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    type_jwt(&mut tab, &mut device, access(1, "a"));
+    let next = AuthCode::new("next");
+    tab.step(
+        &mut device,
+        Event::Pasted(Returned::Code {
+            code: next.clone(),
+            state: None,
+        }),
+    );
+    tab.step(
+        &mut device,
+        Event::ClaimSettled {
+            code: next.clone(),
+            outcome: ClaimOutcome::Won,
+        },
+    );
+    // The first code's answer, which the shell did not drop, comes now.
+    let effects = tab.step(&mut device, answered(false));
+    assert!(sends(&effects).is_empty());
+    assert_eq!(tab.flow.by_hand, None);
+    assert!(matches!(&tab.flow.callback, CallbackStage::Sending { code, .. } if *code == next));
+}

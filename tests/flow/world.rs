@@ -8,6 +8,7 @@ use trakt_oauth_helper::flow::{
     may_call, read_epoch, ClaimOutcome, Effect, Event, Flow, Request, Trigger,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::secrets::jwt::JwtClaims;
 use trakt_oauth_helper::secrets::secret::Jwt;
 
 #[derive(Clone, Copy)]
@@ -240,7 +241,6 @@ impl World {
                         "a token from before a Forget was sent"
                     );
                     let accepted = issuer == backend;
-                    let callback = matches!(send.request, Request::Callback { .. });
                     match &send.request {
                         Request::Status => {}
                         Request::Callback { code, .. } => {
@@ -261,10 +261,11 @@ impl World {
                             },
                         );
                     }
-                    if callback {
+                    if let Request::Callback { code, .. } = send.request {
                         self.step(
                             index,
                             Event::CallbackAnswered {
+                                code,
                                 backend: send.backend.clone(),
                                 jwt: send.jwt,
                                 connected: accepted,
@@ -292,7 +293,12 @@ impl World {
                         made_in, self.forgets,
                         "a refresh token from before a Forget was sent"
                     );
-                    let user = 1;
+                    // A backend renews for the user its refresh token names.
+                    let user = JwtClaims::decode(&Jwt::new(secret))
+                        .ok()
+                        .and_then(|claims| claims.user_id)
+                        .and_then(|id| id.parse().ok())
+                        .expect("a refresh token names its user");
                     let access = self.token(Made::Access, user, backend.as_str());
                     self.bound
                         .insert(access.clone(), backend.as_str().to_owned());

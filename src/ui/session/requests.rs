@@ -232,6 +232,7 @@ pub(super) fn send_code(
                 .await;
         let outcome = explain(answer, &c.backend).and_then(CallbackAnswer::outcome);
         session.send(Event::CallbackAnswered {
+            code: sent.code,
             backend: c.backend,
             jwt: c.jwt,
             connected: outcome.is_ok(),

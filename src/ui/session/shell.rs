@@ -85,7 +85,6 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             }
         }
         Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),
-        Effect::DropOutcome => session.callback.reset(),
         Effect::NoStatus(problem) => session
             .status
             .dispatch((session, StatusAsk::Refused(problem))),
