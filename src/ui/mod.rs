@@ -30,7 +30,7 @@ pub use doctor_card::ConnectionDoctor;
 pub use latest::{Latest, Load};
 pub use page::Page;
 pub use problem_view::ProblemView;
-pub use session::requests::{AuthorizeOffer, LinkRefused, SentCode};
+pub use session::requests::{AuthorizeOffer, LinkRefused};
 pub use session::Session;
 pub use status_card::StatusCard;
 

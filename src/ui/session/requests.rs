@@ -47,7 +47,7 @@ impl From<Problem> for LinkRefused {
     }
 }
 
-/// A code to finish by hand: the flow's offer (`Flow::by_hand`), as the view shows it.
+/// A code and the state it is sent with (`POST /trakt/oauth-callback/`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentCode {
     pub code: AuthCode,
