@@ -25,12 +25,14 @@ impl Flow {
         let before = self.backend();
         self.backend_text = text.to_owned();
         // A code left to finish by hand was sent to the backend the page leaves, and the
-        // status asked there is not this one's. A code on its way there when the person
-        // moves is abandoned (the shell drops its request): this tab may send another.
+        // status asked there (or to be asked once its renewal answers) is not this one's. A
+        // code on its way there when the person moves is abandoned (the shell drops its
+        // request): this tab may send another.
         let mut effects = vec![];
         if self.backend() != before {
             self.by_hand = None;
             self.checked_at = None;
+            self.status_after_renewal = false;
             if remembered {
                 effects.extend(self.abandon_code());
             }

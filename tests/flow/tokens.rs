@@ -147,3 +147,17 @@ fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
     );
     assert_eq!(sends(&effects)[0].jwt.secret(), access(1, "renewed"));
 }
+
+#[test]
+fn a_status_waiting_for_a_renewal_is_not_asked_of_the_backend_the_page_moved_to() {
+    let mut device = Device::default();
+    let mut tab = Tab::fresh(&mut device);
+    tab.step(&mut device, Event::BackendCommitted(A.into()));
+    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    assert!(tab.flow.status_after_renewal);
+    tab.step(&mut device, Event::BackendCommitted(B.into()));
+    // A's refusal comes after the move: nothing is asked, no problem is shown.
+    let effects = tab.step(&mut device, Event::RenewalRefused);
+    assert!(sends(&effects).is_empty());
+    assert!(!effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
+}
