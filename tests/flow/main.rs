@@ -66,6 +66,15 @@ fn signed_tab(device: &mut Device) -> Tab {
     tab
 }
 
+/// A tab on backend A, signed in as user 1 with an access token that has expired (its
+/// refresh token has not): anything it asks for waits for a renewal first.
+fn signed_in_expired(device: &mut Device) -> Tab {
+    let mut tab = Tab::fresh(device);
+    tab.step(device, Event::BackendCommitted(A.into()));
+    tab.step(device, signed_in(A, expired(1, "old")));
+    tab
+}
+
 /// `tab` followed “Authorize on Trakt” and came back (the page opens again in the same
 /// tab, with its own storage) carrying `returned`.
 fn away_and_back(device: &mut Device, tab: &Tab, returned: Returned) -> Tab {

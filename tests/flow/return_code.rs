@@ -377,9 +377,7 @@ fn moving_to_another_backend_while_a_code_is_sent_frees_the_tab_for_another_code
 #[test]
 fn a_code_waiting_for_a_renewal_is_dropped_and_said_so_when_the_sign_in_goes() {
     let mut device = Device::default();
-    let mut tab = Tab::fresh(&mut device);
-    tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    let mut tab = signed_in_expired(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
     settle(&mut tab, &mut device, ClaimOutcome::Won);
     assert!(matches!(tab.flow.callback, CallbackStage::Renewing { .. }));
@@ -393,9 +391,7 @@ fn a_code_waiting_for_a_renewal_is_dropped_and_said_so_when_the_sign_in_goes() {
 #[test]
 fn a_tab_whose_code_was_taken_renews_an_expired_jwt_to_ask_the_status() {
     let mut device = Device::default();
-    let mut tab = Tab::fresh(&mut device);
-    tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    let mut tab = signed_in_expired(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
     let effects = settle(&mut tab, &mut device, ClaimOutcome::Taken);
     assert!(effects.iter().any(|e| matches!(e, Effect::Renew { .. })));

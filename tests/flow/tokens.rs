@@ -134,9 +134,7 @@ fn a_sign_in_answered_after_a_backend_switch_is_ignored() {
 #[test]
 fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
     let mut device = Device::default();
-    let mut tab = Tab::fresh(&mut device);
-    tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(&mut device, signed_in(A, expired(1, "s")));
+    let mut tab = signed_in_expired(&mut device);
     assert!(matches!(tab.effects.last(), Some(Effect::Renew { .. })));
     let effects = tab.step(
         &mut device,
@@ -151,9 +149,7 @@ fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
 #[test]
 fn a_status_waiting_for_a_renewal_is_not_asked_of_the_backend_the_page_moved_to() {
     let mut device = Device::default();
-    let mut tab = Tab::fresh(&mut device);
-    tab.step(&mut device, Event::BackendCommitted(A.into()));
-    tab.step(&mut device, signed_in(A, expired(1, "old")));
+    let mut tab = signed_in_expired(&mut device);
     assert!(tab.flow.status_after_renewal);
     tab.step(&mut device, Event::BackendCommitted(B.into()));
     // A's refusal comes after the move: nothing is asked, no problem is shown.
