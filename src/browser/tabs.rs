@@ -214,53 +214,63 @@ async fn sleep(ms: i32) {
 }
 
 thread_local! {
-    static CHANNEL: Option<web_sys::BroadcastChannel> =
+    /// Where a tab says it forgot, with its new epoch.
+    static FORGET: Option<web_sys::BroadcastChannel> =
         web_sys::BroadcastChannel::new(STORAGE_PREFIX).ok();
+    /// Where a tab says Trakt is connected now, at the backend it names.
     static CONNECTED: Option<web_sys::BroadcastChannel> =
         web_sys::BroadcastChannel::new(CONNECTED_CHANNEL).ok();
 }
 
-/// The channel on which a tab says Trakt is connected now, at the backend it names.
 const CONNECTED_CHANNEL: &str = "trakt-helper.connected";
 
-/// Tells every other open tab of this page that Trakt is connected at `backend` now.
-pub fn broadcast_connected(backend: &str) {
-    CONNECTED.with(|channel| {
+type Channel = std::thread::LocalKey<Option<web_sys::BroadcastChannel>>;
+
+/// Tells every other open tab of this page `text` on `channel`.
+fn post(channel: &'static Channel, text: &str) {
+    channel.with(|channel| {
         if let Some(channel) = channel {
-            let _ = channel.post_message(&JsValue::from_str(backend));
+            let _ = channel.post_message(&JsValue::from_str(text));
         }
     });
 }
 
-/// Runs `heard` with the backend another tab of this page says Trakt is connected at. A
-/// page of this origin could post any text: the flow at most asks the status again, of the
-/// backend it is on, with the JWT that may go there.
-pub fn on_connected_elsewhere(heard: impl Fn(&str) + 'static) {
-    CONNECTED.with(|channel| {
+/// Runs `heard` with each text another tab of this page posts on `channel`, for as long as
+/// the page lives. A page of this origin could post any text: each listener says what it
+/// is worth.
+fn on_text(channel: &'static Channel, heard: impl Fn(String) + 'static) {
+    channel.with(|channel| {
         let Some(channel) = channel else {
             return;
         };
         let listener =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                if let Some(backend) = event.data().as_string() {
-                    heard(&backend);
+                if let Some(text) = event.data().as_string() {
+                    heard(text);
                 }
             });
         channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-        // The listener lives as long as the page.
         listener.forget();
     });
+}
+
+/// Tells every other open tab of this page that Trakt is connected at `backend` now.
+pub fn broadcast_connected(backend: &str) {
+    post(&CONNECTED, backend);
+}
+
+/// Runs `heard` with the backend another tab of this page says Trakt is connected at: the
+/// flow at most asks the status again, of the backend it is on, with the JWT that may go
+/// there.
+pub fn on_connected_elsewhere(heard: impl Fn(&str) + 'static) {
+    on_text(&CONNECTED, move |backend| heard(&backend));
 }
 
 /// Tells every other open tab of this page that “Forget” ran, with its new epoch. The
 /// message carries the epoch because another tab may get it before it sees the new epoch
 /// in storage.
 pub fn broadcast_forget(epoch: u64) {
-    CHANNEL.with(|channel| {
-        if let Some(channel) = channel {
-            let _ = channel.post_message(&JsValue::from_str(&epoch.to_string()));
-        }
-    });
+    post(&FORGET, &epoch.to_string());
 }
 
 /// Runs `forget` with the epoch another tab of this page says it forgot in, once this tab
@@ -272,29 +282,19 @@ pub fn on_forget_elsewhere(forget: impl Fn(u64) + 'static) {
     const WAIT_MS: i32 = 25;
     const TRIES: u32 = 80;
     let forget = std::rc::Rc::new(forget);
-    CHANNEL.with(|channel| {
-        let Some(channel) = channel else {
+    on_text(&FORGET, move |text| {
+        let Ok(epoch) = text.parse::<u64>() else {
             return;
         };
-        let listener =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(epoch) = event.data().as_string().and_then(|e| e.parse::<u64>().ok())
-                else {
-                    return;
-                };
-                let forget = forget.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    for _ in 0..TRIES {
-                        if shared_epoch() == epoch {
-                            return forget(epoch);
-                        }
-                        sleep(WAIT_MS).await;
-                    }
-                });
-            });
-        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-        // The listener lives as long as the page.
-        listener.forget();
+        let forget = forget.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            for _ in 0..TRIES {
+                if shared_epoch() == epoch {
+                    return forget(epoch);
+                }
+                sleep(WAIT_MS).await;
+            }
+        });
     });
 }
 
