@@ -45,12 +45,14 @@ impl Flow {
     }
 
     /// Whether a returned code could not go on only because the page has no JWT to check
-    /// its `state` against and send it with (none, one unreadable, or one expired; a state
-    /// of no authorization this page made): it waits, in this tab only, for a JWT and the
-    /// person's click.
+    /// its `state` against and send it with (none, one unreadable, or one expired that no
+    /// sign-in here renews; a state of no authorization this page made): it waits, in this
+    /// tab only, for a JWT and the person's click.
     pub(super) fn waits_for_jwt(&self, returned: Option<&str>) -> bool {
         let now_s = self.now_ms.div_euclid(1000);
-        check_input(self.jwt_text(), now_s).is_err() && !returned.is_some_and(is_nonce)
+        check_input(self.jwt_text(), now_s).is_err()
+            && self.refresh_for_renewal().is_none()
+            && !returned.is_some_and(is_nonce)
     }
 
     /// Whether the code waiting for the person's click waits for a JWT first: the view
@@ -136,10 +138,10 @@ impl Flow {
                 };
                 vec![self.send(credentials, Request::Callback { code, state })]
             }
-            Err(problem) => match self.renew().filter(|_| may_renew) {
+            Err(problem) => match may_renew.then(|| self.renew()).flatten() {
                 Some(renew) => {
                     self.callback = CallbackStage::Renewing { code, state };
-                    vec![renew]
+                    renew
                 }
                 None => {
                     self.callback = CallbackStage::Idle;
@@ -147,16 +149,6 @@ impl Flow {
                 }
             },
         }
-    }
-
-    /// A claimed code that cannot be sent after all (its renewal was refused).
-    pub(super) fn send_nothing(&mut self) -> Vec<Effect> {
-        let problem = self
-            .credentials()
-            .err()
-            .unwrap_or_else(|| Problem::new("The JWT could not be renewed.", ""));
-        self.callback = CallbackStage::Idle;
-        vec![Effect::Show(cannot_send(&problem))]
     }
 }
 

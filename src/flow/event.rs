@@ -37,10 +37,17 @@ pub enum Event {
     },
     /// `backend` answered a request made with `jwt` (not with a 401): the JWT is its.
     Accepted { backend: BackendUrl, jwt: Jwt },
-    /// The refresh token gave a new access token at `backend`.
-    Renewed { backend: BackendUrl, access: Jwt },
-    /// The refresh token was refused.
-    RenewalRefused,
+    /// `refresh` gave a new access token at `backend`.
+    Renewed {
+        backend: BackendUrl,
+        refresh: RefreshToken,
+        access: Jwt,
+    },
+    /// `backend` refused `refresh` (or did not answer).
+    RenewalRefused {
+        backend: BackendUrl,
+        refresh: RefreshToken,
+    },
     /// The person asked for the status (“Check status”).
     CheckStatus,
     /// The person followed “Authorize on Trakt”, whose link carries `nonce` as its state;

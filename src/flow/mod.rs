@@ -119,6 +119,9 @@ pub struct Flow {
     pub now_ms: i64,
     /// The status is asked again once the JWT is renewed.
     pub status_after_renewal: bool,
+    /// The renewal on its way: the backend and the refresh token it was asked with. What
+    /// waits for it (the status, a code) waits for its answer instead of asking another.
+    pub renewing: Option<(BackendUrl, RefreshToken)>,
 }
 
 /// A backend and a JWT that may be sent to it now.
@@ -147,6 +150,7 @@ impl Flow {
             checked_at: None,
             now_ms: 0,
             status_after_renewal: false,
+            renewing: None,
         }
     }
 

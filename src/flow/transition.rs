@@ -11,7 +11,7 @@ use crate::browser::keys::StorageKey;
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
 use crate::secrets::jwt::{is_jwt_char, JwtClaims};
-use crate::secrets::secret::Jwt;
+use crate::secrets::secret::{Jwt, RefreshToken};
 
 pub(super) fn store(key: StorageKey, value: Option<&str>) -> Effect {
     Effect::Store(key, value.map(str::to_owned))
@@ -110,33 +110,29 @@ impl Flow {
                 }
                 _ => vec![],
             },
-            Event::Renewed { backend, access } => {
-                if !self.is_on(&backend) || self.refresh.is_none() {
-                    return vec![];
+            Event::Renewed {
+                backend,
+                refresh,
+                access,
+            } => {
+                let mut effects = vec![];
+                if self.end_renewal(&backend, &refresh) {
+                    self.jwt = Some(Held {
+                        secret: access,
+                        belongs_to: Some(backend.as_str().to_owned()),
+                    });
+                    effects = self.store_tokens();
                 }
-                self.jwt = Some(Held {
-                    secret: access,
-                    belongs_to: Some(backend.as_str().to_owned()),
-                });
-                // No second renewal: a renewed token that cannot be used is explained.
-                let mut effects = self.store_tokens();
-                if let CallbackStage::Renewing { code, state } = self.callback.clone() {
-                    effects.extend(self.send_code(code, state, false));
-                }
-                if std::mem::take(&mut self.status_after_renewal) {
-                    effects.extend(self.ask_status_with(false));
-                }
+                effects.extend(self.after_renewal());
                 effects
             }
-            Event::RenewalRefused => {
-                self.refresh = None;
-                let mut effects = vec![store(StorageKey::RefreshJwt, None)];
-                if let CallbackStage::Renewing { .. } = self.callback {
-                    effects.extend(self.send_nothing());
+            Event::RenewalRefused { backend, refresh } => {
+                let mut effects = vec![];
+                if self.end_renewal(&backend, &refresh) {
+                    self.refresh = None;
+                    effects.push(store(StorageKey::RefreshJwt, None));
                 }
-                if std::mem::take(&mut self.status_after_renewal) {
-                    effects.extend(self.ask_status_with(false));
-                }
+                effects.extend(self.after_renewal());
                 effects
             }
             Event::CheckStatus => self.ask_status(),
@@ -334,13 +330,55 @@ impl Flow {
         })
     }
 
-    pub(super) fn renew(&self) -> Option<Effect> {
-        let (backend, refresh) = self.refresh_for_renewal()?;
-        Some(Effect::Renew {
+    /// Renews the expired JWT, when there is a refresh token for this backend: nothing more
+    /// to do when that renewal is on its way already (what called waits for its answer).
+    pub(super) fn renew(&mut self) -> Option<Vec<Effect>> {
+        let renewal = self.refresh_for_renewal()?;
+        if self.renewing.as_ref() == Some(&renewal) {
+            return Some(vec![]);
+        }
+        self.renewing = Some(renewal.clone());
+        let (backend, refresh) = renewal;
+        Some(vec![Effect::Renew {
             backend,
             refresh,
             epoch: self.epoch,
-        })
+        }])
+    }
+
+    /// A renewal answered: whether it renewed the tab's refresh token here (an answer for
+    /// a backend the page left, or for a sign-in dropped or replaced since, changes no
+    /// token).
+    fn end_renewal(&mut self, backend: &BackendUrl, refresh: &RefreshToken) -> bool {
+        if self
+            .renewing
+            .as_ref()
+            .is_some_and(|(b, r)| b == backend && r == refresh)
+        {
+            self.renewing = None;
+        }
+        self.is_on(backend)
+            && self
+                .refresh
+                .as_ref()
+                .is_some_and(|held| held.secret == *refresh)
+    }
+
+    /// What waited for the renewal (a code, the status) goes on with the credentials there
+    /// are now, or says why it cannot; no second renewal. Unless the renewal the tab asked
+    /// for last is still on its way: they wait for that one.
+    fn after_renewal(&mut self) -> Vec<Effect> {
+        if self.renewing.is_some() {
+            return vec![];
+        }
+        let mut effects = vec![];
+        if let CallbackStage::Renewing { code, state } = self.callback.clone() {
+            effects.extend(self.send_code(code, state, false));
+        }
+        if std::mem::take(&mut self.status_after_renewal) {
+            effects.extend(self.ask_status_with(false));
+        }
+        effects
     }
 
     /// `GET /trakt/auth-status/` with the credentials, after renewing an expired JWT.
@@ -372,10 +410,10 @@ impl Flow {
                 self.checked_at = Some(credentials.backend.clone());
                 vec![self.send(credentials, Request::Status)]
             }
-            Err(problem) => match self.renew().filter(|_| may_renew) {
+            Err(problem) => match may_renew.then(|| self.renew()).flatten() {
                 Some(renew) => {
                     self.status_after_renewal = true;
-                    vec![renew]
+                    renew
                 }
                 None => vec![Effect::NoStatus(problem)],
             },

@@ -110,7 +110,7 @@ describe('what is pasted', () => {
       await route.continue().catch(() => {});
     });
     await helper.paste(first.address);
-    await expect(helper.page.getByTestId('callback-busy')).toBeVisible();
+    await expect(helper.callbackBusy()).toBeVisible();
     // The person moves to the API under /api and back (the same origin: no reload).
     for (const backend of [`${standin.url}/api`, standin.url]) {
       await helper.backendUrl().fill(backend);

@@ -46,6 +46,36 @@ describe('sign in instead of pasting a JWT', () => {
     const refreshes = await standin.requestsTo('/auth/token/refresh/');
     assert.equal(refreshes.length, 1);
   });
+
+  test('a code sent while the status waits for a renewal waits for the same one, shown as on its way', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.signIn('alice', 'alice-password');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    // The access token has expired by the time Trakt sends the person back.
+    const expired = await standin.token({ expired: true });
+    await helper.page.evaluate(
+      ([token, backend]) => sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend })),
+      [expired, standin.url],
+    );
+    // The renewal the status asks for as the return opens answers only after the click.
+    const access = await standin.token();
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', status: 200, body: { access }, delay_ms: 5000, times: 1 });
+    const { address } = await standin.approvedElsewhere();
+    await helper.open(new URL(address).search);
+    // Signed in, the person is not asked for a JWT: the code may go at once.
+    await helper.sendWaitingCodeButton().waitFor();
+    assert.ok(await helper.sendWaitingCodeButton().isEnabled(), 'the code can be sent while the JWT is renewed');
+    assert.equal(await helper.confirmNeedsJwt().count(), 0);
+    await helper.sendWaitingCode();
+    await expect(helper.callbackBusy()).toContainText('Finishing the Trakt connection');
+    assert.equal(await standin.callbackPosts(), 0, 'the code waits for the renewal');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    await expect(helper.status()).toContainText('Connected');
+    assert.equal(await standin.callbackPosts(), 1);
+    assert.equal(await helper.jwt().inputValue(), access);
+    // The stand-in does not record a faulted request: the one renewal was the held one.
+    assert.deepEqual(await standin.requestsTo('/auth/token/refresh/'), [], 'no second renewal');
+  });
 });
 
 describe('a sign-in at a backend the person has left', () => {

@@ -232,10 +232,7 @@ fn an_expired_jwt_is_renewed_between_the_claim_and_the_post() {
     assert!(matches!(effects[..], [Effect::Renew { .. }]));
     let effects = back.step(
         &mut device,
-        Event::Renewed {
-            backend: url(A),
-            access: Jwt::new(access(1, "renewed")),
-        },
+        renewal_answer(&effects, Some(&access(1, "renewed"))),
     );
     let sent = sends(&effects);
     assert_eq!(sent[0].jwt.secret(), access(1, "renewed"));
@@ -393,8 +390,13 @@ fn a_tab_whose_code_was_taken_renews_an_expired_jwt_to_ask_the_status() {
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
-    let effects = settle(&mut tab, &mut device, ClaimOutcome::Taken);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Renew { .. })));
+    settle(&mut tab, &mut device, ClaimOutcome::Taken);
+    // The status waits for the renewal on its way (one for the tab), then is asked.
+    assert!(tab.flow.status_after_renewal);
+    assert_eq!(renewals(&tab.effects), 1);
+    let renewed = renewal_answer(&tab.effects, Some(&access(1, "renewed")));
+    let effects = tab.step(&mut device, renewed);
+    assert!(matches!(sends(&effects)[..], [call] if call.request == Request::Status));
 }
 
 #[test]
@@ -424,4 +426,26 @@ fn a_late_answer_to_a_code_the_tab_gave_up_leaves_the_next_code_alone() {
     assert!(sends(&effects).is_empty());
     assert_eq!(tab.flow.by_hand, None);
     assert!(matches!(&tab.flow.callback, CallbackStage::Sending { code, .. } if *code == next));
+}
+
+#[test]
+fn a_code_waiting_for_a_click_can_be_sent_while_the_expired_jwt_is_renewed() {
+    let mut device = Device::default();
+    let tab = signed_in_expired(&mut device);
+    let (code, state) = (AuthCode::new(CODE), Some("1".to_owned()));
+    let mut back = away_and_back(&mut device, &tab, Returned::Code { code, state });
+    // The status renews the JWT as the page opens; the code does not wait for a JWT.
+    assert_eq!(renewals(&back.effects), 1);
+    assert!(!back.flow.awaiting_waits_for_jwt());
+    back.step(&mut device, Event::Confirmed);
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    // It waits for the renewal on its way, and goes with the renewed JWT.
+    assert_eq!(renewals(&effects), 0);
+    assert!(matches!(back.flow.callback, CallbackStage::Renewing { .. }));
+    let renewed = renewal_answer(&back.effects, Some(&access(1, "renewed")));
+    let effects = back.step(&mut device, renewed);
+    assert!(matches!(
+        sends(&effects)[0].request,
+        Request::Callback { .. }
+    ));
 }

@@ -8,6 +8,7 @@ use trakt_oauth_helper::browser::keys::{outlives_forget, StorageKey, Store};
 use trakt_oauth_helper::flow::{Effect, Event, Flow, Stored};
 use trakt_oauth_helper::oauth::returned::Returned;
 use trakt_oauth_helper::secrets::jwt::BASE64URL;
+use trakt_oauth_helper::secrets::secret::Jwt;
 
 use base64::Engine;
 use strum::IntoEnumIterator;
@@ -154,6 +155,37 @@ impl Tab {
             Store::Session => self.session.get(key.name()).cloned(),
         }
     }
+}
+
+/// The answer to the renewal `effects` ask for (the last): `access` when renewed, a
+/// refusal without it.
+pub fn renewal_answer(effects: &[Effect], access: Option<&str>) -> Event {
+    let (backend, refresh) = effects
+        .iter()
+        .rev()
+        .find_map(|effect| match effect {
+            Effect::Renew {
+                backend, refresh, ..
+            } => Some((backend.clone(), refresh.clone())),
+            _ => None,
+        })
+        .expect("a renewal");
+    match access {
+        Some(access) => Event::Renewed {
+            backend,
+            refresh,
+            access: Jwt::new(access),
+        },
+        None => Event::RenewalRefused { backend, refresh },
+    }
+}
+
+/// The renewals among `effects`.
+pub fn renewals(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|effect| matches!(effect, Effect::Renew { .. }))
+        .count()
 }
 
 /// The sends among `effects`.

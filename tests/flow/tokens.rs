@@ -136,13 +136,8 @@ fn an_expired_jwt_is_renewed_before_the_status_is_asked() {
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
     assert!(matches!(tab.effects.last(), Some(Effect::Renew { .. })));
-    let effects = tab.step(
-        &mut device,
-        Event::Renewed {
-            backend: url(A),
-            access: Jwt::new(access(1, "renewed")),
-        },
-    );
+    let renewed = renewal_answer(&tab.effects, Some(&access(1, "renewed")));
+    let effects = tab.step(&mut device, renewed);
     assert_eq!(sends(&effects)[0].jwt.secret(), access(1, "renewed"));
 }
 
@@ -151,9 +146,94 @@ fn a_status_waiting_for_a_renewal_is_not_asked_of_the_backend_the_page_moved_to(
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
     assert!(tab.flow.status_after_renewal);
+    let refused = renewal_answer(&tab.effects, None);
     tab.step(&mut device, Event::BackendCommitted(B.into()));
     // A's refusal comes after the move: nothing is asked, no problem is shown.
-    let effects = tab.step(&mut device, Event::RenewalRefused);
+    let effects = tab.step(&mut device, refused);
     assert!(sends(&effects).is_empty());
     assert!(!effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
+}
+
+#[test]
+fn a_code_and_the_status_waiting_for_the_same_renewal_ask_for_it_once() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asked = tab.effects.clone();
+    assert_eq!(renewals(&asked), 1);
+    // A code pasted while the status's renewal is on its way waits for that renewal.
+    tab.step(&mut device, Event::Pasted(code_return(None)));
+    let effects = settle(&mut tab, &mut device, ClaimOutcome::Won);
+    assert_eq!(renewals(&effects), 0);
+    assert!(matches!(tab.flow.callback, CallbackStage::Renewing { .. }));
+    // Its answer sends both: the code and the status, with the renewed JWT.
+    let effects = tab.step(
+        &mut device,
+        renewal_answer(&asked, Some(&access(1, "renewed"))),
+    );
+    let sent = sends(&effects);
+    assert_eq!(sent.len(), 2);
+    assert!(sent
+        .iter()
+        .all(|call| call.jwt.secret() == access(1, "renewed")));
+    assert!(matches!(sent[0].request, Request::Callback { .. }));
+    assert!(matches!(sent[1].request, Request::Status));
+}
+
+#[test]
+fn a_refused_renewal_says_so_to_the_code_and_the_status_waiting_for_it() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asked = tab.effects.clone();
+    tab.step(&mut device, Event::Pasted(code_return(None)));
+    settle(&mut tab, &mut device, ClaimOutcome::Won);
+    let effects = tab.step(&mut device, renewal_answer(&asked, None));
+    assert!(sends(&effects).is_empty());
+    assert_eq!(shows(&effects).len(), 1);
+    assert!(effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
+    assert_eq!(tab.flow.callback, CallbackStage::Idle);
+    assert!(tab.flow.refresh.is_none());
+}
+
+#[test]
+fn a_renewal_answered_after_another_sign_in_changes_no_token() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asked = tab.effects.clone();
+    // Signed in again, as bob, while alice's renewal was on its way.
+    tab.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(2, "bob")),
+            refresh: RefreshToken::new(refresh(2, "bob")),
+            user_name: "bob".into(),
+        },
+    );
+    let effects = tab.step(
+        &mut device,
+        renewal_answer(&asked, Some(&access(1, "renewed"))),
+    );
+    assert_eq!(tab.flow.jwt_text(), access(2, "bob"));
+    assert!(sends(&effects)
+        .iter()
+        .all(|call| call.jwt.secret() == access(2, "bob")));
+    // Nor does its refusal drop bob's refresh token.
+    tab.step(&mut device, renewal_answer(&asked, None));
+    assert!(tab.flow.refresh.is_some());
+}
+
+#[test]
+fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_says_why() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asked = tab.effects.clone();
+    // Bob's JWT typed: alice's sign-in goes.
+    tab.step(&mut device, Event::JwtTyped(expired(2, "bob")));
+    assert!(tab.flow.refresh.is_none());
+    let effects = tab.step(
+        &mut device,
+        renewal_answer(&asked, Some(&access(1, "renewed"))),
+    );
+    assert!(sends(&effects).is_empty());
+    assert!(effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
 }

@@ -306,6 +306,7 @@ impl World {
                         index,
                         Event::Renewed {
                             backend,
+                            refresh,
                             access: Jwt::new(access),
                         },
                     );

@@ -13,7 +13,7 @@ use super::page::Page;
 use crate::backend::backend_url::{BackendUrl, BackendUrlProblem};
 use crate::backend::contract::{Connected, Connection};
 use crate::browser;
-use crate::flow::{Awaiting, ByHandCode, Credentials, Event, Flow, Stored};
+use crate::flow::{Awaiting, ByHandCode, CallbackStage, Credentials, Event, Flow, Stored};
 use crate::oauth::returned::Returned;
 use crate::problem::Problem;
 use crate::secrets::jwt::{check_input, JwtClaims, JwtProblem};
@@ -53,7 +53,7 @@ pub struct Session {
     /// `GET /trakt/authenticate/`, checked.
     pub offer: Latest<Session, Result<AuthorizeOffer, LinkRefused>>,
     /// A returned code is on its way but not sent yet: being claimed across tabs, or
-    /// waiting for the expired JWT to be renewed.
+    /// waiting for the expired JWT to be renewed (the flow's `CallbackStage`).
     pub claiming: RwSignal<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
@@ -174,17 +174,22 @@ impl Session {
 
     /// Shows what the flow holds that the view reads.
     fn mirror(self, jwt_before: &str) {
-        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand) = self.read(|flow| {
-            let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
-            (
-                jwt,
-                flow.remember,
-                flow.signed_in_as.clone(),
-                flow.awaiting.clone(),
-                flow.awaiting_waits_for_jwt(),
-                flow.by_hand.clone(),
-            )
-        });
+        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand, claiming) =
+            self.read(|flow| {
+                let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
+                (
+                    jwt,
+                    flow.remember,
+                    flow.signed_in_as.clone(),
+                    flow.awaiting.clone(),
+                    flow.awaiting_waits_for_jwt(),
+                    flow.by_hand.clone(),
+                    matches!(
+                        flow.callback,
+                        CallbackStage::Claiming { .. } | CallbackStage::Renewing { .. }
+                    ),
+                )
+            });
         // The field follows only when the flow changed the JWT (signed in, renewed,
         // dropped): what the person types stays as typed.
         if let Some(jwt) = jwt {
@@ -195,6 +200,7 @@ impl Session {
         set_if_changed(self.awaiting, awaiting);
         set_if_changed(self.awaiting_jwt, awaiting_jwt);
         set_if_changed(self.by_hand, by_hand);
+        set_if_changed(self.claiming, claiming);
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.

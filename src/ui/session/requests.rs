@@ -54,12 +54,13 @@ pub struct SentCode {
     pub state: String,
 }
 
-/// What the status shows next: an answer to ask for with these credentials, a renewal of
-/// the expired JWT first (the flow asks again once it is renewed), or why there is none.
+/// What the status shows next: an answer to ask for with these credentials, under way
+/// while the expired JWT is renewed (the flow asks again, or says why it cannot, once the
+/// renewal answers), or why there is none.
 #[derive(Clone)]
 pub enum StatusAsk {
     Call(Credentials),
-    Renew(BackendUrl, RefreshToken),
+    AfterRenewal,
     Refused(Problem),
 }
 
@@ -81,23 +82,15 @@ pub(super) fn ask_status(
     let asked = match ask {
         StatusAsk::Call(c) => {
             let answer = http::get::<AuthStatus>(&c.backend, Endpoint::AuthStatus, Some(&c.jwt));
-            Ok(Ok((c, answer)))
+            Ok(Some((c, answer)))
         }
-        StatusAsk::Renew(backend, refresh) => Ok(Err((backend, refresh))),
+        StatusAsk::AfterRenewal => Ok(None),
         StatusAsk::Refused(problem) => Err(problem),
     };
     async move {
-        let (call, answer) = match asked? {
-            Ok(asked) => asked,
-            // Shown as under way while the JWT is renewed: the flow asks again once it is
-            // (which supersedes this), or says why it cannot.
-            Err((backend, refresh)) => {
-                renew(session, backend, refresh).await;
-                return Err(Problem::new(
-                    "The JWT could not be renewed.",
-                    "Sign in again in step 1.",
-                ));
-            }
+        // Under way until the flow's next ask supersedes this one.
+        let Some((call, answer)) = asked? else {
+            return std::future::pending().await;
         };
         let connection = explain(answer.await.map(|s| Connection::from(&s)), &call.backend)?;
         if matches!(connection, Connection::Connected { .. }) {
@@ -250,12 +243,13 @@ pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: Refres
         Ok(renewed) => {
             session.send(Event::Renewed {
                 backend,
+                refresh,
                 access: renewed.access,
             });
             true
         }
         Err(_) => {
-            session.send(Event::RenewalRefused);
+            session.send(Event::RenewalRefused { backend, refresh });
             false
         }
     }

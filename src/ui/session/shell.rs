@@ -6,7 +6,7 @@ use super::Session;
 use crate::backend::backend_url::BackendUrl;
 use crate::browser;
 use crate::browser::{address_bar, storage, tabs};
-use crate::flow::{may_call, CallbackStage, Credentials, Effect, Event, Request};
+use crate::flow::{may_call, Credentials, Effect, Event, Request};
 use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,11 +18,9 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
         Effect::Claim(claim) => {
             // The outcome shown before goes: this code's is on its way.
             session.callback.reset();
-            session.claiming.set(true);
             let claimed = tabs::claim(&claim.code);
             spawn_local(async move {
                 let outcome = claimed.await;
-                session.claiming.try_set(false);
                 session.send(Event::ClaimSettled {
                     code: claim.code,
                     outcome,
@@ -64,24 +62,15 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             if epoch != shared {
                 return session.page.heard_forget(shared);
             }
-            // The status, when it waits for the renewal, shows as under way meanwhile.
+            // On its own, never abandoned with a status check superseded meanwhile: the
+            // flow hears its answer and carries on what waits for it (the status, a code).
+            spawn_local(async move {
+                super::requests::renew(session, backend, refresh).await;
+            });
+            // The status, when it waits for the renewal, shows as under way meanwhile (a
+            // code waiting shows as on its way: `Session::claiming`).
             if session.read(|flow| flow.status_after_renewal) {
-                session
-                    .status
-                    .dispatch((session, StatusAsk::Renew(backend, refresh)));
-            } else {
-                // A claimed code waiting for it still shows as on its way.
-                let for_code =
-                    session.read(|flow| matches!(flow.callback, CallbackStage::Renewing { .. }));
-                if for_code {
-                    session.claiming.set(true);
-                }
-                spawn_local(async move {
-                    super::requests::renew(session, backend, refresh).await;
-                    if for_code {
-                        session.claiming.try_set(false);
-                    }
-                });
+                session.status.dispatch((session, StatusAsk::AfterRenewal));
             }
         }
         Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),

@@ -103,6 +103,11 @@ export class HelperPage {
     return this.page.getByTestId('redirect-check');
   }
 
+  /** “Finishing the Trakt connection…”: a returned code is on its way. */
+  callbackBusy() {
+    return this.page.getByTestId('callback-busy');
+  }
+
   callbackResult() {
     return this.page.getByTestId('callback-result');
   }
