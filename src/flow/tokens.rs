@@ -8,16 +8,26 @@ use crate::browser::keys::StorageKey;
 use crate::problem::Problem;
 use crate::secrets::secret::Jwt;
 
+/// Who moved the tab to a backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum MovedBy {
+    /// The person committed it: it is stored as the tab's and the device's choice, and a
+    /// code on its way to the backend left is given up (the shell drops its request).
+    Person,
+    /// The page found it beside itself ([`super::Event::Found`]): not stored (it is found
+    /// again), and a code on its way goes on, to the backend found.
+    Discovery,
+}
+
 impl Flow {
     /// The person settled on `text`: the page moves there, and remembers it for this tab
     /// and (when it is not this page's origin) for new tabs.
     pub(super) fn commit_backend(&mut self, text: &str) -> Vec<Effect> {
-        self.move_to_backend(text, true)
+        self.move_to_backend(text, MovedBy::Person)
     }
 
-    /// Moves to the backend `text`; `remembered`: stored as the tab's and the device's
-    /// choice, which a backend the page found by itself is not (it is found again).
-    pub(super) fn move_to_backend(&mut self, text: &str, remembered: bool) -> Vec<Effect> {
+    /// Moves to the backend `text`, as `by` decides (see [`MovedBy`]).
+    pub(super) fn move_to_backend(&mut self, text: &str, by: MovedBy) -> Vec<Effect> {
         self.backend_chosen = true;
         if text == self.backend_text {
             return vec![];
@@ -33,7 +43,7 @@ impl Flow {
             self.by_hand = None;
             self.checked_at = None;
             self.status_after_renewal = false;
-            if remembered {
+            if by == MovedBy::Person {
                 effects.extend(self.abandon_code());
             }
         }
@@ -43,7 +53,7 @@ impl Flow {
             return vec![];
         };
         let base = Some(base);
-        if remembered {
+        if by == MovedBy::Person {
             effects.push(store(StorageKey::TabBackendUrl, Some(text)));
             effects.push(store(
                 StorageKey::BackendUrl,

@@ -2,6 +2,7 @@
 
 use super::code::is_nonce;
 use super::stored::{write, StoredPending};
+use super::tokens::MovedBy;
 use super::{
     Awaiting, ByHandCode, Call, CallbackStage, ClaimOutcome, Credentials, Effect, Event, Flow,
     Held, Pending, Request, Trigger, PENDING_FOR_MS,
@@ -55,7 +56,7 @@ impl Flow {
                     return vec![];
                 }
                 let asked = self.checked_at.is_some();
-                let mut effects = self.move_to_backend(backend.as_str(), false);
+                let mut effects = self.move_to_backend(backend.as_str(), MovedBy::Discovery);
                 // A JWT on the page is kept with the tab's backend (the tab stays where its
                 // JWT is), and, when its status was asked at the page's own origin (on open,
                 // or by a click: a web page's answer), asked about there. A JWT only typed
