@@ -58,6 +58,13 @@ pub(super) enum Op {
         tab: usize,
     },
     Full(bool),
+    /// The backends hold renewals from now on (or answer them at once again).
+    HoldRenewals(bool),
+    /// A backend answers one of the renewals held: renewed, or refused.
+    AnswerRenewal {
+        pick: usize,
+        renewed: bool,
+    },
 }
 
 pub(super) const JUNK: [&str; 6] = ["", "{", "1", "{\"nonce\":\"n\",\"state\":\"1\",\"backend\":\"http://127.0.0.1:8000\",\"expires_ms\":9223372036854775807}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "{\"jwt\":\"x.y.z\",\"backend\":\"http://127.0.0.1:9000\"}"];
@@ -227,7 +234,15 @@ impl World {
                 }
             }
             Op::Full(full) => self.device.full = full,
+            Op::HoldRenewals(hold) => self.holding = hold,
+            Op::AnswerRenewal { pick, renewed } => {
+                if !self.held.is_empty() {
+                    let held = self.held.remove(pick % self.held.len());
+                    self.answer_renewal(held, renewed);
+                }
+            }
         }
+        self.check_after_op();
     }
 
     /// A `state` an attacker or a paste might carry: none, a user id, another tab's

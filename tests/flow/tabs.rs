@@ -6,7 +6,10 @@
 //! - after “Forget” in any tab, no request carries a token from before it;
 //! - a return is claimed without a click only when it carries the live nonce that tab
 //!   made when the person followed its link;
-//! - no stored value makes the transition panic.
+//! - no stored value makes the transition panic;
+//! - with renewals held and answered in any order: no renewal is asked while the same one is
+//!   on its way, what waits for one has one on its way, and a tab signed in never holds
+//!   another user's JWT.
 
 pub(super) use super::ops::Op;
 use super::ops::{BACKENDS, JUNK, TABS};
@@ -46,10 +49,14 @@ fn op() -> impl Strategy<Value = Op> {
         1 => tab.clone().prop_map(Op::Dismiss),
         2 => tab.clone().prop_map(Op::Forget),
         1 => (1..PENDING_FOR_MS).prop_map(Op::Tick),
+        // An hour: every access token the world made so far has expired.
+        1 => Just(Op::Tick(60 * 60 * 1000)),
         1 => (0..32usize, 0..JUNK.len(), any::<bool>(), tab).prop_map(|(key, junk, local, tab)| {
             Op::Corrupt { key, junk, local, tab }
         }),
         1 => any::<bool>().prop_map(Op::Full),
+        1 => any::<bool>().prop_map(Op::HoldRenewals),
+        2 => (0..4usize, any::<bool>()).prop_map(|(pick, renewed)| Op::AnswerRenewal { pick, renewed }),
     ]
 }
 
@@ -83,6 +90,43 @@ fn the_backends_do_not_get_in_the_way() {
         world.run(op);
     }
     assert_eq!(world.posted.len(), 1);
+}
+
+#[test]
+fn renewals_held_past_another_sign_in_reach_the_checks() {
+    // So the model is known to reach the renewals' rules: alice's expired access token is
+    // being renewed when bob signs in, and alice's renewal answers after.
+    let mut world = World {
+        now_ms: NOW_MS,
+        ..World::default()
+    };
+    world.open(0, BTreeMap::new(), Returned::Nothing);
+    for op in [
+        Op::Commit(0, 0),
+        Op::SignIn(0, 1),
+        Op::Tick(60 * 60 * 1000),
+        Op::HoldRenewals(true),
+        Op::CheckStatus(0),
+        Op::CheckStatus(0),
+        Op::SignIn(0, 2),
+        Op::AnswerRenewal {
+            pick: 0,
+            renewed: true,
+        },
+    ] {
+        world.run(op);
+    }
+    assert!(world.held.is_empty());
+    assert_eq!(
+        world.tabs[0]
+            .as_ref()
+            .unwrap()
+            .tab
+            .flow
+            .jwt_user()
+            .as_deref(),
+        Some("2")
+    );
 }
 
 /// Runs `ops` in a world with one open tab; the checks are the property test's.

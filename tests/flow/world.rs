@@ -3,13 +3,15 @@
 
 use super::support::*;
 use std::collections::{BTreeMap, HashMap};
+use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::{claim_name, StorageKey};
+use trakt_oauth_helper::flow::CallbackStage;
 use trakt_oauth_helper::flow::{
     may_call, read_epoch, ClaimOutcome, Effect, Event, Flow, Request, Trigger,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
 use trakt_oauth_helper::secrets::jwt::JwtClaims;
-use trakt_oauth_helper::secrets::secret::Jwt;
+use trakt_oauth_helper::secrets::secret::{Jwt, RefreshToken};
 
 #[derive(Clone, Copy)]
 pub(super) enum Made {
@@ -37,6 +39,17 @@ pub(super) struct World {
     pub(super) nonces: u64,
     /// Codes the world has seen, for pasting one again.
     pub(super) seen_codes: Vec<String>,
+    /// Whether the backends hold renewals (`Op::HoldRenewals`) until `Op::AnswerRenewal`,
+    /// and the renewals held.
+    pub(super) holding: bool,
+    pub(super) held: Vec<HeldRenewal>,
+}
+
+/// A renewal a backend has not answered yet, asked by the page open in `tab`.
+pub(super) struct HeldRenewal {
+    pub(super) tab: usize,
+    pub(super) backend: BackendUrl,
+    pub(super) refresh: RefreshToken,
 }
 
 pub(super) struct Slot {
@@ -111,6 +124,8 @@ impl World {
             Returned::Code { state, .. } => state.clone(),
             _ => None,
         };
+        // The page that asked them is gone: its renewals are answered to nobody.
+        self.held.retain(|held| held.tab != index);
         let stored = tab.snapshot(&self.device);
         let event = Event::Opened {
             returned: returned.clone(),
@@ -197,6 +212,57 @@ impl World {
         }
     }
 
+    /// The backend answers a renewal: a new access token for the user the refresh token
+    /// names, or a refusal.
+    pub(super) fn answer_renewal(&mut self, held: HeldRenewal, renewed: bool) {
+        let HeldRenewal {
+            tab,
+            backend,
+            refresh,
+        } = held;
+        if !renewed {
+            return self.step(tab, Event::RenewalRefused { backend, refresh });
+        }
+        let user = user_named(refresh.secret()).expect("a refresh token names its user");
+        let access = self.token(Made::Access, user, backend.as_str());
+        self.bound
+            .insert(access.clone(), backend.as_str().to_owned());
+        self.step(
+            tab,
+            Event::Renewed {
+                backend,
+                refresh,
+                access: Jwt::new(access),
+            },
+        );
+    }
+
+    /// What must hold once an op is over (not between the effects of one step):
+    /// - a code or a status that waits for a renewal has one on its way, which will answer;
+    /// - a tab signed in holds a JWT of the user it signed in as (a renewal answered after
+    ///   another sign-in does not bring the first user's token back).
+    pub(super) fn check_after_op(&self) {
+        for (index, slot) in self.tabs.iter().enumerate() {
+            let Some(slot) = slot.as_ref().filter(|slot| !slot.away) else {
+                continue;
+            };
+            let flow = &slot.tab.flow;
+            let waits = matches!(flow.callback, CallbackStage::Renewing { .. })
+                || flow.status_after_renewal;
+            assert!(
+                !waits || self.held.iter().any(|held| held.tab == index),
+                "a code or the status waits for a renewal nobody will answer"
+            );
+            if let (Some(jwt), Some(refresh)) = (flow.jwt.as_ref(), flow.refresh.as_ref()) {
+                let jwt_user = user_named(jwt.secret.secret());
+                assert!(
+                    jwt_user.is_none() || jwt_user == user_named(refresh.secret.secret()),
+                    "a tab signed in as one user holds another user's JWT"
+                );
+            }
+        }
+    }
+
     /// The browser shell, with the backends answering.
     pub(super) fn carry_out(&mut self, index: usize, effects: Vec<Effect>) {
         for effect in effects {
@@ -220,7 +286,10 @@ impl World {
                     );
                 }
                 Effect::Call(send) => {
+                    // The shell hears of a Forget it missed instead (`Page::heard_forget`).
                     if !may_call(&send, self.epoch()) {
+                        let epoch = self.epoch();
+                        self.step(index, Event::ForgottenElsewhere { epoch });
                         continue;
                     }
                     let token = send.jwt.secret().to_owned();
@@ -279,6 +348,8 @@ impl World {
                     epoch,
                 } => {
                     if epoch != self.epoch() {
+                        let epoch = self.epoch();
+                        self.step(index, Event::ForgottenElsewhere { epoch });
                         continue;
                     }
                     let secret = refresh.secret().to_owned();
@@ -293,23 +364,22 @@ impl World {
                         made_in, self.forgets,
                         "a refresh token from before a Forget was sent"
                     );
-                    // A backend renews for the user its refresh token names.
-                    let user = JwtClaims::decode(&Jwt::new(secret))
-                        .ok()
-                        .and_then(|claims| claims.user_id)
-                        .and_then(|id| id.parse().ok())
-                        .expect("a refresh token names its user");
-                    let access = self.token(Made::Access, user, backend.as_str());
-                    self.bound
-                        .insert(access.clone(), backend.as_str().to_owned());
-                    self.step(
-                        index,
-                        Event::Renewed {
-                            backend,
-                            refresh,
-                            access: Jwt::new(access),
-                        },
+                    assert!(
+                        !self.held.iter().any(|held| held.tab == index
+                            && held.backend == backend
+                            && held.refresh == refresh),
+                        "a renewal was asked while the same one was on its way"
                     );
+                    let held = HeldRenewal {
+                        tab: index,
+                        backend,
+                        refresh,
+                    };
+                    if self.holding {
+                        self.held.push(held);
+                    } else {
+                        self.answer_renewal(held, true);
+                    }
                 }
                 // A Forget that storage would not record (full, blocked) cannot reach a
                 // tab away at trakt.tv; the page says so (storage::forget_all), and the
@@ -343,4 +413,12 @@ impl World {
             }
         }
     }
+}
+
+/// The user a token names, if it decodes.
+fn user_named(token: &str) -> Option<u32> {
+    JwtClaims::decode(&Jwt::new(token))
+        .ok()
+        .and_then(|claims| claims.user_id)
+        .and_then(|id| id.parse().ok())
 }
