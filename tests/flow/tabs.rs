@@ -65,30 +65,19 @@ proptest! {
 
     #[test]
     fn what_must_hold_in_any_order_of_events(ops in prop::collection::vec(op(), 1..60)) {
-        let mut world = World { now_ms: NOW_MS, ..World::default() };
-        world.open(0, BTreeMap::new(), Returned::Nothing);
-        for op in ops {
-            world.run(op);
-        }
+        replay(ops);
     }
 }
 
 #[test]
 fn the_backends_do_not_get_in_the_way() {
     // A plain run, so the property test's model is known to reach a POST at all.
-    let mut world = World {
-        now_ms: NOW_MS,
-        ..World::default()
-    };
-    world.open(0, BTreeMap::new(), Returned::Nothing);
-    for op in [
+    let world = replay(vec![
         Op::Commit(0, 0),
         Op::SignIn(0, 1),
         Op::Authorize(0),
         Op::ToTraktAndBack(0),
-    ] {
-        world.run(op);
-    }
+    ]);
     assert_eq!(world.posted.len(), 1);
 }
 
@@ -96,12 +85,7 @@ fn the_backends_do_not_get_in_the_way() {
 fn renewals_held_past_another_sign_in_reach_the_checks() {
     // So the model is known to reach the renewals' rules: alice's expired access token is
     // being renewed when bob signs in, and alice's renewal answers after.
-    let mut world = World {
-        now_ms: NOW_MS,
-        ..World::default()
-    };
-    world.open(0, BTreeMap::new(), Returned::Nothing);
-    for op in [
+    let world = replay(vec![
         Op::Commit(0, 0),
         Op::SignIn(0, 1),
         Op::Tick(60 * 60 * 1000),
@@ -113,9 +97,7 @@ fn renewals_held_past_another_sign_in_reach_the_checks() {
             pick: 0,
             renewed: true,
         },
-    ] {
-        world.run(op);
-    }
+    ]);
     assert!(world.held.is_empty());
     assert_eq!(
         world.tabs[0]
@@ -129,8 +111,9 @@ fn renewals_held_past_another_sign_in_reach_the_checks() {
     );
 }
 
-/// Runs `ops` in a world with one open tab; the checks are the property test's.
-pub(super) fn replay(ops: Vec<Op>) {
+/// Runs `ops` in a world with one open tab; the checks are the property test's. Returns
+/// the world after them.
+pub(super) fn replay(ops: Vec<Op>) -> World {
     let mut world = World {
         now_ms: NOW_MS,
         ..World::default()
@@ -139,4 +122,5 @@ pub(super) fn replay(ops: Vec<Op>) {
     for op in ops {
         world.run(op);
     }
+    world
 }
