@@ -27,7 +27,7 @@ impl Flow {
                         ),
                     ));
                 }
-                return Ok(pending.state.clone());
+                return self.own_state(&pending.state);
             }
         }
         // A nonce of this page that this tab holds no record of.
@@ -42,6 +42,16 @@ impl Flow {
         }
         let user = self.jwt_user();
         check_state(returned, user.as_deref()).map_err(|p| p.problem())
+    }
+
+    /// The state the backend put in this tab's link, to send with its code: unless the JWT
+    /// on the page now is another user's than the one it names (the backend would refuse
+    /// the code, and it would be spent).
+    pub(super) fn own_state(&self, state: &str) -> Result<String, Problem> {
+        match self.jwt_user() {
+            Some(user) => check_state(Some(state), Some(&user)).map_err(|p| p.problem()),
+            None => Ok(state.to_owned()),
+        }
     }
 
     /// Whether a returned code could not go on only because the page has no JWT to check

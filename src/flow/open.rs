@@ -140,7 +140,10 @@ impl Flow {
             Returned::Code { code, state } if self.is_live_nonce(state.as_deref()) => {
                 let pending = self.pending.take().map(|p| p.state).unwrap_or_default();
                 effects.push(store(StorageKey::PendingAuthorization, None));
-                effects.extend(self.begin_claim(code, pending, Trigger::Nonce));
+                match self.own_state(&pending) {
+                    Ok(state) => effects.extend(self.begin_claim(code, state, Trigger::Nonce)),
+                    Err(problem) => effects.push(Effect::Show(problem)),
+                }
                 // The callback checks the status itself once it is over.
                 if self.callback != CallbackStage::Idle {
                     return effects;

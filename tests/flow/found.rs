@@ -179,3 +179,26 @@ fn an_offer_to_finish_by_hand_stays_with_its_user_through_a_renewal() {
         },
     ]);
 }
+
+#[test]
+fn a_code_for_another_users_authorization_is_not_sent_with_this_jwt() {
+    // Found once the model checked whose JWT goes with a code: alice followed the link,
+    // bob's JWT was typed, and the return (by the tab's nonce) went with bob's JWT and
+    // alice's state, which the backend refuses, spending the code.
+    replay(vec![
+        Op::TypeJwt {
+            tab: 0,
+            user: 1,
+            issuer: 0,
+            expired: false,
+        },
+        Op::Authorize(0),
+        Op::TypeJwt {
+            tab: 0,
+            user: 2,
+            issuer: 0,
+            expired: false,
+        },
+        Op::Forged { tab: 0, state: 3 },
+    ]);
+}

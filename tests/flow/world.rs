@@ -312,10 +312,19 @@ impl World {
                     let accepted = issuer == backend;
                     match &send.request {
                         Request::Status => {}
-                        Request::Callback { code, .. } => {
+                        Request::Callback { code, state } => {
                             let count = self.posted.entry(code.secret().to_owned()).or_default();
                             *count += 1;
                             assert!(*count <= 1, "a code was sent twice");
+                            // The backend's states are user ids: it takes a code only with
+                            // that user's JWT.
+                            if let Ok(user) = state.parse::<u32>() {
+                                assert_eq!(
+                                    user_named(&token),
+                                    Some(user),
+                                    "a code went with another user's JWT than its state's"
+                                );
+                            }
                         }
                     }
                     if accepted {
