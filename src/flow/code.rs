@@ -95,7 +95,20 @@ impl Flow {
             }
             _ => {}
         }
-        match self.state_for_person(returned.as_deref()) {
+        // With an expired JWT, checked against its user now, and again, then claimed, once
+        // it is renewed (`after_renewal`).
+        let checked = self.state_for_person(returned.as_deref());
+        if checked.is_ok() && self.callback == CallbackStage::Idle && self.credentials().is_err() {
+            if let Some(renew) = self.renew() {
+                self.callback = CallbackStage::Unchecked {
+                    code,
+                    returned,
+                    trigger,
+                };
+                return renew;
+            }
+        }
+        match checked {
             Ok(state) => {
                 let mut effects = vec![];
                 if self.pending.as_ref().map(|p| &p.nonce) == returned.as_ref() {
@@ -169,7 +182,7 @@ pub(super) fn is_nonce(state: &str) -> bool {
 }
 
 /// Why a returned code is not sent on, with what to do.
-fn cannot_send(problem: &Problem) -> Problem {
+pub(super) fn cannot_send(problem: &Problem) -> Problem {
     Problem::new(
         format!(
             "Trakt sent a code, but it cannot be sent on: {}",

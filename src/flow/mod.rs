@@ -82,6 +82,16 @@ pub enum CallbackStage {
         code: AuthCode,
         state: String,
     },
+    /// A code the person sent on (a click, a paste) while the expired JWT is renewed:
+    /// checked against the JWT's user and claimed only once it is, so a renewal refused
+    /// leaves it unclaimed (a click's code waits again; a pasted one may be pasted again),
+    /// and a JWT of another user by then is refused it. `returned` is the state it came
+    /// with.
+    Unchecked {
+        code: AuthCode,
+        returned: Option<String>,
+        trigger: Trigger,
+    },
     /// The POST is on its way.
     Sending {
         code: AuthCode,

@@ -139,10 +139,15 @@ impl Flow {
             store(StorageKey::RefreshJwt, None),
             store(StorageKey::SignedInAs, None),
         ];
-        // A code waiting for the renewal this token was to make is not sent.
-        if matches!(self.callback, CallbackStage::Renewing { .. }) {
+        // A code waiting for the renewal this token was to make is not sent, and the status
+        // waiting for it is not asked (nor with a JWT typed since, before its click).
+        if matches!(
+            self.callback,
+            CallbackStage::Renewing { .. } | CallbackStage::Unchecked { .. }
+        ) {
             effects.extend(self.abandon_code());
         }
+        self.status_after_renewal = false;
         effects
     }
 
@@ -164,7 +169,9 @@ impl Flow {
     pub(super) fn abandon_code(&mut self) -> Vec<Effect> {
         match std::mem::replace(&mut self.callback, CallbackStage::Idle) {
             CallbackStage::Idle | CallbackStage::Sending { .. } => vec![],
-            CallbackStage::Claiming { .. } | CallbackStage::Renewing { .. } => {
+            CallbackStage::Claiming { .. }
+            | CallbackStage::Renewing { .. }
+            | CallbackStage::Unchecked { .. } => {
                 vec![Effect::Show(Problem::new(
                     "The code Trakt sent was not sent: the backend or the sign-in changed \
                      while it waited.",

@@ -1,6 +1,6 @@
 //! The one transition: `Flow::step(event) → effects`.
 
-use super::code::is_nonce;
+use super::code::{cannot_send, is_nonce};
 use super::stored::{write, StoredPending};
 use super::tokens::MovedBy;
 use super::{
@@ -86,7 +86,15 @@ impl Flow {
                     return vec![];
                 }
                 let base = Some(backend.as_str().to_owned());
-                self.end_by_hand_of_another_user(user_of(access.secret()).as_deref());
+                let user = user_of(access.secret());
+                self.end_by_hand_of_another_user(user.as_deref());
+                // A code checked against the user before goes with no other user's JWT.
+                let mut effects = vec![];
+                if user != self.jwt_user()
+                    && !matches!(self.callback, CallbackStage::Sending { .. })
+                {
+                    effects = self.abandon_code();
+                }
                 self.jwt = Some(Held {
                     secret: access,
                     belongs_to: base.clone(),
@@ -97,7 +105,7 @@ impl Flow {
                 });
                 self.signed_in_as = Some(user_name);
                 self.checked_at = None;
-                let mut effects = self.store_tokens();
+                effects.extend(self.store_tokens());
                 effects.extend(self.ask_status());
                 effects
             }
@@ -373,8 +381,28 @@ impl Flow {
             return vec![];
         }
         let mut effects = vec![];
-        if let CallbackStage::Renewing { code, state } = self.callback.clone() {
-            effects.extend(self.send_code(code, state, false));
+        match std::mem::replace(&mut self.callback, CallbackStage::Idle) {
+            CallbackStage::Renewing { code, state } => {
+                effects.extend(self.send_code(code, state, false));
+            }
+            // Renewed: checked and claimed as if sent on now. Refused: a click's code waits
+            // again, unclaimed, for a JWT (its card says so); a pasted one is said not to be
+            // sent.
+            CallbackStage::Unchecked {
+                code,
+                returned,
+                trigger,
+            } => match self.credentials() {
+                Ok(_) => effects.extend(self.accept_by_person(code, returned, trigger)),
+                Err(_) if trigger == Trigger::Click => {
+                    self.awaiting = Some(Awaiting {
+                        code,
+                        state: returned,
+                    });
+                }
+                Err(problem) => effects.push(Effect::Show(cannot_send(&problem))),
+            },
+            other => self.callback = other,
         }
         if std::mem::take(&mut self.status_after_renewal) {
             effects.extend(self.ask_status_with(false));

@@ -46,22 +46,32 @@ describe('sign in instead of pasting a JWT', () => {
     const refreshes = await standin.requestsTo('/auth/token/refresh/');
     assert.equal(refreshes.length, 1);
   });
+});
 
-  test('a code sent while the status waits for a renewal waits for the same one, shown as on its way', async ({ standin, open }) => {
+describe('while the expired access token is renewed', () => {
+  /**
+   * Signed in as alice with an access token that has expired since, the renewal held
+   * `delay_ms` and answered with `renewal` (a new access token by default), then back from
+   * Trakt with a code approved elsewhere: the page opens asking for the renewal.
+   */
+  async function backExpired(standin, open, { delay_ms, renewal }) {
     const { helper } = await open();
     await helper.signIn('alice', 'alice-password');
     await expect(helper.status()).toContainText('Not connected to Trakt.');
-    // The access token has expired by the time Trakt sends the person back.
     const expired = await standin.token({ expired: true });
     await helper.page.evaluate(
       ([token, backend]) => sessionStorage.setItem('trakt-helper.jwt', JSON.stringify({ token, backend })),
       [expired, standin.url],
     );
-    // The renewal the status asks for as the return opens answers only after the click.
-    const access = await standin.token();
-    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', status: 200, body: { access }, delay_ms: 5000, times: 1 });
+    const answer = renewal ?? { status: 200, body: { access: await standin.token() } };
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', ...answer, delay_ms, times: 1 });
     const { address } = await standin.approvedElsewhere();
     await helper.open(new URL(address).search);
+    return helper;
+  }
+
+  test('a code sent on waits for the renewal the status asked for, shown as on its way', async ({ standin, open }) => {
+    const helper = await backExpired(standin, open, { delay_ms: 5000 });
     // Signed in, the person is not asked for a JWT: the code may go at once.
     await helper.sendWaitingCodeButton().waitFor();
     assert.ok(await helper.sendWaitingCodeButton().isEnabled(), 'the code can be sent while the JWT is renewed');
@@ -72,9 +82,32 @@ describe('sign in instead of pasting a JWT', () => {
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     await expect(helper.status()).toContainText('Connected');
     assert.equal(await standin.callbackPosts(), 1);
-    assert.equal(await helper.jwt().inputValue(), access);
     // The stand-in does not record a faulted request: the one renewal was the held one.
     assert.deepEqual(await standin.requestsTo('/auth/token/refresh/'), [], 'no second renewal');
+  });
+
+  test('a code sent on whose renewal is refused waits again, unclaimed, and goes after a new sign-in', async ({ standin, open }) => {
+    const refused = { status: 401, body: { detail: 'Token is invalid or expired', code: 'token_not_valid' } };
+    const helper = await backExpired(standin, open, { delay_ms: 1500, renewal: refused });
+    await helper.sendWaitingCode();
+    await expect(helper.callbackBusy()).toBeVisible();
+    // Refused: the code waits for a JWT again; nothing was sent or spent.
+    await expect(helper.confirmNeedsJwt()).toContainText('paste your JWT or sign in');
+    assert.equal(await standin.callbackPosts(), 0);
+    await helper.signIn('alice', 'alice-password');
+    await helper.sendWaitingCode();
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 1);
+  });
+
+  test('moving to another backend ends the wait: the status is not left checking', async ({ standin, open }) => {
+    const helper = await backExpired(standin, open, { delay_ms: 8000 });
+    await expect(helper.status()).toContainText('Checking');
+    await helper.backendUrl().fill(`${standin.url}/api`);
+    await helper.backendUrl().blur();
+    // Long before the old backend's renewal answers.
+    await expect(helper.status()).not.toContainText('Checking', { timeout: 3000 });
+    await expect(helper.checkStatusButton()).toBeEnabled({ timeout: 3000 });
   });
 });
 

@@ -156,3 +156,14 @@ fn a_cleared_jwt_field_keeps_the_offer_and_the_same_users_jwt_too() {
     tab.step(&mut device, Event::JwtTyped(access(1, "again")));
     assert_eq!(offered_by_hand(&tab), Some((CODE, "1", true)));
 }
+
+#[test]
+fn another_users_code_is_refused_at_once_even_while_the_jwt_needs_renewing() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let before = renewals(&tab.effects);
+    let effects = tab.step(&mut device, Event::Pasted(code_return(Some("2"))));
+    assert_eq!(shows(&effects).len(), 1);
+    assert_eq!(renewals(&tab.effects), before);
+    assert_eq!(tab.flow.callback, CallbackStage::Idle);
+}

@@ -376,8 +376,9 @@ fn a_code_waiting_for_a_renewal_is_dropped_and_said_so_when_the_sign_in_goes() {
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
     tab.step(&mut device, Event::Pasted(code_return(None)));
-    settle(&mut tab, &mut device, ClaimOutcome::Won);
-    assert!(matches!(tab.flow.callback, CallbackStage::Renewing { .. }));
+    // Not claimed before the JWT is renewed.
+    assert!(matches!(tab.flow.callback, CallbackStage::Unchecked { .. }));
+    assert!(claims(&tab.effects).is_empty());
     let effects = tab.step(&mut device, Event::JwtTyped(access(2, "b")));
     assert_eq!(tab.flow.callback, CallbackStage::Idle);
     assert!(shows(&effects)
@@ -437,15 +438,66 @@ fn a_code_waiting_for_a_click_can_be_sent_while_the_expired_jwt_is_renewed() {
     // The status renews the JWT as the page opens; the code does not wait for a JWT.
     assert_eq!(renewals(&back.effects), 1);
     assert!(!back.flow.awaiting_waits_for_jwt());
-    back.step(&mut device, Event::Confirmed);
-    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
-    // It waits for the renewal on its way, and goes with the renewed JWT.
+    let effects = back.step(&mut device, Event::Confirmed);
+    // It waits for the renewal on its way, unclaimed; then it is claimed and goes with the
+    // renewed JWT.
     assert_eq!(renewals(&effects), 0);
-    assert!(matches!(back.flow.callback, CallbackStage::Renewing { .. }));
+    assert!(claims(&effects).is_empty());
+    assert!(matches!(
+        back.flow.callback,
+        CallbackStage::Unchecked { .. }
+    ));
     let renewed = renewal_answer(&back.effects, Some(&access(1, "renewed")));
     let effects = back.step(&mut device, renewed);
-    assert!(matches!(
-        sends(&effects)[0].request,
-        Request::Callback { .. }
-    ));
+    assert_eq!(claims(&effects), [Trigger::Click]);
+    let effects = settle(&mut back, &mut device, ClaimOutcome::Won);
+    assert!(matches!(&sends(&effects)[..], [call]
+        if matches!(call.request, Request::Callback { .. }) && call.jwt.secret() == access(1, "renewed")));
+}
+
+#[test]
+fn a_code_sent_on_whose_renewal_is_refused_waits_again_unclaimed() {
+    let mut device = Device::default();
+    let tab = signed_in_expired(&mut device);
+    let (code, state) = (AuthCode::new(CODE), Some("1".to_owned()));
+    let mut back = away_and_back(&mut device, &tab, Returned::Code { code, state });
+    back.step(&mut device, Event::Confirmed);
+    let refused = renewal_answer(&back.effects, None);
+    let effects = back.step(&mut device, refused);
+    assert!(claims(&back.effects).is_empty());
+    assert!(shows(&effects).is_empty());
+    assert_eq!(back.flow.callback, CallbackStage::Idle);
+    assert!(back.flow.awaiting.is_some());
+    assert!(back.flow.awaiting_waits_for_jwt());
+    // Signed in again, it goes with one more click.
+    back.step(&mut device, signed_in(A, access(1, "again")));
+    let effects = back.step(&mut device, Event::Confirmed);
+    assert_eq!(claims(&effects), [Trigger::Click]);
+}
+
+#[test]
+fn a_code_sent_on_is_not_sent_with_the_jwt_of_a_user_who_signed_in_meanwhile() {
+    let mut device = Device::default();
+    let tab = signed_in_expired(&mut device);
+    let (code, state) = (AuthCode::new(CODE), Some("1".to_owned()));
+    let mut back = away_and_back(&mut device, &tab, Returned::Code { code, state });
+    back.step(&mut device, Event::Confirmed);
+    let asked = back.effects.clone();
+    back.step(
+        &mut device,
+        Event::SignedIn {
+            backend: url(A),
+            access: Jwt::new(access(2, "bob")),
+            refresh: RefreshToken::new(refresh(2, "bob")),
+            user_name: "bob".into(),
+        },
+    );
+    let effects = back.step(
+        &mut device,
+        renewal_answer(&asked, Some(&access(1, "renewed"))),
+    );
+    assert!(claims(&effects).is_empty());
+    assert!(sends(&effects)
+        .iter()
+        .all(|call| call.request == Request::Status));
 }

@@ -161,22 +161,24 @@ fn a_code_and_the_status_waiting_for_the_same_renewal_ask_for_it_once() {
     let asked = tab.effects.clone();
     assert_eq!(renewals(&asked), 1);
     // A code pasted while the status's renewal is on its way waits for that renewal.
-    tab.step(&mut device, Event::Pasted(code_return(None)));
-    let effects = settle(&mut tab, &mut device, ClaimOutcome::Won);
+    let effects = tab.step(&mut device, Event::Pasted(code_return(None)));
     assert_eq!(renewals(&effects), 0);
-    assert!(matches!(tab.flow.callback, CallbackStage::Renewing { .. }));
-    // Its answer sends both: the code and the status, with the renewed JWT.
+    assert!(matches!(tab.flow.callback, CallbackStage::Unchecked { .. }));
+    // Its answer asks the status and claims the code; both go with the renewed JWT.
     let effects = tab.step(
         &mut device,
         renewal_answer(&asked, Some(&access(1, "renewed"))),
     );
-    let sent = sends(&effects);
-    assert_eq!(sent.len(), 2);
-    assert!(sent
+    assert_eq!(claims(&effects), [Trigger::Paste]);
+    let status = sends(&effects);
+    let effects = settle(&mut tab, &mut device, ClaimOutcome::Won);
+    let code = sends(&effects);
+    assert!(matches!(status[..], [call] if call.request == Request::Status));
+    assert!(matches!(code[0].request, Request::Callback { .. }));
+    assert!(status
         .iter()
+        .chain(&code)
         .all(|call| call.jwt.secret() == access(1, "renewed")));
-    assert!(matches!(sent[0].request, Request::Callback { .. }));
-    assert!(matches!(sent[1].request, Request::Status));
 }
 
 #[test]
@@ -223,7 +225,7 @@ fn a_renewal_answered_after_another_sign_in_changes_no_token() {
 }
 
 #[test]
-fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_says_why() {
+fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_is_not_asked_with_the_jwt_typed() {
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
     let asked = tab.effects.clone();
@@ -234,6 +236,8 @@ fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_says_why() {
         &mut device,
         renewal_answer(&asked, Some(&access(1, "renewed"))),
     );
+    // Bob's JWT, only typed, waits for the person's click.
     assert!(sends(&effects).is_empty());
-    assert!(effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
+    assert!(!tab.flow.status_after_renewal);
 }

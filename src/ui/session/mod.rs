@@ -55,6 +55,9 @@ pub struct Session {
     /// A returned code is on its way but not sent yet: being claimed across tabs, or
     /// waiting for the expired JWT to be renewed (the flow's `CallbackStage`).
     pub claiming: RwSignal<bool>,
+    /// The status waits for the expired JWT to be renewed (the flow's
+    /// `status_after_renewal`): shown as under way meanwhile.
+    status_waits: StoredValue<bool>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
     pub by_hand: RwSignal<Option<ByHandCode>>,
@@ -132,6 +135,7 @@ impl Session {
                 requests::send_code(*session, call.clone())
             }),
             claiming: RwSignal::new(false),
+            status_waits: StoredValue::new(false),
             by_hand: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
@@ -174,8 +178,8 @@ impl Session {
 
     /// Shows what the flow holds that the view reads.
     fn mirror(self, jwt_before: &str) {
-        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand, claiming) =
-            self.read(|flow| {
+        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand, claiming, waits) = self
+            .read(|flow| {
                 let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
                 (
                     jwt,
@@ -186,8 +190,11 @@ impl Session {
                     flow.by_hand.clone(),
                     matches!(
                         flow.callback,
-                        CallbackStage::Claiming { .. } | CallbackStage::Renewing { .. }
+                        CallbackStage::Claiming { .. }
+                            | CallbackStage::Renewing { .. }
+                            | CallbackStage::Unchecked { .. }
                     ),
+                    flow.status_after_renewal,
                 )
             });
         // The field follows only when the flow changed the JWT (signed in, renewed,
@@ -201,6 +208,17 @@ impl Session {
         set_if_changed(self.awaiting_jwt, awaiting_jwt);
         set_if_changed(self.by_hand, by_hand);
         set_if_changed(self.claiming, claiming);
+        // A status that starts waiting for a renewal shows as under way; one that stops
+        // waiting without being asked (the page moved to another backend, the sign-in went)
+        // shows as not asked. One asked once the renewal answered is dispatched after this.
+        if self.status_waits.try_get_value() == Some(!waits) {
+            self.status_waits.set_value(waits);
+            if waits {
+                self.status.dispatch((self, StatusAsk::AfterRenewal));
+            } else {
+                self.status.reset();
+            }
+        }
     }
 
     /// The person typed or pasted a JWT. The status and link of another user go.

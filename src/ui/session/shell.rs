@@ -62,16 +62,16 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             if epoch != shared {
                 return session.page.heard_forget(shared);
             }
+            // Like any call: the page's CSP narrowed to this backend first (or a reload).
+            if reach(&backend).is_err() {
+                return;
+            }
             // On its own, never abandoned with a status check superseded meanwhile: the
-            // flow hears its answer and carries on what waits for it (the status, a code).
+            // flow hears its answer and carries on what waits for it (the status, a code),
+            // which shows as under way meanwhile (`Session::mirror`).
             spawn_local(async move {
                 super::requests::renew(session, backend, refresh).await;
             });
-            // The status, when it waits for the renewal, shows as under way meanwhile (a
-            // code waiting shows as on its way: `Session::claiming`).
-            if session.read(|flow| flow.status_after_renewal) {
-                session.status.dispatch((session, StatusAsk::AfterRenewal));
-            }
         }
         Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),
         Effect::NoStatus(problem) => session
