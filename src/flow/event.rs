@@ -43,10 +43,17 @@ pub enum Event {
         refresh: RefreshToken,
         access: Jwt,
     },
-    /// `backend` refused `refresh` (or did not answer).
+    /// `backend` refused `refresh`: it is no use any more.
     RenewalRefused {
         backend: BackendUrl,
         refresh: RefreshToken,
+    },
+    /// `backend` did not answer the renewal with `refresh` (or broke): `problem` says what
+    /// happened; the refresh token is kept, for another try.
+    RenewalFailed {
+        backend: BackendUrl,
+        refresh: RefreshToken,
+        problem: Problem,
     },
     /// The person asked for the status (“Check status”).
     CheckStatus,

@@ -132,7 +132,7 @@ impl Flow {
                     });
                     effects = self.store_tokens();
                 }
-                effects.extend(self.after_renewal());
+                effects.extend(self.after_renewal(None));
                 effects
             }
             Event::RenewalRefused { backend, refresh } => {
@@ -141,8 +141,16 @@ impl Flow {
                     self.refresh = None;
                     effects.push(store(StorageKey::RefreshJwt, None));
                 }
-                effects.extend(self.after_renewal());
+                effects.extend(self.after_renewal(None));
                 effects
+            }
+            Event::RenewalFailed {
+                backend,
+                refresh,
+                problem,
+            } => {
+                self.end_renewal(&backend, &refresh);
+                self.after_renewal(Some(problem))
             }
             Event::CheckStatus => self.ask_status(),
             Event::AuthorizeClicked { nonce, state } => {
@@ -374,38 +382,44 @@ impl Flow {
     }
 
     /// What waited for the renewal (a code, the status) goes on with the credentials there
-    /// are now, or says why it cannot; no second renewal. Unless the renewal the tab asked
-    /// for last is still on its way: they wait for that one.
-    fn after_renewal(&mut self) -> Vec<Effect> {
+    /// are now, or says why it cannot (the renewal's `failure`, else the JWT's problem); no
+    /// second renewal. Unless the renewal the tab asked for last is still on its way: they
+    /// wait for that one.
+    fn after_renewal(&mut self, failure: Option<Problem>) -> Vec<Effect> {
         if self.renewing.is_some() {
             return vec![];
         }
+        let why = self.credentials().err().map(|jwt| failure.unwrap_or(jwt));
         let mut effects = vec![];
         match std::mem::replace(&mut self.callback, CallbackStage::Idle) {
-            CallbackStage::Renewing { code, state } => {
-                effects.extend(self.send_code(code, state, false));
-            }
-            // Renewed: checked and claimed as if sent on now. Refused: a click's code waits
-            // again, unclaimed, for a JWT (its card says so); a pasted one is said not to be
-            // sent.
+            CallbackStage::Renewing { code, state } => match &why {
+                None => effects.extend(self.send_code(code, state, false)),
+                Some(why) => effects.push(Effect::Show(cannot_send(why))),
+            },
+            // Renewed: checked and claimed as if sent on now. Not: a click's code waits
+            // again, unclaimed (its card says what it waits for, the status why); a pasted
+            // one is said not to be sent.
             CallbackStage::Unchecked {
                 code,
                 returned,
                 trigger,
-            } => match self.credentials() {
-                Ok(_) => effects.extend(self.accept_by_person(code, returned, trigger)),
-                Err(_) if trigger == Trigger::Click => {
+            } => match &why {
+                None => effects.extend(self.accept_by_person(code, returned, trigger)),
+                Some(_) if trigger == Trigger::Click => {
                     self.awaiting = Some(Awaiting {
                         code,
                         state: returned,
                     });
                 }
-                Err(problem) => effects.push(Effect::Show(cannot_send(&problem))),
+                Some(why) => effects.push(Effect::Show(cannot_send(why))),
             },
             other => self.callback = other,
         }
         if std::mem::take(&mut self.status_after_renewal) {
-            effects.extend(self.ask_status_with(false));
+            match why {
+                None => effects.extend(self.ask_status_with(false)),
+                Some(why) => effects.push(Effect::NoStatus(why)),
+            }
         }
         effects
     }

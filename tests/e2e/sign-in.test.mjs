@@ -64,8 +64,10 @@ describe('while the expired access token is renewed', () => {
       [expired, standin.url],
     );
     const answer = renewal ?? { status: 200, body: { access: await standin.token() } };
-    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', ...answer, delay_ms, times: 1 });
     const { address } = await standin.approvedElsewhere();
+    // The last call to the stand-in's controls: with a `drop` fault it closes every
+    // connection after one answer.
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', ...answer, delay_ms, times: 1 });
     await helper.open(new URL(address).search);
     return helper;
   }
@@ -95,6 +97,18 @@ describe('while the expired access token is renewed', () => {
     await expect(helper.confirmNeedsJwt()).toContainText('paste your JWT or sign in');
     assert.equal(await standin.callbackPosts(), 0);
     await helper.signIn('alice', 'alice-password');
+    await helper.sendWaitingCode();
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 1);
+  });
+
+  test('a renewal the backend drops is explained as such, and the sign-in stays for another try', async ({ standin, open }) => {
+    const helper = await backExpired(standin, open, { delay_ms: 0, renewal: { kind: 'drop' } });
+    await expect(helper.statusProblem()).toContainText('Could not reach the backend');
+    await expect(helper.statusProblem()).not.toContainText('expired');
+    const stored = await helper.stored();
+    assert.ok(stored.session['trakt-helper.refresh-jwt'], 'the refresh token is kept');
+    // The code waits for the click; sent on, it is renewed again, and goes.
     await helper.sendWaitingCode();
     await expect(helper.callbackResult()).toContainText('Trakt is connected.');
     assert.equal(await standin.callbackPosts(), 1);

@@ -15,6 +15,7 @@ use trakt_oauth_helper::flow::{
     PENDING_FOR_MS,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::secrets::secret::{AuthCode, Jwt, RefreshToken};
 
 const CODE: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";

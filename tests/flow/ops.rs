@@ -1,7 +1,7 @@
 //! What the person, trakt.tv and an attacker do in the property test.
 
 use super::support::*;
-use super::world::{Made, Slot, World};
+use super::world::{Made, Renewal, Slot, World};
 use std::collections::BTreeMap;
 use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::StorageKey;
@@ -60,10 +60,10 @@ pub(super) enum Op {
     Full(bool),
     /// The backends hold renewals from now on (or answer them at once again).
     HoldRenewals(bool),
-    /// A backend answers one of the renewals held: renewed, or refused.
+    /// A backend answers one of the renewals held.
     AnswerRenewal {
         pick: usize,
-        renewed: bool,
+        answer: Renewal,
     },
 }
 
@@ -235,10 +235,10 @@ impl World {
             }
             Op::Full(full) => self.device.full = full,
             Op::HoldRenewals(hold) => self.holding = hold,
-            Op::AnswerRenewal { pick, renewed } => {
+            Op::AnswerRenewal { pick, answer } => {
                 if !self.held.is_empty() {
                     let held = self.held.remove(pick % self.held.len());
-                    self.answer_renewal(held, renewed);
+                    self.answer_renewal(held, answer);
                 }
             }
         }

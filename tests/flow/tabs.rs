@@ -14,7 +14,7 @@
 pub(super) use super::ops::Op;
 use super::ops::{BACKENDS, JUNK, TABS};
 use super::support::*;
-use super::world::World;
+use super::world::{Renewal, World};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use trakt_oauth_helper::flow::PENDING_FOR_MS;
@@ -56,7 +56,8 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         1 => any::<bool>().prop_map(Op::Full),
         1 => any::<bool>().prop_map(Op::HoldRenewals),
-        2 => (0..4usize, any::<bool>()).prop_map(|(pick, renewed)| Op::AnswerRenewal { pick, renewed }),
+        2 => (0..4usize, prop_oneof![Just(Renewal::Renewed), Just(Renewal::Refused), Just(Renewal::Failed)])
+            .prop_map(|(pick, answer)| Op::AnswerRenewal { pick, answer }),
     ]
 }
 
@@ -95,7 +96,7 @@ fn renewals_held_past_another_sign_in_reach_the_checks() {
         Op::SignIn(0, 2),
         Op::AnswerRenewal {
             pick: 0,
-            renewed: true,
+            answer: Renewal::Renewed,
         },
     ]);
     assert!(world.held.is_empty());

@@ -241,3 +241,32 @@ fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_is_not_asked_with_th
     assert!(!effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
     assert!(!tab.flow.status_after_renewal);
 }
+
+#[test]
+fn a_renewal_the_backend_did_not_answer_keeps_the_sign_in_and_says_why() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let (backend, refresh) = match tab.effects.last() {
+        Some(Effect::Renew {
+            backend, refresh, ..
+        }) => (backend.clone(), refresh.clone()),
+        other => panic!("no renewal: {other:?}"),
+    };
+    let problem = Problem::new("The backend did not answer in time.", "Try again.");
+    let effects = tab.step(
+        &mut device,
+        Event::RenewalFailed {
+            backend,
+            refresh,
+            problem: problem.clone(),
+        },
+    );
+    assert!(effects.contains(&Effect::NoStatus(problem)));
+    assert!(tab.flow.refresh.is_some());
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::Store(StorageKey::RefreshJwt, None))));
+    // Asked again, it renews again.
+    let effects = tab.step(&mut device, Event::CheckStatus);
+    assert_eq!(renewals(&effects), 1);
+}

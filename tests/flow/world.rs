@@ -10,6 +10,7 @@ use trakt_oauth_helper::flow::{
     may_call, read_epoch, ClaimOutcome, Effect, Event, Flow, Request, Trigger,
 };
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::secrets::jwt::JwtClaims;
 use trakt_oauth_helper::secrets::secret::{Jwt, RefreshToken};
 
@@ -43,6 +44,15 @@ pub(super) struct World {
     /// and the renewals held.
     pub(super) holding: bool,
     pub(super) held: Vec<HeldRenewal>,
+}
+
+/// How a backend answers a renewal.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Renewal {
+    Renewed,
+    Refused,
+    /// No answer, a timeout, a broken backend.
+    Failed,
 }
 
 /// A renewal a backend has not answered yet, asked by the page open in `tab`.
@@ -213,15 +223,25 @@ impl World {
     }
 
     /// The backend answers a renewal: a new access token for the user the refresh token
-    /// names, or a refusal.
-    pub(super) fn answer_renewal(&mut self, held: HeldRenewal, renewed: bool) {
+    /// names, a refusal, or nothing.
+    pub(super) fn answer_renewal(&mut self, held: HeldRenewal, answer: Renewal) {
         let HeldRenewal {
             tab,
             backend,
             refresh,
         } = held;
-        if !renewed {
-            return self.step(tab, Event::RenewalRefused { backend, refresh });
+        match answer {
+            Renewal::Renewed => {}
+            Renewal::Refused => return self.step(tab, Event::RenewalRefused { backend, refresh }),
+            Renewal::Failed => {
+                let problem = Problem::new("The backend did not answer.", "Try again.");
+                let event = Event::RenewalFailed {
+                    backend,
+                    refresh,
+                    problem,
+                };
+                return self.step(tab, event);
+            }
         }
         let user = user_named(refresh.secret()).expect("a refresh token names its user");
         let access = self.token(Made::Access, user, backend.as_str());
@@ -387,7 +407,7 @@ impl World {
                     if self.holding {
                         self.held.push(held);
                     } else {
-                        self.answer_renewal(held, true);
+                        self.answer_renewal(held, Renewal::Renewed);
                     }
                 }
                 // A Forget that storage would not record (full, blocked) cannot reach a

@@ -248,8 +248,19 @@ pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: Refres
             });
             true
         }
-        Err(_) => {
+        // Refused (401, 400): the refresh token is no use any more. Anything else (no
+        // answer, a timeout, a broken backend) says nothing of it: it is kept.
+        Err(ApiError::NotSignedIn { .. } | ApiError::Refused { .. }) => {
             session.send(Event::RenewalRefused { backend, refresh });
+            false
+        }
+        Err(error) => {
+            let problem = error.problem(&backend, &browser::page_origin());
+            session.send(Event::RenewalFailed {
+                backend,
+                refresh,
+                problem,
+            });
             false
         }
     }
