@@ -137,9 +137,12 @@ impl Flow {
             }
             Event::RenewalRefused { backend, refresh } => {
                 let mut effects = vec![];
+                // The sign-in is over: its name goes with its token.
                 if self.end_renewal(&backend, &refresh) {
                     self.refresh = None;
+                    self.signed_in_as = None;
                     effects.push(store(StorageKey::RefreshJwt, None));
+                    effects.push(store(StorageKey::SignedInAs, None));
                 }
                 effects.extend(self.after_renewal(None));
                 effects

@@ -194,6 +194,7 @@ fn a_refused_renewal_says_so_to_the_code_and_the_status_waiting_for_it() {
     assert!(effects.iter().any(|e| matches!(e, Effect::NoStatus(_))));
     assert_eq!(tab.flow.callback, CallbackStage::Idle);
     assert!(tab.flow.refresh.is_none());
+    assert!(tab.flow.signed_in_as.is_none());
 }
 
 #[test]
