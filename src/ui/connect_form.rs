@@ -59,6 +59,13 @@ pub fn ConnectForm(session: Session) -> impl IntoView {
                  or sign in below."
                     .to_owned(),
             ),
+            // Signed in here, the refresh token renews it: nothing for the person to do.
+            Err(JwtProblem::Expired { .. }) if session.signed_in_as.get().is_some() => (
+                false,
+                "This access token has expired: the page renews it with your sign-in when it \
+                 next calls the backend."
+                    .to_owned(),
+            ),
             Err(problem) => {
                 let problem = problem.problem();
                 (true, format!("{} {}", problem.title, problem.next_step))

@@ -38,7 +38,7 @@ describe('sign in instead of pasting a JWT', () => {
     await expect(helper.status()).toContainText('Not connected to Trakt.');
     const expired = await standin.token({ expired: true });
     await helper.jwt().fill(expired);
-    await expect(helper.jwtHint()).toContainText('This JWT has expired.');
+    await expect(helper.jwtHint()).toContainText('This access token has expired: the page renews it with your sign-in');
     await helper.checkStatusButton().click();
     await expect(helper.status()).toContainText('Not connected to Trakt.');
     const renewed = await helper.jwt().inputValue();
