@@ -36,6 +36,16 @@ fn signed_in(backend: &str, access: String) -> Event {
     }
 }
 
+/// Bob signed in on backend A (with a refresh token of his own).
+fn bob_signed_in() -> Event {
+    Event::SignedIn {
+        backend: url(A),
+        access: Jwt::new(access(2, "bob")),
+        refresh: RefreshToken::new(refresh(2, "bob")),
+        user_name: "bob".into(),
+    }
+}
+
 fn url(base: &str) -> BackendUrl {
     BackendUrl::parse(base).unwrap()
 }

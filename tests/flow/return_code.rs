@@ -483,15 +483,7 @@ fn a_code_sent_on_is_not_sent_with_the_jwt_of_a_user_who_signed_in_meanwhile() {
     let mut back = away_and_back(&mut device, &tab, Returned::Code { code, state });
     back.step(&mut device, Event::Confirmed);
     let asked = back.effects.clone();
-    back.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(2, "bob")),
-            refresh: RefreshToken::new(refresh(2, "bob")),
-            user_name: "bob".into(),
-        },
-    );
+    back.step(&mut device, bob_signed_in());
     let effects = back.step(
         &mut device,
         renewal_answer(&asked, Some(&access(1, "renewed"))),

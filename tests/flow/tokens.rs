@@ -203,15 +203,7 @@ fn a_renewal_answered_after_another_sign_in_changes_no_token() {
     let mut tab = signed_in_expired(&mut device);
     let asked = tab.effects.clone();
     // Signed in again, as bob, while alice's renewal was on its way.
-    tab.step(
-        &mut device,
-        Event::SignedIn {
-            backend: url(A),
-            access: Jwt::new(access(2, "bob")),
-            refresh: RefreshToken::new(refresh(2, "bob")),
-            user_name: "bob".into(),
-        },
-    );
+    tab.step(&mut device, bob_signed_in());
     let effects = tab.step(
         &mut device,
         renewal_answer(&asked, Some(&access(1, "renewed"))),
