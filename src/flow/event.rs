@@ -55,6 +55,9 @@ pub enum Event {
         refresh: RefreshToken,
         problem: Problem,
     },
+    /// A request of the page's own (a tool, a form) needs the expired JWT renewed: the
+    /// renewal on its way serves it, or a new one is asked.
+    RenewalWanted,
     /// The person asked for the status (“Check status”).
     CheckStatus,
     /// The person followed “Authorize on Trakt”, whose link carries `nonce` as its state;

@@ -137,14 +137,19 @@ impl Flow {
             }
             Event::RenewalRefused { backend, refresh } => {
                 let mut effects = vec![];
+                let mut why = None;
                 // The sign-in is over: its name goes with its token.
                 if self.end_renewal(&backend, &refresh) {
                     self.refresh = None;
                     self.signed_in_as = None;
                     effects.push(store(StorageKey::RefreshJwt, None));
                     effects.push(store(StorageKey::SignedInAs, None));
+                    why = Some(Problem::new(
+                        "The backend would not renew the JWT: the sign-in on this page has ended.",
+                        "Sign in again in step 1, or paste a new JWT.",
+                    ));
                 }
-                effects.extend(self.after_renewal(None));
+                effects.extend(self.after_renewal(why));
                 effects
             }
             Event::RenewalFailed {
@@ -155,6 +160,7 @@ impl Flow {
                 self.end_renewal(&backend, &refresh);
                 self.after_renewal(Some(problem))
             }
+            Event::RenewalWanted => self.renew().unwrap_or_default(),
             Event::CheckStatus => self.ask_status(),
             Event::AuthorizeClicked { nonce, state } => {
                 let Some(backend) = self.backend() else {
@@ -414,7 +420,10 @@ impl Flow {
                         state: returned,
                     });
                 }
-                Some(why) => effects.push(Effect::Show(cannot_send(why))),
+                Some(why) => effects.push(Effect::Show(Problem::new(
+                    format!("The pasted code was not sent: {}", why.title),
+                    format!("{} Then paste it again: it was not used.", why.next_step),
+                ))),
             },
             other => self.callback = other,
         }

@@ -114,6 +114,26 @@ describe('while the expired access token is renewed', () => {
     assert.equal(await standin.callbackPosts(), 1);
   });
 
+  test('a form opened while a code waits for the renewal waits for the same one', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.signIn('alice', 'alice-password');
+    await expect(helper.authorizeLink()).toBeVisible();
+    const { address } = await standin.approvedElsewhere();
+    const access = await standin.token();
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', status: 200, body: { access }, delay_ms: 3000, times: 1 });
+    // The access token expires while the page is open.
+    await helper.jwt().fill(await standin.token({ expired: true }));
+    await helper.paste(address);
+    await expect(helper.callbackBusy()).toBeVisible();
+    // The Trakt keys fold asks the backend too: it waits for the renewal on its way.
+    await helper.openTraktKeys();
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+    assert.equal(await standin.callbackPosts(), 1);
+    // The stand-in does not record a faulted request: the one renewal was the held one.
+    assert.deepEqual(await standin.requestsTo('/auth/token/refresh/'), [], 'no second renewal');
+    assert.equal(await helper.jwt().inputValue(), access);
+  });
+
   test('moving to another backend ends the wait: the status is not left checking', async ({ standin, open }) => {
     const helper = await backExpired(standin, open, { delay_ms: 8000 });
     await expect(helper.status()).toContainText('Checking');

@@ -263,3 +263,18 @@ fn a_renewal_the_backend_did_not_answer_keeps_the_sign_in_and_says_why() {
     let effects = tab.step(&mut device, Event::CheckStatus);
     assert_eq!(renewals(&effects), 1);
 }
+
+#[test]
+fn a_request_of_the_page_that_wants_a_renewal_waits_for_the_one_on_its_way() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    assert!(tab.flow.renewing.is_some());
+    let effects = tab.step(&mut device, Event::RenewalWanted);
+    assert_eq!(renewals(&effects), 0);
+    // Once it has answered, another is asked only when the JWT needs one again.
+    let renewed = renewal_answer(&tab.effects, Some(&access(1, "renewed")));
+    tab.step(&mut device, renewed);
+    assert!(tab.flow.renewing.is_none());
+    let effects = tab.step(&mut device, Event::RenewalWanted);
+    assert_eq!(renewals(&effects), 0);
+}

@@ -58,6 +58,9 @@ pub struct Session {
     /// The status waits for the expired JWT to be renewed (the flow's
     /// `status_after_renewal`): shown as under way meanwhile.
     status_waits: StoredValue<bool>,
+    /// Requests of the page's own waiting for the flow's renewal (`Session::authorized`):
+    /// resolved once it answers.
+    renewal_waiters: StoredValue<Vec<js_sys::Function>, LocalStorage>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
     pub by_hand: RwSignal<Option<ByHandCode>>,
@@ -136,6 +139,7 @@ impl Session {
             }),
             claiming: RwSignal::new(false),
             status_waits: StoredValue::new(false),
+            renewal_waiters: StoredValue::new_local(Vec::new()),
             by_hand: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
@@ -178,8 +182,8 @@ impl Session {
 
     /// Shows what the flow holds that the view reads.
     fn mirror(self, jwt_before: &str) {
-        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand, claiming, waits) = self
-            .read(|flow| {
+        let (jwt, remember, signed_in_as, awaiting, awaiting_jwt, by_hand, claiming) =
+            self.read(|flow| {
                 let jwt = Some(flow.jwt_text().to_owned()).filter(|jwt| jwt != jwt_before);
                 (
                     jwt,
@@ -194,7 +198,6 @@ impl Session {
                             | CallbackStage::Renewing { .. }
                             | CallbackStage::Unchecked { .. }
                     ),
-                    flow.status_after_renewal,
                 )
             });
         // The field follows only when the flow changed the JWT (signed in, renewed,
@@ -211,6 +214,18 @@ impl Session {
         // A status that starts waiting for a renewal shows as under way; one that stops
         // waiting without being asked (the page moved to another backend, the sign-in went)
         // shows as not asked. One asked once the renewal answered is dispatched after this.
+        let (waits, renewing) =
+            self.read(|flow| (flow.status_after_renewal, flow.renewing.is_some()));
+        // The requests waiting for the renewal go on once it has answered.
+        if !renewing {
+            let waiters = self
+                .renewal_waiters
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            for resolve in waiters {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            }
+        }
         if self.status_waits.try_get_value() == Some(!waits) {
             self.status_waits.set_value(waits);
             if waits {

@@ -11,7 +11,7 @@ use crate::backend::contract::{
 use crate::backend::discovery;
 use crate::backend::http;
 use crate::browser;
-use crate::flow::{Credentials, Event, Flow};
+use crate::flow::{Credentials, Event};
 use crate::oauth::authorize::AuthorizeLink;
 use crate::oauth::redirect::{check_redirect, RedirectCheck};
 use crate::problem::Problem;
@@ -235,7 +235,7 @@ pub(super) fn send_code(
 }
 
 /// Renews the expired JWT with the refresh token from signing in; says whether it did.
-pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: RefreshToken) -> bool {
+pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: RefreshToken) {
     let body = RefreshBody {
         refresh: refresh.secret(),
     };
@@ -246,13 +246,11 @@ pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: Refres
                 refresh,
                 access: renewed.access,
             });
-            true
         }
         // Refused (401, 400): the refresh token is no use any more. Anything else (no
         // answer, a timeout, a broken backend) says nothing of it: it is kept.
         Err(ApiError::NotSignedIn { .. } | ApiError::Refused { .. }) => {
             session.send(Event::RenewalRefused { backend, refresh });
-            false
         }
         Err(error) => {
             let problem = error.problem(&backend, &browser::page_origin());
@@ -261,7 +259,6 @@ pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: Refres
                 refresh,
                 problem,
             });
-            false
         }
     }
 }
@@ -269,7 +266,8 @@ pub(super) async fn renew(session: Session, backend: BackendUrl, refresh: Refres
 impl Session {
     /// Runs `work` with the credentials the flow allows. They reach `work` before this
     /// returns, so a request `work` makes at once is already on its way; an expired JWT
-    /// is renewed first, when the flow has a refresh token for this backend.
+    /// is renewed first, when the flow has a refresh token for this backend (by the
+    /// flow's renewal: the one on its way, or one asked now).
     pub(in crate::ui) fn authorized<T, E, F>(
         self,
         work: impl FnOnce(Credentials) -> F + 'static,
@@ -287,10 +285,7 @@ impl Session {
                 Ok(started) => return started.await,
                 Err(unstarted) => unstarted,
             };
-            let Some((backend, refresh)) = self.read(Flow::refresh_for_renewal) else {
-                return Err(problem.into());
-            };
-            if !renew(self, backend, refresh).await {
+            if !self.renewal_answered().await {
                 return Err(problem.into());
             }
             match self.credentials() {
@@ -298,6 +293,23 @@ impl Session {
                 Err(problem) => Err(problem.into()),
             }
         }
+    }
+}
+
+impl Session {
+    /// Waits for the flow's renewal of the expired JWT to answer, asking for one if none is
+    /// on its way; `false` when there is none to wait for (no refresh token here).
+    async fn renewal_answered(self) -> bool {
+        self.send(Event::RenewalWanted);
+        if !self.read(|flow| flow.renewing.is_some()) {
+            return false;
+        }
+        // Resolved by `Session::mirror` once the flow's renewal has answered.
+        let answered = js_sys::Promise::new(&mut |resolve, _| {
+            self.renewal_waiters
+                .update_value(|waiters| waiters.push(resolve));
+        });
+        wasm_bindgen_futures::JsFuture::from(answered).await.is_ok()
     }
 }
 

@@ -69,9 +69,7 @@ pub(super) fn carry_out(session: Session, effect: Effect) {
             // On its own, never abandoned with a status check superseded meanwhile: the
             // flow hears its answer and carries on what waits for it (the status, a code),
             // which shows as under way meanwhile (`Session::mirror`).
-            spawn_local(async move {
-                super::requests::renew(session, backend, refresh).await;
-            });
+            spawn_local(super::requests::renew(session, backend, refresh));
         }
         Effect::Show(problem) => session.callback.dispatch((session, Err(problem))),
         Effect::NoStatus(problem) => session
