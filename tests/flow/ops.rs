@@ -58,6 +58,8 @@ pub(super) enum Op {
         tab: usize,
     },
     Full(bool),
+    /// A tool or form of the page calls the backend: an expired JWT is renewed first.
+    WantRenewal(usize),
     /// The backends hold renewals from now on (or answer them at once again).
     HoldRenewals(bool),
     /// A backend answers one of the renewals held.
@@ -234,6 +236,7 @@ impl World {
                 }
             }
             Op::Full(full) => self.device.full = full,
+            Op::WantRenewal(i) => self.step(i, Event::RenewalWanted),
             Op::HoldRenewals(hold) => self.holding = hold,
             Op::AnswerRenewal { pick, answer } => {
                 if !self.held.is_empty() {

@@ -51,11 +51,12 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (1..PENDING_FOR_MS).prop_map(Op::Tick),
         // An hour: every access token the world made so far has expired.
         1 => Just(Op::Tick(60 * 60 * 1000)),
-        1 => (0..32usize, 0..JUNK.len(), any::<bool>(), tab).prop_map(|(key, junk, local, tab)| {
+        1 => (0..32usize, 0..JUNK.len(), any::<bool>(), tab.clone()).prop_map(|(key, junk, local, tab)| {
             Op::Corrupt { key, junk, local, tab }
         }),
         1 => any::<bool>().prop_map(Op::Full),
         1 => any::<bool>().prop_map(Op::HoldRenewals),
+        1 => tab.clone().prop_map(Op::WantRenewal),
         2 => (0..4usize, prop_oneof![Just(Renewal::Renewed), Just(Renewal::Refused), Just(Renewal::Failed)])
             .prop_map(|(pick, answer)| Op::AnswerRenewal { pick, answer }),
     ]
