@@ -10,6 +10,7 @@ use crate::backend::contract::{ApiKeys, AuthStatus, CurrentUser};
 use crate::backend::doctor::{self, Check, Verdict};
 use crate::backend::http;
 use crate::browser;
+use crate::secrets::jwt::JwtProblem;
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
@@ -114,12 +115,21 @@ async fn diagnose(session: Session, check: Check, origin: &str) -> Verdict {
             let probe = http::probe(&backend, Endpoint::AuthStatus, true).await;
             doctor::cors_allows(probe, &backend, origin)
         }
-        Check::JwtWellFormed => doctor::jwt_well_formed(
-            checked
-                .as_ref()
-                .map(|(_, claims)| claims)
-                .map_err(|p| p.problem()),
-        ),
+        Check::JwtWellFormed => {
+            // Signed in here, an expired JWT is renewed first, as for any call.
+            let checked = if matches!(checked, Err(JwtProblem::Expired { .. })) {
+                let _ = session.renewal_answered().await;
+                session.jwt.get_untracked()
+            } else {
+                checked
+            };
+            doctor::jwt_well_formed(
+                checked
+                    .as_ref()
+                    .map(|(_, claims)| claims)
+                    .map_err(|p| p.problem()),
+            )
+        }
         Check::JwtAccepted | Check::TraktKeys | Check::TraktConnected => {
             let Some(jwt) = jwt else {
                 return Verdict::NotRun;

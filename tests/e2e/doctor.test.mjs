@@ -34,6 +34,18 @@ describe('the connection doctor', () => {
     assert.ok(lines.slice(4).every((line) => line.includes('not run')));
   });
 
+  test('signed in here, an expired JWT is renewed before its check, as for any call', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.signIn('alice', 'alice-password');
+    await expect(helper.status()).toContainText('Not connected to Trakt.');
+    await helper.jwt().fill(await standin.token({ expired: true }));
+    await helper.runDoctor();
+    const lines = await helper.doctorLines();
+    assert.ok(lines[3].startsWith('✓'), lines[3]);
+    assert.ok(lines[4].startsWith('✓'), lines[4]);
+    assert.equal((await standin.requestsTo('/auth/token/refresh/')).length, 1);
+  });
+
   test('CORS that refuses this page is told apart from a backend that is down', async ({ standin, open, startStandin }) => {
     const strict = await startStandin(['--cors-origin', 'http://127.0.0.1:1']);
     const { helper } = await open(standin, '', { routeTrakt: false });

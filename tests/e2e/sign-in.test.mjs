@@ -134,6 +134,34 @@ describe('while the expired access token is renewed', () => {
     assert.equal(await helper.jwt().inputValue(), access);
   });
 
+  test('a form waiting for the renewal is not sent with the JWT of a user who signed in meanwhile', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.signIn('alice', 'alice-password');
+    await expect(helper.authorizeLink()).toBeVisible();
+    await helper.openTraktKeys();
+    const access = await standin.token();
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', status: 200, body: { access }, delay_ms: 3000, times: 1 });
+    await helper.jwt().fill(await standin.token({ expired: true }));
+    await helper.saveTraktKeys('alice-new-id', 'alice-new-secret');
+    // Bob signs in while alice's save waits for her renewal.
+    await helper.signIn('bob', 'bob-password');
+    await expect(helper.traktKeysProblem()).toContainText('changed while this waited', { timeout: 10_000 });
+    const saves = (await standin.stats()).requests.filter((r) => r.method === 'POST' && r.path === '/auth/api-keys/');
+    assert.deepEqual(saves, [], 'nothing was saved, to bob or anyone');
+  });
+
+  test('a form whose renewal got no answer says so, not that the JWT expired', async ({ standin, open }) => {
+    const { helper } = await open();
+    await helper.signIn('alice', 'alice-password');
+    await expect(helper.authorizeLink()).toBeVisible();
+    await helper.openTraktKeys();
+    await helper.jwt().fill(await standin.token({ expired: true }));
+    await standin.fault({ method: 'POST', path: '/auth/token/refresh/', status: 503, body: { detail: 'down' }, times: 1 });
+    await helper.saveTraktKeys('alice-new-id', 'alice-new-secret');
+    await expect(helper.traktKeysProblem()).toContainText('HTTP 503');
+    await expect(helper.traktKeysProblem()).not.toContainText('expired');
+  });
+
   test('moving to another backend ends the wait: the status is not left checking', async ({ standin, open }) => {
     const helper = await backExpired(standin, open, { delay_ms: 8000 });
     await expect(helper.status()).toContainText('Checking');
