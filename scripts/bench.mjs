@@ -22,10 +22,14 @@ const loads = Number(process.argv[2] ?? 15);
 // in its fifth (230.5 KB, 3.3 KB more: the flow's offer to finish a code by hand and its
 // following of another tab's connection, with the review's fixes; the page's one notice for
 // a part that did not arrive, which must be in the main module since it reports the parts;
-// the loader's message for a missing part file). All are for the first load only; the parts
-// are fetched right after the status.
+// the loader's message for a missing part file), and by 3 KB in the stop that reported it
+// blocked (232.9 KB, 2.4 KB more: one JWT renewal shared by everything that waits for it, a
+// code the person sends on checked and claimed once renewed, refused and failed renewals
+// told apart, the page's requests waiting for the flow's renewal and going only with the
+// same user's JWT; all in the flow and the session, which the first screen runs). All are
+// for the first load only; the parts are fetched right after the status.
 const BUDGET_BYTES = 100_000;
-const CEILING_BYTES = 231_000;
+const CEILING_BYTES = 234_000;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
