@@ -16,6 +16,10 @@ use leptos::prelude::*;
 pub fn StatusCard(session: Session) -> impl IntoView {
     let busy = move || session.status.pending();
     let text = move || match session.status.load() {
+        // A returned code on its way: the status is asked once it is answered.
+        Load::Idle if session.claiming.get() || session.callback.pending() => {
+            "Checked once the code Trakt sent has been sent on.".to_owned()
+        }
         Load::Idle => "Not checked yet: fill in step 1 and click “Check status”.".to_owned(),
         Load::Busy => "Checking the Trakt connection…".to_owned(),
         Load::Ready(Connection::NotConnected) => "Not connected to Trakt.".to_owned(),

@@ -19,6 +19,16 @@ describe('a return this tab can check', () => {
     await expect(helper.status()).toContainText('Not connected to Trakt.');
   });
 
+  test('while its code is on its way, the status says when it is checked', async ({ standin, connected }) => {
+    const { helper } = await connected();
+    await helper.authorizeLink().waitFor();
+    await standin.fault({ method: 'POST', path: '/trakt/oauth-callback/', times: 1, status: 200, body: { success: true }, delay_ms: 1500 });
+    await helper.authorize();
+    await expect(helper.callbackBusy()).toBeVisible();
+    await expect(helper.status()).toContainText('Checked once the code Trakt sent has been sent on.');
+    await expect(helper.callbackResult()).toContainText('Trakt is connected.');
+  });
+
   test('a return for another user is refused on arrival; nothing is POSTed', async ({ standin, connected }) => {
     const { helper } = await connected();
     await helper.followLinkInPlace();

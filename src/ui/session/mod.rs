@@ -224,9 +224,6 @@ impl Session {
         set_if_changed(self.awaiting_jwt, awaiting_jwt);
         set_if_changed(self.by_hand, by_hand);
         set_if_changed(self.claiming, claiming);
-        // A status that starts waiting for a renewal shows as under way; one that stops
-        // waiting without being asked (the page moved to another backend, the sign-in went)
-        // shows as not asked. One asked once the renewal answered is dispatched after this.
         let (waits, renewing) =
             self.read(|flow| (flow.status_after_renewal, flow.renewing.is_some()));
         // The requests waiting for the renewal go on once it has answered.
@@ -239,6 +236,9 @@ impl Session {
                 let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
             }
         }
+        // A status that starts waiting for a renewal shows as under way; one that stops
+        // waiting without being asked (the page moved to another backend, the sign-in went)
+        // shows as not asked. One asked once the renewal answered is dispatched after this.
         if self.status_waits.try_get_value() == Some(!waits) {
             self.status_waits.set_value(waits);
             if waits {
