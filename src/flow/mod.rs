@@ -132,6 +132,17 @@ pub struct Flow {
     /// The renewal on its way: the backend and the refresh token it was asked with. What
     /// waits for it (the status, a code) waits for its answer instead of asking another.
     pub renewing: Option<(BackendUrl, RefreshToken)>,
+    /// Why the last renewal got no answer ([`Event::RenewalFailed`]), until another
+    /// answers: what the page's requests that waited for it say.
+    pub renewal_failure: Option<Problem>,
+}
+
+/// Who a request that waits for a renewal was asked for: the JWT's user and the backend
+/// when it was asked ([`Flow::asker`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Asker {
+    user: Option<String>,
+    backend: Option<BackendUrl>,
 }
 
 /// A backend and a JWT that may be sent to it now.
@@ -161,6 +172,7 @@ impl Flow {
             now_ms: 0,
             status_after_renewal: false,
             renewing: None,
+            renewal_failure: None,
         }
     }
 
@@ -178,6 +190,29 @@ impl Flow {
     pub fn jwt_user(&self) -> Option<String> {
         let held = self.jwt.as_ref()?;
         JwtClaims::decode(&held.secret).ok()?.user_id
+    }
+
+    /// Who a request asked now is for (see [`Self::credentials_for`]).
+    pub fn asker(&self) -> Asker {
+        Asker {
+            user: self.jwt_user(),
+            backend: self.backend(),
+        }
+    }
+
+    /// The credentials a request that waited for the renewal goes with: the JWT of the user
+    /// it was asked for, at the same backend. Else why nothing is sent: another user or
+    /// backend by now, or the renewal's failure (no answer), or the JWT's own problem.
+    pub fn credentials_for(&self, asker: &Asker) -> Result<Credentials, Problem> {
+        match self.credentials() {
+            Ok(credentials) if self.asker() == *asker => Ok(credentials),
+            Ok(_) => Err(Problem::new(
+                "The JWT or the backend changed while this waited for the JWT to be renewed, \
+                 so nothing was sent.",
+                "Check step 1, then do it again.",
+            )),
+            Err(problem) => Err(self.renewal_failure.clone().unwrap_or(problem)),
+        }
     }
 
     /// The backend and JWT a request may carry now, or why not. A JWT goes only to the

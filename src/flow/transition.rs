@@ -158,6 +158,7 @@ impl Flow {
                 problem,
             } => {
                 self.end_renewal(&backend, &refresh);
+                self.renewal_failure = Some(problem.clone());
                 self.after_renewal(Some(problem))
             }
             Event::RenewalWanted => self.renew().unwrap_or_default(),
@@ -376,6 +377,7 @@ impl Flow {
     /// a backend the page left, or for a sign-in dropped or replaced since, changes no
     /// token).
     fn end_renewal(&mut self, backend: &BackendUrl, refresh: &RefreshToken) -> bool {
+        self.renewal_failure = None;
         if self
             .renewing
             .as_ref()

@@ -4,11 +4,13 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use trakt_oauth_helper::backend::backend_url::BackendUrl;
 use trakt_oauth_helper::browser::keys::{outlives_forget, StorageKey, Store};
 use trakt_oauth_helper::flow::{Effect, Event, Flow, Stored};
 use trakt_oauth_helper::oauth::returned::Returned;
+use trakt_oauth_helper::problem::Problem;
 use trakt_oauth_helper::secrets::jwt::BASE64URL;
-use trakt_oauth_helper::secrets::secret::Jwt;
+use trakt_oauth_helper::secrets::secret::{Jwt, RefreshToken};
 
 use base64::Engine;
 use strum::IntoEnumIterator;
@@ -160,16 +162,7 @@ impl Tab {
 /// The answer to the renewal `effects` ask for (the last): `access` when renewed, a
 /// refusal without it.
 pub fn renewal_answer(effects: &[Effect], access: Option<&str>) -> Event {
-    let (backend, refresh) = effects
-        .iter()
-        .rev()
-        .find_map(|effect| match effect {
-            Effect::Renew {
-                backend, refresh, ..
-            } => Some((backend.clone(), refresh.clone())),
-            _ => None,
-        })
-        .expect("a renewal");
+    let (backend, refresh) = last_renewal(effects);
     match access {
         Some(access) => Event::Renewed {
             backend,
@@ -178,6 +171,29 @@ pub fn renewal_answer(effects: &[Effect], access: Option<&str>) -> Event {
         },
         None => Event::RenewalRefused { backend, refresh },
     }
+}
+
+/// No answer to the renewal `effects` ask for (the last): `problem` says what happened.
+pub fn renewal_failed(effects: &[Effect], problem: Problem) -> Event {
+    let (backend, refresh) = last_renewal(effects);
+    Event::RenewalFailed {
+        backend,
+        refresh,
+        problem,
+    }
+}
+
+fn last_renewal(effects: &[Effect]) -> (BackendUrl, RefreshToken) {
+    effects
+        .iter()
+        .rev()
+        .find_map(|effect| match effect {
+            Effect::Renew {
+                backend, refresh, ..
+            } => Some((backend.clone(), refresh.clone())),
+            _ => None,
+        })
+        .expect("a renewal")
 }
 
 /// The renewals among `effects`.

@@ -239,21 +239,9 @@ fn a_status_waiting_for_a_renewal_whose_sign_in_was_dropped_is_not_asked_with_th
 fn a_renewal_the_backend_did_not_answer_keeps_the_sign_in_and_says_why() {
     let mut device = Device::default();
     let mut tab = signed_in_expired(&mut device);
-    let (backend, refresh) = match tab.effects.last() {
-        Some(Effect::Renew {
-            backend, refresh, ..
-        }) => (backend.clone(), refresh.clone()),
-        other => panic!("no renewal: {other:?}"),
-    };
     let problem = Problem::new("The backend did not answer in time.", "Try again.");
-    let effects = tab.step(
-        &mut device,
-        Event::RenewalFailed {
-            backend,
-            refresh,
-            problem: problem.clone(),
-        },
-    );
+    let failed = renewal_failed(&tab.effects, problem.clone());
+    let effects = tab.step(&mut device, failed);
     assert!(effects.contains(&Effect::NoStatus(problem)));
     assert!(tab.flow.refresh.is_some());
     assert!(!effects
@@ -277,4 +265,37 @@ fn a_request_of_the_page_that_wants_a_renewal_waits_for_the_one_on_its_way() {
     assert!(tab.flow.renewing.is_none());
     let effects = tab.step(&mut device, Event::RenewalWanted);
     assert_eq!(renewals(&effects), 0);
+}
+
+#[test]
+fn a_request_that_waited_for_a_renewal_goes_only_for_whom_it_was_asked() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asker = tab.flow.asker();
+    let asked = tab.effects.clone();
+    // Renewed for alice: it goes, with the renewed JWT.
+    tab.step(
+        &mut device,
+        renewal_answer(&asked, Some(&access(1, "renewed"))),
+    );
+    let credentials = tab
+        .flow
+        .credentials_for(&asker)
+        .expect("alice's credentials");
+    assert_eq!(credentials.jwt.secret(), access(1, "renewed"));
+    // Bob signed in since: nothing goes.
+    tab.step(&mut device, bob_signed_in());
+    let refused = tab.flow.credentials_for(&asker).unwrap_err();
+    assert!(refused.title.contains("changed while this waited"));
+}
+
+#[test]
+fn a_request_whose_renewal_got_no_answer_says_so() {
+    let mut device = Device::default();
+    let mut tab = signed_in_expired(&mut device);
+    let asker = tab.flow.asker();
+    let problem = Problem::new("The backend did not answer in time.", "Try again.");
+    let failed = renewal_failed(&tab.effects, problem.clone());
+    tab.step(&mut device, failed);
+    assert_eq!(tab.flow.credentials_for(&asker), Err(problem));
 }

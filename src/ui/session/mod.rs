@@ -61,9 +61,6 @@ pub struct Session {
     /// Requests of the page's own waiting for the flow's renewal (`Session::authorized`):
     /// resolved once it answers.
     renewal_waiters: StoredValue<Vec<js_sys::Function>, LocalStorage>,
-    /// Why the last renewal failed, if it got no answer (`Event::RenewalFailed`): for the
-    /// requests that waited for it.
-    renewal_failure: StoredValue<Option<Problem>>,
     /// `POST /trakt/oauth-callback/`: idle unless a code came back, or why it was not sent.
     pub callback: Latest<(Session, Result<CodeCall, Problem>), Result<Connected, Problem>>,
     pub by_hand: RwSignal<Option<ByHandCode>>,
@@ -143,7 +140,6 @@ impl Session {
             claiming: RwSignal::new(false),
             status_waits: StoredValue::new(false),
             renewal_waiters: StoredValue::new_local(Vec::new()),
-            renewal_failure: StoredValue::new(None),
             by_hand: RwSignal::new(None),
             address_left: RwSignal::new(false),
             shown_for: RwSignal::new(None),
@@ -162,15 +158,6 @@ impl Session {
     /// Tells the flow what happened, and carries out what it decides.
     pub fn send(self, event: Event) {
         let now_ms = browser::now_ms();
-        match &event {
-            Event::RenewalFailed { problem, .. } => {
-                self.renewal_failure.try_set_value(Some(problem.clone()));
-            }
-            Event::Renewed { .. } | Event::RenewalRefused { .. } => {
-                self.renewal_failure.try_set_value(None);
-            }
-            _ => {}
-        }
         let jwt_before = self.read(|flow| flow.jwt_text().to_owned());
         // A session whose page was rebuilt hears nothing more.
         let effects = self

@@ -11,12 +11,12 @@ use crate::backend::contract::{
 use crate::backend::discovery;
 use crate::backend::http;
 use crate::browser;
-use crate::flow::{Credentials, Event};
+use crate::flow::{Credentials, Event, Flow};
 use crate::oauth::authorize::AuthorizeLink;
 use crate::oauth::redirect::{check_redirect, RedirectCheck};
 use crate::problem::Problem;
 use crate::secrets::jwt::JwtClaims;
-use crate::secrets::secret::{AuthCode, Jwt, RefreshToken};
+use crate::secrets::secret::{AuthCode, RefreshToken};
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -285,51 +285,35 @@ impl Session {
                 Ok(started) => return started.await,
                 Err(unstarted) => unstarted,
             };
-            // Asked as this user at this backend: it goes with no other's JWT, nor elsewhere.
-            let asked = self.read(|flow| (flow.jwt_user(), flow.backend()));
-            let Some(failure) = self.renewal_answered().await else {
+            // Asked for this user at this backend: it goes with no other's JWT, nor elsewhere.
+            let asker = self.read(Flow::asker);
+            if !self.renewal_answered().await {
                 return Err(problem.into());
-            };
-            match self.credentials() {
-                Ok(credentials)
-                    if (user_of(&credentials.jwt), Some(credentials.backend.clone())) == asked =>
-                {
-                    work(credentials).await
-                }
-                Ok(_) => Err(Problem::new(
-                    "The JWT or the backend changed while this waited for the JWT to be \
-                     renewed, so nothing was sent.",
-                    "Check step 1, then do it again.",
-                )
-                .into()),
-                // The renewal's own failure (no answer) says more than the expired JWT.
-                Err(problem) => Err(failure.unwrap_or(problem).into()),
             }
+            let credentials = self.backend().and_then(|_| {
+                self.flow
+                    .try_with_value(|flow| flow.credentials_for(&asker))
+                    .unwrap_or(Err(problem))
+            });
+            work(credentials?).await
         }
     }
 }
 
-/// The user a JWT names, if it says.
-fn user_of(jwt: &Jwt) -> Option<String> {
-    JwtClaims::decode(jwt).ok()?.user_id
-}
-
 impl Session {
     /// Waits for the flow's renewal of the expired JWT to answer, asking for one if none is
-    /// on its way: `None` when there is none to wait for (no refresh token here), else why
-    /// it failed, if it did (no answer: `Event::RenewalFailed`).
-    pub(in crate::ui) async fn renewal_answered(self) -> Option<Option<Problem>> {
+    /// on its way; `false` when there is none to wait for (no refresh token here).
+    pub(in crate::ui) async fn renewal_answered(self) -> bool {
         self.send(Event::RenewalWanted);
         if !self.read(|flow| flow.renewing.is_some()) {
-            return None;
+            return false;
         }
         // Resolved by `Session::mirror` once the flow's renewal has answered.
         let answered = js_sys::Promise::new(&mut |resolve, _| {
             self.renewal_waiters
                 .update_value(|waiters| waiters.push(resolve));
         });
-        let _ = wasm_bindgen_futures::JsFuture::from(answered).await;
-        Some(self.renewal_failure.try_get_value().flatten())
+        wasm_bindgen_futures::JsFuture::from(answered).await.is_ok()
     }
 }
 
